@@ -1,0 +1,43 @@
+//! # Larmor: magnetization dynamics for microcontrollers and workstations
+//!
+//! A `no_std`, allocation-free kernel for Landau-Lifshitz-Gilbert dynamics of macrospins and small
+//! spin lattices, generic over the scalar type ([`Real`]: f32, f64, fixed-point).
+//!
+//! Data flow: SI parameters ([`params::MacrospinSpec`]) are validated and compiled into a
+//! dimensionless model ([`params::Macrospin`], reduced units of [`units`]); a [`stepper::Stepper`]
+//! advances it; [`run::integrate`] drives the steps, feeds an observer and detects events.
+//!
+//! ```
+//! use larmor::params::{MacrospinSpec, Shape, UniaxialSpec};
+//! use larmor::{run::integrate, stepper::Rk4};
+//!
+//! let mut spec = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24));
+//! spec.uniaxial = Some(UniaxialSpec { ku: 5e5, k2: 0.0, axis: [0.0, 0.0, 1.0] });
+//! spec.m0 = [1.0, 0.0, 0.1];
+//! let model = spec.compile::<f64>().unwrap();
+//! let mut m = [model.m0];
+//! let t_end = model.units.time_to_reduced(2e-9);
+//! integrate(&model.llg, &mut Rk4::new(), &mut m, 0.0, t_end, 0.02, &mut [], &mut ()).unwrap();
+//! assert!(m[0].z > 0.999); // relaxed onto the easy axis
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+// Numerical loops index several arrays with one spin index; iterator zips would hide that.
+#![allow(clippy::needless_range_loop)]
+
+pub mod drive;
+pub mod error;
+pub mod field;
+pub mod llg;
+pub mod math;
+pub mod params;
+pub mod real;
+pub mod run;
+pub mod stepper;
+pub mod units;
+pub mod vec3;
+
+pub use error::Error;
+pub use real::Real;
+pub use vec3::Vec3;

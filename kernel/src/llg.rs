@@ -1,0 +1,100 @@
+//! Equations of motion.
+//!
+//! The Landau-Lifshitz-Gilbert equation `dm/dt = -gamma mu0 m x H + alpha m x dm/dt` is integrated
+//! in its equivalent explicit Landau-Lifshitz form (seed 002, eqs. 10-11), in reduced units
+//! (see [`crate::units`]):
+//!
+//! `dm/dtau = -1/(1+alpha^2) [ m x h + alpha m x (m x h) ] + torques`.
+
+use crate::field::{total_field, FieldTerm};
+use crate::real::Real;
+use crate::vec3::Vec3;
+
+/// A first-order system `dm/dtau = f(tau, m)` on `N` spins; every steppers' input.
+pub trait Dynamics<S: Real, const N: usize> {
+    /// Writes `f(t, m)` into `dm`.
+    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]);
+    /// Reduced total energy at `(t, m)` (0 if the system has none).
+    fn energy(&self, _t: S, _m: &[Vec3<S>; N]) -> S {
+        S::ZERO
+    }
+}
+
+/// Extra torques added to the LLG right-hand side (spin-transfer, spin-orbit): each adds its
+/// contribution to `dm/dtau` in Landau-Lifshitz form. `()` adds nothing.
+pub trait Torque<S: Real> {
+    /// Adds the torque on `m` (LL form, alpha-dependent prefactors included) into `dm`.
+    fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]);
+}
+
+impl<S: Real> Torque<S> for () {
+    #[inline(always)]
+    fn add_torque<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: S, _: &mut [Vec3<S>; N]) {}
+}
+
+/// The LLG equation with field terms `F` and extra torques `T`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Llg<S, F, T = ()> {
+    /// Gilbert damping alpha (>= 0).
+    pub alpha: S,
+    /// Effective-field terms.
+    pub terms: F,
+    /// Extra torques.
+    pub torque: T,
+    /// 1/(1+alpha^2), cached.
+    pre: S,
+    /// alpha/(1+alpha^2), cached.
+    alpha_pre: S,
+}
+
+impl<S: Real, F: FieldTerm<S>> Llg<S, F, ()> {
+    /// LLG with damping `alpha` and field terms `terms`, no extra torque.
+    ///
+    /// ```
+    /// use larmor::{field::Zeeman, llg::{Dynamics, Llg}, Vec3};
+    /// let llg = Llg::new(0.0f64, Zeeman::constant(Vec3::Z));
+    /// let mut dm = [Vec3::ZERO];
+    /// llg.rhs(0.0, &[Vec3::X], &mut dm);
+    /// assert_eq!(dm[0], Vec3::new(0.0, 1.0, 0.0)); // -m x h = -(x x z) = +y
+    /// ```
+    pub fn new(alpha: S, terms: F) -> Self {
+        Llg::with_torque(alpha, terms, ())
+    }
+}
+
+impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
+    /// LLG with an extra torque.
+    pub fn with_torque(alpha: S, terms: F, torque: T) -> Self {
+        let pre = (S::ONE + alpha * alpha).recip();
+        Self {
+            alpha,
+            terms,
+            torque,
+            pre,
+            alpha_pre: alpha * pre,
+        }
+    }
+
+    /// Precession-plus-damping part for a given field: `-(m x h + alpha m x (m x h))/(1+alpha^2)`.
+    #[inline(always)]
+    pub fn ll_torque(&self, m: Vec3<S>, h: Vec3<S>) -> Vec3<S> {
+        let mxh = m.cross(h);
+        let mxmxh = m.cross(mxh);
+        -(mxh.scale(self.pre) + mxmxh.scale(self.alpha_pre))
+    }
+}
+
+impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for Llg<S, F, T> {
+    #[inline(always)]
+    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
+        let mut h = [Vec3::ZERO; N];
+        total_field(&self.terms, t, m, &mut h);
+        for i in 0..N {
+            dm[i] = self.ll_torque(m[i], h[i]);
+        }
+        self.torque.add_torque(t, m, self.alpha, dm);
+    }
+    fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
+        self.terms.energy(t, m)
+    }
+}

@@ -1,0 +1,108 @@
+//! The one math chokepoint: every transcendental of the kernel goes through here.
+//!
+//! Backend selection (compile time):
+//! - default (`no_std`) and feature `deterministic`: [`libm`], identical on every target, so a host
+//!   run reproduces a firmware run bit for bit;
+//! - feature `std` without `deterministic`: std's intrinsics (same results for `sqrt`, which IEEE
+//!   754 rounds correctly everywhere; `sin`/`cos`/`exp` may differ in the last ulp).
+//!
+//! Nothing in the kernel calls `mul_add`, and Rust never contracts `a * b + c` into an FMA, so the
+//! arithmetic between these calls is bit-reproducible too.
+
+#[cfg(all(feature = "std", not(feature = "deterministic")))]
+extern crate std;
+
+macro_rules! backend {
+    ($(#[$doc:meta] $name:ident, $t:ty, $libm:path, $std:ident;)*) => {$(
+        #[$doc]
+        #[inline(always)]
+        pub fn $name(x: $t) -> $t {
+            #[cfg(all(feature = "std", not(feature = "deterministic")))]
+            { <$t>::$std(x) }
+            #[cfg(not(all(feature = "std", not(feature = "deterministic"))))]
+            { $libm(x) }
+        }
+    )*};
+}
+
+backend! {
+    /// Square root, correctly rounded (IEEE 754) on every backend.
+    sqrt_f64, f64, libm::sqrt, sqrt;
+    /// Square root, correctly rounded (IEEE 754) on every backend.
+    sqrt_f32, f32, libm::sqrtf, sqrt;
+    /// Sine (radians); libm: < 1 ulp.
+    sin_f64, f64, libm::sin, sin;
+    /// Sine (radians); libm: < 1 ulp.
+    sin_f32, f32, libm::sinf, sin;
+    /// Cosine (radians); libm: < 1 ulp.
+    cos_f64, f64, libm::cos, cos;
+    /// Cosine (radians); libm: < 1 ulp.
+    cos_f32, f32, libm::cosf, cos;
+    /// Exponential; libm: < 1 ulp.
+    exp_f64, f64, libm::exp, exp;
+    /// Exponential; libm: < 1 ulp.
+    exp_f32, f32, libm::expf, exp;
+    /// Natural logarithm; libm: < 1 ulp. Set-up code only, never in a hot loop.
+    ln_f64, f64, libm::log, ln;
+    /// Arc tangent; libm: < 1 ulp. Set-up code only.
+    atan_f64, f64, libm::atan, atan;
+    /// Arc cosine; libm: < 1 ulp. Set-up code only.
+    acos_f64, f64, libm::acos, acos;
+    /// Hyperbolic tangent; libm: < 1 ulp.
+    tanh_f64, f64, libm::tanh, tanh;
+    /// Cube root; libm: < 1 ulp. Set-up code only.
+    cbrt_f64, f64, libm::cbrt, cbrt;
+}
+
+/// Two-argument arc tangent `atan2(y, x)` in (-pi, pi]; libm: < 1 ulp.
+#[inline]
+pub fn atan2_f64(y: f64, x: f64) -> f64 {
+    #[cfg(all(feature = "std", not(feature = "deterministic")))]
+    {
+        y.atan2(x)
+    }
+    #[cfg(not(all(feature = "std", not(feature = "deterministic"))))]
+    {
+        libm::atan2(y, x)
+    }
+}
+
+/// `x` raised to the real power `y`; libm: < 1 ulp. Set-up code only.
+#[inline]
+pub fn powf_f64(x: f64, y: f64) -> f64 {
+    #[cfg(all(feature = "std", not(feature = "deterministic")))]
+    {
+        x.powf(y)
+    }
+    #[cfg(not(all(feature = "std", not(feature = "deterministic"))))]
+    {
+        libm::pow(x, y)
+    }
+}
+
+/// Sine and cosine of `x` (radians) in one call.
+#[inline]
+pub fn sin_cos_f64(x: f64) -> (f64, f64) {
+    (sin_f64(x), cos_f64(x))
+}
+
+/// Sine and cosine of `x` (radians) in one call.
+#[inline]
+pub fn sin_cos_f32(x: f32) -> (f32, f32) {
+    (sin_f32(x), cos_f32(x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spot_values() {
+        assert_eq!(sqrt_f64(4.0), 2.0);
+        assert_eq!(sqrt_f32(9.0), 3.0);
+        assert!((sin_f64(core::f64::consts::FRAC_PI_2) - 1.0).abs() < 1e-16);
+        assert!((exp_f64(1.0) - core::f64::consts::E).abs() < 1e-15);
+        assert!((atan2_f64(1.0, 1.0) - core::f64::consts::FRAC_PI_4).abs() < 1e-16);
+        assert!((cbrt_f64(27.0) - 3.0).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,346 @@
+//! SI parameters of a macrospin, validated in one place and compiled into a dimensionless model.
+//!
+//! Parameter names in errors are the scenario-file keys (`magnet.ms`, `anisotropy.uniaxial.axis`,
+//! ...), so a user sees exactly which key to fix and what range is allowed.
+
+use crate::drive::DriveSpec;
+use crate::error::{check_direction, check_finite, check_min, check_vec, Error};
+use crate::field::{shape, Cubic, Demag, Uniaxial, Zeeman, ZEEMAN_DRIVES};
+use crate::llg::Llg;
+use crate::real::Real;
+use crate::units::{Units, GAMMA_E};
+use crate::vec3::Vec3;
+
+/// Geometry of the magnet: sets its volume and, unless factors are given, its demag tensor.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Shape {
+    /// Only a volume (m^3); no demag term unless factors are given.
+    Volume(f64),
+    /// Circular disc / cylinder with its axis along z.
+    Disc {
+        /// Diameter (m).
+        diameter: f64,
+        /// Thickness (m).
+        thickness: f64,
+    },
+    /// Ellipsoid with semi-axes along x, y, z (m).
+    Ellipsoid {
+        /// Semi-axis along x.
+        a: f64,
+        /// Semi-axis along y.
+        b: f64,
+        /// Semi-axis along z.
+        c: f64,
+    },
+    /// Rectangular prism with edges along x, y, z (m).
+    Prism {
+        /// Edge along x.
+        x: f64,
+        /// Edge along y.
+        y: f64,
+        /// Edge along z.
+        z: f64,
+    },
+}
+
+impl Shape {
+    /// Volume in m^3 (validated).
+    pub fn volume(&self) -> Result<f64, Error> {
+        let pi = core::f64::consts::PI;
+        let v = match *self {
+            Shape::Volume(v) => v,
+            Shape::Disc {
+                diameter,
+                thickness,
+            } => {
+                check_min("shape.disc.diameter", diameter, 0.0, false, "> 0 m")?;
+                check_min("shape.disc.thickness", thickness, 0.0, false, "> 0 m")?;
+                0.25 * pi * diameter * diameter * thickness
+            }
+            Shape::Ellipsoid { a, b, c } => 4.0 / 3.0 * pi * a * b * c,
+            Shape::Prism { x, y, z } => x * y * z,
+        };
+        check_min("magnet.shape", v, 0.0, false, "a volume > 0 m^3")
+    }
+
+    /// Demagnetising factors of the shape, `None` for a bare volume.
+    pub fn demag_factors(&self) -> Result<Option<[f64; 3]>, Error> {
+        Ok(match *self {
+            Shape::Volume(_) => None,
+            Shape::Disc {
+                diameter,
+                thickness,
+            } => Some(shape::cylinder(diameter, thickness)?),
+            Shape::Ellipsoid { a, b, c } => Some(shape::ellipsoid(a, b, c)?),
+            Shape::Prism { x, y, z } => Some(shape::prism(x, y, z)?),
+        })
+    }
+}
+
+/// Uniaxial anisotropy in SI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct UniaxialSpec {
+    /// K1 (J/m^3); > 0 easy axis, < 0 easy plane.
+    pub ku: f64,
+    /// K2 (J/m^3).
+    pub k2: f64,
+    /// Axis (any non-zero vector; normalised).
+    pub axis: [f64; 3],
+}
+
+/// Cubic anisotropy in SI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct CubicSpec {
+    /// K1 (J/m^3).
+    pub k1: f64,
+    /// K2 (J/m^3).
+    pub k2: f64,
+    /// First cubic axis (normalised).
+    pub axis1: [f64; 3],
+    /// Second cubic axis, orthogonal to the first (normalised); the third is their cross product.
+    pub axis2: [f64; 3],
+}
+
+/// A time-dependent part of the applied field: `amplitude` (mu0 H, tesla) times a waveform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDrive {
+    /// Field vector (T) multiplied by the waveform.
+    pub amplitude: [f64; 3],
+    /// Waveform.
+    pub waveform: DriveSpec,
+}
+
+/// Everything that defines a macrospin, in SI units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MacrospinSpec {
+    /// Saturation magnetisation (A/m), > 0.
+    pub ms: f64,
+    /// Gilbert damping, >= 0.
+    pub alpha: f64,
+    /// Gyromagnetic ratio (rad s^-1 T^-1), > 0.
+    pub gamma: f64,
+    /// Geometry.
+    pub shape: Shape,
+    /// Diagonal demag factors; computed from the shape when `None`.
+    pub demag: Option<[f64; 3]>,
+    /// Initial direction (normalised on compile).
+    pub m0: [f64; 3],
+    /// Uniaxial anisotropy.
+    pub uniaxial: Option<UniaxialSpec>,
+    /// Cubic anisotropy.
+    pub cubic: Option<CubicSpec>,
+    /// Constant applied field mu0 H (T).
+    pub applied: [f64; 3],
+    /// Time-dependent applied-field parts (at most [`ZEEMAN_DRIVES`]).
+    pub drives: heapless::Vec<FieldDrive, ZEEMAN_DRIVES>,
+}
+
+impl MacrospinSpec {
+    /// A spec with the given Ms, damping and shape, gamma = gamma_e, m0 = +z, nothing else.
+    pub fn new(ms: f64, alpha: f64, shape: Shape) -> Self {
+        Self {
+            ms,
+            alpha,
+            gamma: GAMMA_E,
+            shape,
+            demag: None,
+            m0: [0.0, 0.0, 1.0],
+            uniaxial: None,
+            cubic: None,
+            applied: [0.0; 3],
+            drives: heapless::Vec::new(),
+        }
+    }
+
+    /// Validates every parameter; returns the unit system, volume and demag factors.
+    pub fn validate(&self) -> Result<(Units, f64, Option<[f64; 3]>), Error> {
+        let units = Units::new(self.ms, self.gamma)?;
+        check_min("magnet.alpha", self.alpha, 0.0, true, ">= 0 (and finite)")?;
+        let volume = self.shape.volume()?;
+        let demag = match self.demag {
+            Some(n) => Some(shape::check_factors(n)?),
+            None => self.shape.demag_factors()?,
+        };
+        check_direction("magnet.m0", self.m0)?;
+        if let Some(u) = &self.uniaxial {
+            check_finite("anisotropy.uniaxial.ku", u.ku)?;
+            check_finite("anisotropy.uniaxial.k2", u.k2)?;
+            check_direction("anisotropy.uniaxial.axis", u.axis)?;
+        }
+        if let Some(c) = &self.cubic {
+            check_finite("anisotropy.cubic.k1", c.k1)?;
+            check_finite("anisotropy.cubic.k2", c.k2)?;
+            let a = check_direction("anisotropy.cubic.axis1", c.axis1)?;
+            let b = check_direction("anisotropy.cubic.axis2", c.axis2)?;
+            let dot = (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]).abs();
+            if dot > 1e-6 {
+                return Err(Error::NotOrthogonal {
+                    param: "anisotropy.cubic.axis2",
+                    dot,
+                });
+            }
+        }
+        check_vec("field.applied", self.applied)?;
+        for d in &self.drives {
+            check_vec("field.drive.amplitude", d.amplitude)?;
+            d.waveform.validate("field.drive")?;
+        }
+        Ok((units, volume, demag))
+    }
+
+    /// Validates and compiles into a dimensionless model for scalar `S`.
+    ///
+    /// ```
+    /// use larmor::params::{MacrospinSpec, Shape};
+    /// let spec = MacrospinSpec::new(1e6, 0.01, Shape::Disc { diameter: 40e-9, thickness: 1.5e-9 });
+    /// let model = spec.compile::<f32>().unwrap();
+    /// assert!(model.demag.unwrap()[2] > 0.9);
+    /// ```
+    pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
+        let (units, volume, demag) = self.validate()?;
+        let red_t = |b: [f64; 3]| Vec3::<S>::from_f64(b.map(|x| units.tesla_to_reduced(x)));
+        let mut zeeman = Zeeman::constant(red_t(self.applied));
+        for d in &self.drives {
+            zeeman = zeeman
+                .with_drive(red_t(d.amplitude), d.waveform.compile(&units))
+                .map_err(|_| Error::Capacity {
+                    what: "field.drive",
+                    capacity: ZEEMAN_DRIVES,
+                })?;
+        }
+        let uniaxial = self.uniaxial.map(|u| {
+            let axis = check_direction("", u.axis).unwrap_or([0.0, 0.0, 1.0]);
+            Uniaxial::new(
+                S::from_f64(units.energy_density_to_reduced(u.ku)),
+                S::from_f64(units.energy_density_to_reduced(u.k2)),
+                Vec3::from_f64(axis),
+            )
+        });
+        let cubic = self.cubic.map(|c| {
+            let a = check_direction("", c.axis1).unwrap_or([1.0, 0.0, 0.0]);
+            let b = check_direction("", c.axis2).unwrap_or([0.0, 1.0, 0.0]);
+            Cubic::new(
+                S::from_f64(units.energy_density_to_reduced(c.k1)),
+                S::from_f64(units.energy_density_to_reduced(c.k2)),
+                Vec3::from_f64(a),
+                Vec3::from_f64(b),
+            )
+        });
+        let demag_term = demag.map(|n| Demag::new(Vec3::from_f64(n)));
+        let m0 = Vec3::from_f64(check_direction("magnet.m0", self.m0)?);
+        Ok(Macrospin {
+            units,
+            volume,
+            demag,
+            m0,
+            llg: Llg::new(
+                S::from_f64(self.alpha),
+                (zeeman, uniaxial, cubic, demag_term),
+            ),
+        })
+    }
+}
+
+/// Field terms of a macrospin, in a fixed order: Zeeman, uniaxial, cubic, demag.
+pub type MacrospinTerms<S> = (
+    Zeeman<S>,
+    Option<Uniaxial<S>>,
+    Option<Cubic<S>>,
+    Option<Demag<S>>,
+);
+
+/// A compiled macrospin: the dimensionless LLG system plus what is needed to go back to SI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Macrospin<S> {
+    /// Unit system (SI <-> reduced).
+    pub units: Units,
+    /// Volume (m^3).
+    pub volume: f64,
+    /// Demag factors in use (`None`: no demag term).
+    pub demag: Option<[f64; 3]>,
+    /// Initial direction (unit).
+    pub m0: Vec3<S>,
+    /// The equation of motion.
+    pub llg: Llg<S, MacrospinTerms<S>>,
+}
+
+impl<S: Real> Macrospin<S> {
+    /// Converts a reduced energy of this magnet to joules.
+    pub fn energy_joules(&self, e: S) -> f64 {
+        self.units.energy_to_joules(e.to_f64(), self.volume)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> MacrospinSpec {
+        let mut s = MacrospinSpec::new(
+            1e6,
+            0.01,
+            Shape::Disc {
+                diameter: 40e-9,
+                thickness: 1.5e-9,
+            },
+        );
+        s.demag = Some([0.0, 0.0, 1.0]);
+        s.uniaxial = Some(UniaxialSpec {
+            ku: 8.783e5,
+            k2: 0.0,
+            axis: [0.0, 0.0, 2.0],
+        });
+        s
+    }
+
+    #[test]
+    fn compiles_and_scales() {
+        let m = base().compile::<f64>().unwrap();
+        let u = m.llg.terms.1.unwrap();
+        // k1 = Ku/(mu0 Ms^2) = 8.783e5 / 1.2566e6
+        assert!((u.k1 - 8.783e5 / (crate::units::MU0 * 1e12)).abs() < 1e-12);
+        assert_eq!(u.axis, Vec3::Z);
+        assert!((m.volume - 1.884_955_592e-24).abs() < 1e-32);
+    }
+
+    #[test]
+    fn names_the_bad_parameter() {
+        let mut s = base();
+        s.alpha = -0.1;
+        assert!(matches!(
+            s.compile::<f64>(),
+            Err(Error::OutOfRange {
+                param: "magnet.alpha",
+                ..
+            })
+        ));
+        let mut s = base();
+        s.uniaxial.as_mut().unwrap().axis = [0.0; 3];
+        assert_eq!(
+            s.compile::<f64>().unwrap_err(),
+            Error::ZeroVector {
+                param: "anisotropy.uniaxial.axis"
+            }
+        );
+        let mut s = base();
+        s.demag = Some([0.1, 0.1, 0.1]);
+        assert!(matches!(s.compile::<f64>(), Err(Error::DemagSum { .. })));
+        let mut s = base();
+        s.cubic = Some(CubicSpec {
+            k1: 1e4,
+            k2: 0.0,
+            axis1: [1.0, 0.0, 0.0],
+            axis2: [1.0, 1.0, 0.0],
+        });
+        assert!(matches!(
+            s.compile::<f64>(),
+            Err(Error::NotOrthogonal { .. })
+        ));
+        let mut s = base();
+        s.m0 = [f64::NAN, 0.0, 1.0];
+        assert!(s.compile::<f64>().is_err());
+    }
+}

@@ -1,0 +1,146 @@
+//! The scalar trait: just what the kernel's hot loops need, so that fixed-point types implement
+//! it without `unimplemented!()` (no `ln`, `powf` or `atan2` here: those live in f64 set-up code).
+
+use core::fmt::Debug;
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+use crate::math;
+
+/// A real scalar: `f32`, `f64`, or a fixed-point type (firmware).
+///
+/// Conversions from `f64` happen once, when a model is compiled; the hot loop only uses the
+/// arithmetic operators and the few functions below.
+pub trait Real:
+    Copy
+    + Debug
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+{
+    /// 0.
+    const ZERO: Self;
+    /// 1.
+    const ONE: Self;
+    /// 1/2.
+    const HALF: Self;
+    /// 2.
+    const TWO: Self;
+    /// Human-readable name of the scalar type (`"f32"`, `"f64"`, `"I2F30"`, ...).
+    const NAME: &'static str;
+
+    /// Nearest representable value of `x` (fixed-point types saturate; NaN maps to 0 there).
+    fn from_f64(x: f64) -> Self;
+    /// The value as an `f64` (exact for every implemented type).
+    fn to_f64(self) -> f64;
+    /// Square root; negative input gives NaN for floats and 0 for fixed-point.
+    fn sqrt(self) -> Self;
+    /// Sine and cosine (radians).
+    fn sin_cos(self) -> (Self, Self);
+    /// Exponential.
+    fn exp(self) -> Self;
+    /// `false` for NaN and infinities (always `true` for fixed-point).
+    fn is_finite(self) -> bool;
+
+    /// Absolute value.
+    #[inline(always)]
+    fn abs(self) -> Self {
+        if self < Self::ZERO {
+            -self
+        } else {
+            self
+        }
+    }
+    /// Reciprocal `1 / self`.
+    #[inline(always)]
+    fn recip(self) -> Self {
+        Self::ONE / self
+    }
+    /// Larger of two values (`other` if either is NaN-incomparable).
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        if self > other {
+            self
+        } else {
+            other
+        }
+    }
+    /// Smaller of two values.
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        if self < other {
+            self
+        } else {
+            other
+        }
+    }
+}
+
+macro_rules! float_real {
+    ($t:ty, $sqrt:path, $sincos:path, $exp:path) => {
+        impl Real for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const HALF: Self = 0.5;
+            const TWO: Self = 2.0;
+            const NAME: &'static str = stringify!($t);
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                $sqrt(self)
+            }
+            #[inline(always)]
+            fn sin_cos(self) -> (Self, Self) {
+                $sincos(self)
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                $exp(self)
+            }
+            #[inline(always)]
+            fn is_finite(self) -> bool {
+                <$t>::is_finite(self)
+            }
+        }
+    };
+}
+
+float_real!(f64, math::sqrt_f64, math::sin_cos_f64, math::exp_f64);
+float_real!(f32, math::sqrt_f32, math::sin_cos_f32, math::exp_f32);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generic_hypot<S: Real>(a: S, b: S) -> S {
+        (a * a + b * b).sqrt()
+    }
+
+    #[test]
+    fn floats_implement_real() {
+        assert_eq!(generic_hypot(3.0f64, 4.0), 5.0);
+        assert_eq!(generic_hypot(3.0f32, 4.0), 5.0);
+        assert_eq!(f32::from_f64(0.5).to_f64(), 0.5);
+        assert!(!f64::NAN.is_finite());
+        assert_eq!((-2.0f64).abs(), 2.0);
+        assert_eq!(Real::max(1.0f64, 2.0), 2.0);
+    }
+}

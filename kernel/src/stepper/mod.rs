@@ -1,0 +1,102 @@
+//! Time steppers behind one trait. Each owns its scratch buffers; `step` never allocates.
+//!
+//! | stepper | order | norm | use |
+//! |---|---|---|---|
+//! | [`Rk4`] | 4 | renormalised after each step | deterministic default |
+//! | [`Heun`] | 2 (strong order 1 with noise, Stratonovich) | renormalised | thermal runs |
+//! | [`DormandPrince`] | 5(4), adaptive | renormalised | accuracy-controlled runs |
+//! | [`Midpoint`] | 2 | exactly preserved (Cayley rotation) | long runs, no projection |
+
+mod dopri;
+mod heun;
+mod midpoint;
+mod rk4;
+
+pub use dopri::{DormandPrince, Tolerance};
+pub use heun::Heun;
+pub use midpoint::Midpoint;
+pub use rk4::Rk4;
+
+use crate::error::Error;
+use crate::llg::Dynamics;
+use crate::real::Real;
+use crate::vec3::Vec3;
+
+/// What one call to [`Stepper::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Step<S> {
+    /// The step actually taken (reduced time).
+    pub taken: S,
+    /// The step suggested for the next call (equal to `taken` for fixed-step methods).
+    pub next: S,
+    /// Rejected attempts before this step was accepted (adaptive methods).
+    pub rejected: u32,
+}
+
+/// A one-step integrator of `dm/dtau = f(tau, m)` for `N` unit vectors.
+pub trait Stepper<S: Real, const N: usize> {
+    /// Short name (`"rk4"`, `"heun"`, `"dopri45"`, `"midpoint"`).
+    const NAME: &'static str;
+    /// `true` if the method adapts its step size (then `dt` is only the first try).
+    const ADAPTIVE: bool = false;
+    /// Advances `m` from reduced time `t` by (at most) `dt`.
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteState`] if the new state is not finite (the old state is kept),
+    /// [`Error::StepSizeUnderflow`] if an adaptive method cannot meet its tolerance.
+    fn step<D: Dynamics<S, N>>(
+        &mut self,
+        sys: &D,
+        t: S,
+        m: &mut [Vec3<S>; N],
+        dt: S,
+    ) -> Result<Step<S>, Error>;
+}
+
+/// Writes `out = m + k * h`.
+#[inline(always)]
+pub(crate) fn axpy<S: Real, const N: usize>(
+    out: &mut [Vec3<S>; N],
+    m: &[Vec3<S>; N],
+    k: &[Vec3<S>; N],
+    h: S,
+) {
+    for i in 0..N {
+        out[i] = m[i] + k[i].scale(h);
+    }
+}
+
+/// Normalises every spin and checks finiteness; on failure leaves `m` untouched.
+#[inline(always)]
+pub(crate) fn commit_normalized<S: Real, const N: usize>(
+    m: &mut [Vec3<S>; N],
+    new: &[Vec3<S>; N],
+    t: S,
+) -> Result<(), Error> {
+    for v in new.iter() {
+        if !v.is_finite() {
+            return Err(Error::NonFiniteState { t: t.to_f64() });
+        }
+    }
+    for i in 0..N {
+        m[i] = new[i].normalized();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::field::Zeeman;
+    use crate::llg::Llg;
+    use crate::vec3::Vec3;
+
+    /// Damped precession in a field h along z, m(0) = x: m_z(t) = tanh(alpha h t/(1+alpha^2)).
+    pub fn precession(alpha: f64, h: f64) -> Llg<f64, Zeeman<f64>> {
+        Llg::new(alpha, Zeeman::constant(Vec3::new(0.0, 0.0, h)))
+    }
+
+    pub fn exact_mz(alpha: f64, h: f64, t: f64) -> f64 {
+        libm::tanh(alpha * h * t / (1.0 + alpha * alpha))
+    }
+}
