@@ -27,7 +27,10 @@ fn main() {
         env::var_os(var).is_some()
     };
     let selected: Vec<_> = BOARDS.iter().filter(|(f, _, _)| enabled(f)).collect();
-    let names: Vec<_> = BOARDS.iter().map(|(f, t, _)| format!("{f} ({t})")).collect();
+    let names: Vec<_> = BOARDS
+        .iter()
+        .map(|(f, t, _)| format!("{f} ({t})"))
+        .collect();
     let (board, want_target, _cpu) = match selected.as_slice() {
         [one] => **one,
         [] => fail(&format!(

@@ -1,23 +1,33 @@
-//! Instruction counting with SysTick: exact under QEMU `-icount shift=0`, CPU cycles on
-//! hardware.
+//! SysTick tick counter: CPU cycles on hardware, instructions (to one tick) under QEMU.
 //!
 //! SysTick runs from the core clock (`CLKSOURCE = 1`) with the full 24-bit reload
 //! (`0xFF_FFFF`); the `SysTick` exception, defined here, counts the wraps, so [`Counter::now`]
-//! is a 64-bit count that does not overflow in practice. [`Counter::measure`] subtracts the
-//! cost of the measurement itself (calibrated once in [`Counter::new`]).
+//! is a 64-bit tick count that does not overflow in practice.
 //!
-//! Under QEMU with `-icount shift=0` every instruction advances virtual time by 1 ns, and
-//! QEMU's SysTick ticks once per period of the board's CPU clock, so one tick is
-//! `1e9 / CPU_HZ` instructions: 40 on `mps2-an386` (25 MHz). [`Counter`] therefore reports
-//! *ticks*; QEMU runs set the SysTick clock so a tick is one instruction (see [`TICKS_NOTE`]).
+//! # Under QEMU
+//! `-icount shift=0` makes every instruction advance virtual time by exactly 1 ns, and QEMU's
+//! SysTick ticks once per period of the clock it models for the board, so one tick is
+//! `1e9 / CORE_HZ` instructions: 40 on `qemu-m4` (mps2-an386, 25 MHz) and 62.5 on `qemu-m0`
+//! (microbit, 16 MHz). Counts are fully deterministic (same ELF, same count, every run) but
+//! quantised to one tick; [`ticks_to_instructions`] converts. Measure enough work (a loop of
+//! many kernel steps) that one tick of resolution does not matter.
 //!
-//! Limits: the count is exact only while the `SysTick` exception can run; a region that keeps
-//! interrupts masked across a wrap (2^24 ticks) loses 2^24. The exception handler costs a few
-//! instructions per 2^24, counted in the region.
+//! # On hardware
+//! A tick is one core clock cycle ([`crate::board::CORE_HZ`]).
+//!
+//! # Limits
+//! - Exact only while the `SysTick` exception can run: a region that keeps interrupts masked
+//!   across a wrap (2^24 ticks) loses 2^24 ticks.
+//! - The exception handler's few instructions per wrap are counted in the region.
+//! - [`Counter::now`] itself costs about ten instructions, well under one QEMU tick; nothing
+//!   is subtracted.
+//! - Apps must not define their own `SysTick` handler.
 
 use core::sync::atomic::{compiler_fence, AtomicU32, Ordering};
 
 use cortex_m::peripheral::{syst::SystClkSource, SYST};
+
+use crate::board::CORE_HZ;
 
 /// SysTick reload: the full 24-bit range.
 const RELOAD: u32 = 0x00FF_FFFF;
@@ -25,22 +35,13 @@ const RELOAD: u32 = 0x00FF_FFFF;
 /// SysTick wraps since [`Counter::new`]; written only by the `SysTick` handler.
 static WRAPS: AtomicU32 = AtomicU32::new(0);
 
-/// What one tick means on this board, for log lines.
-pub const TICKS_NOTE: &str = if crate::board::EMULATED {
-    "instructions (QEMU -icount shift=0)"
-} else {
-    "CPU cycles"
-};
-
 /// A running 64-bit SysTick counter. Owns `SYST`.
 pub struct Counter {
     _syst: SYST,
-    overhead: u32,
 }
 
 impl Counter {
-    /// Starts SysTick from the core clock, counting wraps in the `SysTick` exception, and
-    /// calibrates the cost of one [`Counter::measure`] of an empty region.
+    /// Starts SysTick from the core clock, counting wraps in the `SysTick` exception.
     pub fn new(mut syst: SYST) -> Self {
         syst.disable_counter();
         syst.set_clock_source(SystClkSource::Core);
@@ -49,18 +50,7 @@ impl Counter {
         WRAPS.store(0, Ordering::Relaxed);
         syst.enable_interrupt();
         syst.enable_counter();
-        let mut counter = Counter {
-            _syst: syst,
-            overhead: 0,
-        };
-        // The smallest of a few empty measurements is the fixed cost of measuring.
-        let mut overhead = u64::MAX;
-        for _ in 0..4 {
-            let ((), ticks) = counter.measure(|| ());
-            overhead = overhead.min(ticks);
-        }
-        counter.overhead = overhead as u32;
-        counter
+        Counter { _syst: syst }
     }
 
     /// Ticks since [`Counter::new`].
@@ -71,30 +61,45 @@ impl Counter {
             compiler_fence(Ordering::SeqCst);
             let current = SYST::get_current();
             compiler_fence(Ordering::SeqCst);
+            // A wrap between the two loads would pair the old count with the new value.
             if WRAPS.load(Ordering::Relaxed) == wraps {
-                return (u64::from(wraps) << 24) | u64::from(RELOAD - current);
+                // The counter runs 0 (just wrapped, or just started), RELOAD, RELOAD-1, ..., 1,
+                // then reaches 0 again, which fires the exception: elapsed ticks in this
+                // period are (2^24 - current) mod 2^24.
+                let in_period = 0x0100_0000u32.wrapping_sub(current) & RELOAD;
+                return (u64::from(wraps) << 24) | u64::from(in_period);
             }
         }
     }
 
-    /// Runs `f` and returns its result with the ticks it took, measurement cost removed.
+    /// Runs `f` and returns its result with the ticks it took.
     #[inline(always)]
     pub fn measure<R>(&self, f: impl FnOnce() -> R) -> (R, u64) {
         let start = self.now();
         let result = f();
         let end = self.now();
-        let ticks = end.wrapping_sub(start);
-        (result, ticks.saturating_sub(u64::from(self.overhead)))
-    }
-
-    /// The measurement cost subtracted by [`Counter::measure`], in ticks.
-    pub fn overhead(&self) -> u32 {
-        self.overhead
+        (result, end.wrapping_sub(start))
     }
 }
+
+/// Ticks to instructions under QEMU `-icount shift=0` (1 ns per instruction):
+/// `ticks * 1e9 / CORE_HZ`, rounded down. Meaningless on hardware, where a tick is a cycle.
+pub const fn ticks_to_instructions(ticks: u64) -> u64 {
+    const NS: u64 = 1_000_000_000;
+    let hz = CORE_HZ as u64;
+    // Split so `ticks * NS` cannot overflow.
+    (ticks / hz) * NS + (ticks % hz) * NS / hz
+}
+
+/// Instructions per tick under QEMU, times 10 (400 on qemu-m4, 625 on qemu-m0): the
+/// resolution of [`ticks_to_instructions`].
+pub const DECI_INSTRUCTIONS_PER_TICK: u32 = (10_000_000_000u64 / CORE_HZ as u64) as u32;
 
 #[cortex_m_rt::exception]
 fn SysTick() {
     // Single writer (this handler), so load + store is enough (thumbv6m has no fetch_add).
-    WRAPS.store(WRAPS.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    WRAPS.store(
+        WRAPS.load(Ordering::Relaxed).wrapping_add(1),
+        Ordering::Relaxed,
+    );
 }

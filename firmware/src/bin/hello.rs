@@ -1,5 +1,5 @@
-//! Smoke test: logs with defmt, checks f32 and f64 `libm` results, counts the instructions of
-//! a small loop with SysTick, and exits 0 (1 if a value is off).
+//! Smoke test: logs with defmt, checks f32 and f64 `libm` results, counts the SysTick ticks
+//! (instructions under QEMU) of a small loop, and exits 0 (1 if a value is off).
 #![no_std]
 #![no_main]
 
@@ -22,14 +22,23 @@ fn sum_of_squares(n: u32) -> u32 {
 
 #[entry]
 fn main() -> ! {
-    defmt::info!("hello from Larmor firmware on {=str}, {=str}", board::NAME, board::CPU);
+    defmt::info!(
+        "hello from Larmor firmware on {=str}, {=str}",
+        board::NAME,
+        board::CPU
+    );
     let mut ok = true;
 
     // f32 (hardware FPU on Cortex-M4F, soft-float on Cortex-M0).
     let x = black_box(0.5f32);
     let (s, c) = (libm::sinf(x), libm::cosf(x));
     let r = libm::sqrtf(black_box(2.0f32));
-    defmt::info!("f32: sin(0.5) = {=f32}, cos(0.5) = {=f32}, sqrt(2) = {=f32}", s, c, r);
+    defmt::info!(
+        "f32: sin(0.5) = {=f32}, cos(0.5) = {=f32}, sqrt(2) = {=f32}",
+        s,
+        c,
+        r
+    );
     ok &= libm::fabsf(s * s + c * c - 1.0) <= 2.0 * f32::EPSILON;
     ok &= libm::fabsf(r - core::f32::consts::SQRT_2) <= f32::EPSILON;
 
@@ -45,17 +54,29 @@ fn main() -> ! {
         exit(false)
     };
     let counter = bench::Counter::new(peripherals.SYST);
-    for n in [10u32, 100, 1000] {
+    for n in [10u32, 100, 1000, 10_000] {
         let (sum, ticks) = counter.measure(|| sum_of_squares(black_box(n)));
-        defmt::info!(
-            "sum_of_squares({=u32}) = {=u32}: {=u64} {=str}",
-            n,
-            sum,
-            ticks,
-            bench::TICKS_NOTE
-        );
+        if board::EMULATED {
+            defmt::info!(
+                "sum_of_squares({=u32}) = {=u32}: {=u64} ticks = {=u64} instructions",
+                n,
+                sum,
+                ticks,
+                bench::ticks_to_instructions(ticks)
+            );
+        } else {
+            defmt::info!(
+                "sum_of_squares({=u32}) = {=u32}: {=u64} cycles",
+                n,
+                sum,
+                ticks
+            );
+        }
     }
-    defmt::info!("measurement overhead: {=u32} ticks (subtracted)", counter.overhead());
+    if board::EMULATED {
+        let res = bench::DECI_INSTRUCTIONS_PER_TICK;
+        defmt::info!("(1 tick = {=u32}.{=u32} instructions)", res / 10, res % 10);
+    }
 
     if ok {
         defmt::info!("hello: all checks passed");
