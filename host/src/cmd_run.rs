@@ -1,0 +1,378 @@
+//! `larmor run`: one deterministic macrospin trajectory from a scenario file to CSV (+ PNG).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use larmor::field::FieldTerm;
+use larmor::params::Macrospin;
+use larmor::run::{integrate, Control, Crossing, Direction};
+use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
+use larmor::{Real, Vec3};
+use plotters::style::RGBColor;
+
+use crate::error::{HostError, Result};
+use crate::output::{check_writable, AtomicFile};
+use crate::plot::{decimate, draw, Panel, Series};
+use crate::scenario::{Component, DirectionToml, Method, Scenario};
+
+/// Arguments of `larmor run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML, SI units; see examples/README.md).
+    pub scenario: PathBuf,
+    /// Output CSV: t (s), mx, my, mz, energy (J), per-term energies (J), applied field (T).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also plot m(t) (and m versus the applied field when it varies) to this PNG.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Write every N-th step (the initial and final states are always written).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub every: u64,
+    /// Scalar type of the kernel run.
+    #[arg(long, value_enum, default_value_t = Precision::F64)]
+    pub precision: Precision,
+}
+
+/// Kernel scalar type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Precision {
+    /// 64-bit floats.
+    F64,
+    /// 32-bit floats (as on a Cortex-M4F).
+    F32,
+}
+
+/// What a run produced.
+struct Outcome {
+    steps: u64,
+    rejected: u64,
+    t_end_s: f64,
+    m: [f64; 3],
+    energy: f64,
+    rows: u64,
+    interrupted: bool,
+    events: Vec<(String, Option<f64>)>,
+    samples: Vec<[f64; 7]>, // t_ns, mx, my, mz, b_x, b_y, b_z
+    failure: Option<String>,
+}
+
+/// Runs the command.
+pub fn run(args: &RunArgs) -> Result<()> {
+    let sc = Scenario::load(&args.scenario)?;
+    check_writable(&args.out, "--out")?;
+    if let Some(p) = &args.plot {
+        check_writable(p, "--plot")?;
+    }
+    crate::interrupt::install();
+    let start = Instant::now();
+    let out = match args.precision {
+        Precision::F64 => run_typed::<f64>(&sc, args)?,
+        Precision::F32 => run_typed::<f32>(&sc, args)?,
+    };
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(p) = &args.plot {
+        plot(&sc, &out, p)?;
+    }
+    summary(&sc, args, &out, wall);
+    if let Some(f) = out.failure {
+        return Err(HostError::runtime(format!(
+            "{f} (the trace up to that point is saved)"
+        )));
+    }
+    if out.interrupted {
+        return Err(HostError {
+            message: "interrupted (the trace so far is saved)".into(),
+            code: 130,
+        });
+    }
+    Ok(())
+}
+
+fn run_typed<S: Real>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
+    let model: Macrospin<S> = sc
+        .spec
+        .compile()
+        .map_err(|e| HostError::input(e.to_string()))?;
+    let s = &sc.raw.solver;
+    let u = model.units;
+    let dt = u.time_to_reduced(s.dt);
+    let t_end = u.time_to_reduced(s.duration);
+    match s.method {
+        Method::Rk4 => go(sc, args, &model, Rk4::new(), dt, t_end),
+        Method::Heun => go(sc, args, &model, Heun::new(), dt, t_end),
+        Method::Midpoint => go(sc, args, &model, Midpoint::new(), dt, t_end),
+        Method::Dopri45 => {
+            let tol = Tolerance::new(
+                s.atol.unwrap_or(1e-8),
+                s.rtol.unwrap_or(1e-8),
+                dt * 1e-9,
+                t_end.max(dt),
+            )
+            .map_err(|e| HostError::input(e.to_string()))?;
+            go(sc, args, &model, DormandPrince::new(tol), dt, t_end)
+        }
+    }
+}
+
+fn go<S: Real, St: Stepper<S, 1>>(
+    sc: &Scenario,
+    args: &RunArgs,
+    model: &Macrospin<S>,
+    mut stepper: St,
+    dt: f64,
+    t_end: f64,
+) -> Result<Outcome> {
+    let u = model.units;
+    let mut file = AtomicFile::create(&args.out)?;
+    let mut names = Vec::new();
+    model
+        .llg
+        .terms
+        .visit_energies(S::ZERO, &[model.m0], &mut |n, _| names.push(n));
+    let mut header = String::from("t,mx,my,mz,energy");
+    for n in &names {
+        header.push_str(&format!(",e_{n}"));
+    }
+    header.push_str(",bx,by,bz\n");
+    let io = |e: std::io::Error| HostError::runtime(format!("writing {}: {e}", args.out.display()));
+    file.writer().write_all(header.as_bytes()).map_err(io)?;
+
+    let mut events: Vec<Crossing> = sc
+        .raw
+        .events
+        .iter()
+        .map(|e| Crossing {
+            spin: 0,
+            component: match e.component {
+                Component::X => 0,
+                Component::Y => 1,
+                Component::Z => 2,
+            },
+            threshold: e.threshold,
+            direction: match e.direction {
+                DirectionToml::Rising => Direction::Rising,
+                DirectionToml::Falling => Direction::Falling,
+                DirectionToml::Either => Direction::Either,
+            },
+            time: None,
+        })
+        .collect();
+
+    let mut m = [model.m0];
+    let mut rows = 0u64;
+    let mut samples = Vec::new();
+    let mut last_written = u64::MAX;
+    let mut write_err: Option<HostError> = None;
+    let mut line = String::with_capacity(256);
+    let mut last = (0u64, 0.0f64, model.m0);
+    let mut write_row = |t: f64, mv: Vec3<S>, file: &mut AtomicFile| -> std::io::Result<()> {
+        let ts = S::from_f64(t);
+        let mut e_terms: Vec<f64> = Vec::with_capacity(names.len());
+        model
+            .llg
+            .terms
+            .visit_energies(ts, &[mv], &mut |_, e| e_terms.push(model.energy_joules(e)));
+        let total: f64 = e_terms.iter().sum();
+        let b = model
+            .llg
+            .terms
+            .0
+            .field_at(ts)
+            .to_f64()
+            .map(|h| u.reduced_to_tesla(h));
+        let mm = mv.to_f64();
+        line.clear();
+        use std::fmt::Write as _;
+        let _ = write!(
+            line,
+            "{:.9e},{:.12},{:.12},{:.12},{:.9e}",
+            u.time_to_si(t),
+            mm[0],
+            mm[1],
+            mm[2],
+            total
+        );
+        for e in &e_terms {
+            let _ = write!(line, ",{e:.9e}");
+        }
+        let _ = writeln!(line, ",{:.9e},{:.9e},{:.9e}", b[0], b[1], b[2]);
+        file.writer().write_all(line.as_bytes())?;
+        samples.push([u.time_to_si(t) * 1e9, mm[0], mm[1], mm[2], b[0], b[1], b[2]]);
+        rows += 1;
+        if rows % 100_000 == 0 {
+            file.writer().flush()?;
+        }
+        Ok(())
+    };
+    let result = {
+        let mut obs = |k: u64, t: f64, mm: &[Vec3<S>; 1]| {
+            last = (k, t, mm[0]);
+            if k % args.every == 0 {
+                if let Err(e) = write_row(t, mm[0], &mut file) {
+                    write_err = Some(io(e));
+                    return Control::Stop;
+                }
+                last_written = k;
+            }
+            if crate::interrupt::requested() {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        };
+        integrate(
+            &model.llg,
+            &mut stepper,
+            &mut m,
+            0.0,
+            t_end,
+            dt,
+            &mut events,
+            &mut obs,
+        )
+    };
+    if let Some(e) = write_err {
+        return Err(e);
+    }
+    // always end the trace with the last state reached
+    if last_written != last.0 {
+        write_row(last.1, last.2, &mut file).map_err(io)?;
+    }
+    let (stats, failure) = match result {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    file.finish()?;
+    let ts = S::from_f64(last.1);
+    let energy = model.energy_joules(model.llg.terms.energy(ts, &[last.2]));
+    let names: Vec<String> = sc
+        .raw
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.name.clone().unwrap_or_else(|| format!("event{i}")))
+        .collect();
+    Ok(Outcome {
+        steps: last.0,
+        rejected: stats.map(|s| s.rejected).unwrap_or(0),
+        t_end_s: u.time_to_si(last.1),
+        m: last.2.to_f64(),
+        energy,
+        rows,
+        interrupted: stats.map(|s| s.stopped).unwrap_or(false) && crate::interrupt::requested(),
+        events: names
+            .into_iter()
+            .zip(events.iter().map(|e| e.time.map(|t| u.time_to_si(t))))
+            .collect(),
+        samples,
+        failure,
+    })
+}
+
+fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
+    let pts = |i: usize| -> Vec<(f64, f64)> {
+        decimate(
+            &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
+            4000,
+        )
+    };
+    let colors = [
+        RGBColor(214, 39, 40),
+        RGBColor(44, 160, 44),
+        RGBColor(31, 119, 180),
+    ];
+    let mut panels = vec![Panel {
+        title: format!("{}: m(t)", sc.file),
+        x_label: "t (ns)",
+        y_label: "m",
+        series: vec![
+            Series {
+                label: "mx",
+                points: pts(1),
+                color: colors[0],
+            },
+            Series {
+                label: "my",
+                points: pts(2),
+                color: colors[1],
+            },
+            Series {
+                label: "mz",
+                points: pts(3),
+                color: colors[2],
+            },
+        ],
+        log_y: false,
+        y_range: Some((-1.05, 1.05)),
+    }];
+    if !sc.raw.field.drive.is_empty() {
+        // hysteresis: m and B projected on the (first) drive axis
+        let a = sc.raw.field.drive[0].axis;
+        let n = (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
+        let a = a.map(|c| c / n);
+        let loop_pts: Vec<(f64, f64)> = out
+            .samples
+            .iter()
+            .map(|s| {
+                (
+                    (s[4] * a[0] + s[5] * a[1] + s[6] * a[2]) * 1e3,
+                    s[1] * a[0] + s[2] * a[1] + s[3] * a[2],
+                )
+            })
+            .collect();
+        panels.push(Panel {
+            title: "m along the drive axis vs applied field".into(),
+            x_label: "mu0 H along drive axis (mT)",
+            y_label: "m . axis",
+            series: vec![Series {
+                label: "m . axis",
+                points: decimate(&loop_pts, 4000),
+                color: colors[2],
+            }],
+            log_y: false,
+            y_range: Some((-1.05, 1.05)),
+        });
+    }
+    draw(path, &panels)
+}
+
+fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
+    let s = &sc.raw.solver;
+    let method = format!("{:?}", s.method).to_lowercase();
+    eprintln!("larmor run: {} ({method}, {:?})", sc.file, args.precision);
+    eprintln!(
+        "  steps     {} accepted{} to t = {:.4} ns (dt {:.3e} s)",
+        out.steps,
+        if out.rejected > 0 {
+            format!(", {} rejected", out.rejected)
+        } else {
+            String::new()
+        },
+        out.t_end_s * 1e9,
+        s.dt
+    );
+    eprintln!(
+        "  wall time {:.3} s ({:.2} M steps/s including output)",
+        wall,
+        out.steps as f64 / wall.max(1e-9) / 1e6
+    );
+    eprintln!(
+        "  final m   ({:+.6}, {:+.6}, {:+.6})",
+        out.m[0], out.m[1], out.m[2]
+    );
+    eprintln!("  energy    {:.6e} J", out.energy);
+    for (name, t) in &out.events {
+        match t {
+            Some(t) => eprintln!("  event     {name}: t = {:.6} ns", t * 1e9),
+            None => eprintln!("  event     {name}: did not happen"),
+        }
+    }
+    eprint!("  wrote     {} ({} rows)", args.out.display(), out.rows);
+    if let Some(p) = &args.plot {
+        eprint!(", {}", p.display());
+    }
+    eprintln!();
+}

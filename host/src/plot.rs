@@ -1,0 +1,164 @@
+//! PNG plots with plotters (bitmap backend, embedded font: no system fonts needed).
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::prelude::*;
+
+use crate::error::{HostError, Result};
+
+static FONT: Once = Once::new();
+
+fn register_font() {
+    FONT.call_once(|| {
+        // Ubuntu Light, shipped inside the epaint_default_fonts crate (OFL/UFL licence).
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        );
+    });
+}
+
+/// One curve.
+pub struct Series<'a> {
+    /// Legend label.
+    pub label: &'a str,
+    /// (x, y) points.
+    pub points: Vec<(f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+}
+
+/// One panel.
+pub struct Panel<'a> {
+    /// Title above the panel.
+    pub title: String,
+    /// X-axis label.
+    pub x_label: &'a str,
+    /// Y-axis label.
+    pub y_label: &'a str,
+    /// Curves.
+    pub series: Vec<Series<'a>>,
+    /// Logarithmic y axis.
+    pub log_y: bool,
+    /// Fixed y range (auto when `None`).
+    pub y_range: Option<(f64, f64)>,
+}
+
+fn bounds(panel: &Panel<'_>) -> ((f64, f64), (f64, f64)) {
+    let mut xr = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut yr = (f64::INFINITY, f64::NEG_INFINITY);
+    for s in &panel.series {
+        for &(x, y) in &s.points {
+            if x.is_finite() && y.is_finite() && (!panel.log_y || y > 0.0) {
+                xr = (xr.0.min(x), xr.1.max(x));
+                yr = (yr.0.min(y), yr.1.max(y));
+            }
+        }
+    }
+    if !xr.0.is_finite() {
+        xr = (0.0, 1.0);
+    }
+    if !yr.0.is_finite() {
+        yr = if panel.log_y { (1e-6, 1.0) } else { (0.0, 1.0) };
+    }
+    if xr.1 <= xr.0 {
+        xr.1 = xr.0 + 1.0;
+    }
+    if let Some(r) = panel.y_range {
+        yr = r;
+    } else if panel.log_y {
+        yr = (yr.0 * 0.5, yr.1 * 2.0);
+    } else {
+        let pad = 0.05 * (yr.1 - yr.0).max(1e-12);
+        yr = (yr.0 - pad, yr.1 + pad);
+    }
+    (xr, yr)
+}
+
+/// Draws panels side by side (one row) into a PNG.
+pub fn draw(path: &Path, panels: &[Panel<'_>]) -> Result<()> {
+    register_font();
+    let w = 900 * panels.len().max(1) as u32;
+    let err =
+        |e: &dyn std::fmt::Display| HostError::runtime(format!("plotting {}: {e}", path.display()));
+    let h = 600u32;
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let areas = root.split_evenly((1, panels.len().max(1)));
+        for (area, panel) in areas.iter().zip(panels) {
+            let ((x0, x1), (y0, y1)) = bounds(panel);
+            let mut b = ChartBuilder::on(area);
+            b.caption(&panel.title, ("sans-serif", 22))
+                .margin(12)
+                .x_label_area_size(45)
+                .y_label_area_size(70);
+            macro_rules! body {
+                ($chart:expr) => {{
+                    let mut chart = $chart;
+                    chart
+                        .configure_mesh()
+                        .x_desc(panel.x_label)
+                        .y_desc(panel.y_label)
+                        .label_style(("sans-serif", 15))
+                        .draw()
+                        .map_err(|e| err(&e))?;
+                    for s in &panel.series {
+                        let pts = s.points.iter().copied().filter(|(x, y)| {
+                            x.is_finite() && y.is_finite() && (!panel.log_y || *y > 0.0)
+                        });
+                        let color = s.color;
+                        chart
+                            .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+                            .map_err(|e| err(&e))?
+                            .label(s.label)
+                            .legend(move |(x, y)| {
+                                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                            });
+                    }
+                    chart
+                        .configure_series_labels()
+                        .background_style(WHITE.mix(0.85))
+                        .border_style(BLACK)
+                        .label_font(("sans-serif", 15))
+                        .draw()
+                        .map_err(|e| err(&e))?;
+                }};
+            }
+            if panel.log_y {
+                body!(b
+                    .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
+                    .map_err(|e| err(&e))?);
+            } else {
+                body!(b.build_cartesian_2d(x0..x1, y0..y1).map_err(|e| err(&e))?);
+            }
+        }
+        root.present().map_err(|e| err(&e))?;
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &buf,
+        w,
+        h,
+        image::ColorType::Rgb8,
+    )
+    .map_err(|e| err(&e))?;
+    crate::output::write_atomic(path, &png)
+}
+
+/// Reduces a long series to at most `n` points (keeps every k-th and the last).
+pub fn decimate(points: &[(f64, f64)], n: usize) -> Vec<(f64, f64)> {
+    if points.len() <= n || n < 2 {
+        return points.to_vec();
+    }
+    let k = points.len().div_ceil(n);
+    let mut v: Vec<_> = points.iter().step_by(k).copied().collect();
+    if let Some(&last) = points.last() {
+        v.push(last);
+    }
+    v
+}
