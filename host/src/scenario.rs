@@ -540,7 +540,7 @@ impl ScenarioFile {
         if !(s.dt.is_finite() && s.dt > 0.0) {
             return Err(src.at_key(
                 "solver.dt",
-                format!("solver.dt = {:e} is out of range: allowed > 0 s", s.dt),
+                format!("solver.dt = {} is out of range: allowed > 0 s", s.dt),
             ));
         }
         if !(s.duration.is_finite() && s.duration >= s.dt) {

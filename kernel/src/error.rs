@@ -50,6 +50,11 @@ pub enum Error {
         /// Reduced time at which it happened.
         t: f64,
     },
+    /// A collection that must hold at least one entry is empty (a population, a field list).
+    Empty {
+        /// What is empty, human readable (names the parameter).
+        what: &'static str,
+    },
     /// The adaptive stepper could not meet its tolerance with a step above the minimum.
     StepSizeUnderflow {
         /// Reduced time at which it happened.
@@ -63,7 +68,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Error::OutOfRange { param, value, allowed } => {
-                write!(f, "{param} = {value:e} is out of range: allowed {allowed}")
+                write!(f, "{param} = {} is out of range: allowed {allowed}", Num(value))
             }
             Error::ZeroVector { param } => {
                 write!(f, "{param} must be a finite, non-zero vector")
@@ -82,6 +87,7 @@ impl fmt::Display for Error {
             Error::NonFiniteState { t } => {
                 write!(f, "state became non-finite at reduced time {t}: reduce dt")
             }
+            Error::Empty { what } => write!(f, "{what}: must not be empty (at least 1 entry)"),
             Error::StepSizeUnderflow { t, dt } => write!(
                 f,
                 "adaptive step size fell to {dt:e} (reduced) at reduced time {t}: tolerance too tight"
@@ -91,6 +97,20 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+/// Formats a number plainly when it is of moderate size, in scientific notation otherwise.
+struct Num(f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.abs();
+        if self.0 == 0.0 || (1e-3..1e6).contains(&a) || !a.is_finite() {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
+}
 
 #[cfg(feature = "defmt")]
 impl defmt::Format for Error {
@@ -119,6 +139,7 @@ impl defmt::Format for Error {
             }
             Error::Inconsistent { what } => defmt::write!(f, "{=str}", what),
             Error::NonFiniteState { t } => defmt::write!(f, "non-finite state at t={=f64}", t),
+            Error::Empty { what } => defmt::write!(f, "{=str}: empty", what),
             Error::StepSizeUnderflow { t, dt } => {
                 defmt::write!(f, "step underflow dt={=f64} at t={=f64}", dt, t)
             }

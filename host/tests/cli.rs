@@ -1,0 +1,270 @@
+//! The `larmor run` command line: a good scenario runs, and every class of bad input gives a
+//! one-line error naming the key (and line) and the allowed range, exit code 2, no panic and no
+//! output file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const GOOD: &str = r#"[magnet]
+ms = 1.0e6                 # saturation magnetisation, A/m
+alpha = 0.01               # Gilbert damping
+gamma = 1.7609e11          # optional gyromagnetic ratio, rad/(s T)
+shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }
+demag = [0.0, 0.0, 1.0]
+m0 = [0.6, 0.0, 0.8]
+
+[anisotropy]
+uniaxial = { ku = 8.783e5, axis = [0, 0, 1] }
+
+[field]
+applied = [0.05, 0.0, 0.0866]
+
+[solver]
+method = "rk4"
+dt = 1e-13
+duration = 1e-10
+"#;
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("larmor-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn larmor(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_larmor"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn run_scenario(name: &str, text: &str) -> (i32, String, PathBuf) {
+    let d = tmpdir(name);
+    let sc = d.join("s.toml");
+    std::fs::write(&sc, text).unwrap();
+    let out = d.join("trace.csv");
+    let png = d.join("trace.png");
+    let (code, _, err) = larmor(&[
+        "run",
+        sc.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--plot",
+        png.to_str().unwrap(),
+    ]);
+    if code != 0 {
+        assert!(
+            !out.exists() && !png.exists(),
+            "{name}: output written despite an error"
+        );
+        assert!(
+            std::fs::read_dir(&d).unwrap().count() == 1,
+            "{name}: stray files left behind"
+        );
+    }
+    (code, err, out)
+}
+
+/// Asserts exit code 2, a single `error:` line containing every `needle`, and no panic.
+fn bad(name: &str, text: &str, needles: &[&str]) {
+    let (code, err, _) = run_scenario(name, text);
+    assert_eq!(code, 2, "{name}: exit code {code}, stderr: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{name}: expected one line, got: {err}");
+    assert!(lines[0].starts_with("error: "), "{name}: {err}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{name}: `{n}` not in: {err}");
+    }
+}
+
+fn replace(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "test bug: {from}");
+    GOOD.replacen(from, to, 1)
+}
+
+#[test]
+fn good_scenario_runs_and_writes_csv_and_png() {
+    let (code, err, out) = run_scenario("good", GOOD);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("t,mx,my,mz,energy"), "{header}");
+    assert_eq!(lines.count(), 1001); // 1000 steps + initial state
+    assert!(out.with_extension("png").exists());
+    assert!(err.contains("final m"), "{err}");
+}
+
+#[test]
+fn every_decimates_rows() {
+    let d = tmpdir("every");
+    let sc = d.join("s.toml");
+    std::fs::write(&sc, GOOD).unwrap();
+    let out = d.join("t.csv");
+    let (code, _, err) = larmor(&[
+        "run",
+        sc.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--every",
+        "100",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap().lines().count(),
+        1 + 11
+    );
+}
+
+#[test]
+fn unknown_key() {
+    bad(
+        "unknown",
+        &replace("alpha = 0.01", "alpha = 0.01\nalhpa = 0.02"),
+        &["s.toml:4", "unknown field `alhpa`"],
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    bad(
+        "missing",
+        &replace(
+            "ms = 1.0e6                 # saturation magnetisation, A/m\n",
+            "",
+        ),
+        &["missing field `ms`"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    bad(
+        "type",
+        &replace("alpha = 0.01", "alpha = \"low\""),
+        &["s.toml:3", "invalid type", "f64"],
+    );
+}
+
+#[test]
+fn non_finite_value() {
+    bad(
+        "nan",
+        &replace("ms = 1.0e6", "ms = nan"),
+        &["s.toml:2", "magnet.ms", "allowed > 0"],
+    );
+    bad(
+        "inf",
+        &replace(
+            "applied = [0.05, 0.0, 0.0866]",
+            "applied = [inf, 0.0, 0.0866]",
+        ),
+        &["s.toml:13", "field.applied"],
+    );
+}
+
+#[test]
+fn ms_not_positive() {
+    bad(
+        "ms",
+        &replace("ms = 1.0e6", "ms = -1.0e6"),
+        &["s.toml:2", "magnet.ms", "-1e6", "allowed > 0 A/m"],
+    );
+}
+
+#[test]
+fn alpha_negative() {
+    bad(
+        "alpha",
+        &replace("alpha = 0.01", "alpha = -0.01"),
+        &["s.toml:3", "magnet.alpha", "allowed >= 0"],
+    );
+}
+
+#[test]
+fn dt_not_positive() {
+    bad(
+        "dt",
+        &replace("dt = 1e-13", "dt = 0.0"),
+        &["s.toml:17", "solver.dt", "allowed > 0"],
+    );
+}
+
+#[test]
+fn duration_shorter_than_dt() {
+    bad(
+        "duration",
+        &replace("duration = 1e-10", "duration = 1e-14"),
+        &["s.toml:18", "solver.duration", ">= solver.dt"],
+    );
+}
+
+#[test]
+fn zero_axis() {
+    bad(
+        "axis",
+        &replace("axis = [0, 0, 1]", "axis = [0, 0, 0]"),
+        &["s.toml:10", "anisotropy.uniaxial.axis", "non-zero"],
+    );
+}
+
+#[test]
+fn demag_not_summing_to_one() {
+    bad(
+        "demag",
+        &replace("demag = [0.0, 0.0, 1.0]", "demag = [0.0, 0.0, 0.9]"),
+        &["s.toml:6", "demag", "sum to 1 within 1e-6"],
+    );
+}
+
+#[test]
+fn unknown_method() {
+    bad(
+        "method",
+        &replace("method = \"rk4\"", "method = \"euler\""),
+        &["s.toml:16", "unknown variant `euler`", "rk4"],
+    );
+}
+
+#[test]
+fn unreadable_file() {
+    let d = tmpdir("unreadable");
+    let out = d.join("t.csv");
+    let missing = d.join("nope.toml");
+    let (code, _, err) = larmor(&[
+        "run",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: cannot read scenario") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(!out.exists());
+    // not TOML at all
+    let (code, err, _) = run_scenario("garbage", "this is not toml ][");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("s.toml:1"), "{err}");
+}
+
+#[test]
+fn output_path_is_a_file_component() {
+    let d = tmpdir("outpath");
+    let sc = d.join("s.toml");
+    std::fs::write(&sc, GOOD).unwrap();
+    let blocker = d.join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let out: PathBuf = Path::new(&blocker).join("t.csv");
+    let (code, _, err) = larmor(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a directory"), "{err}");
+}
