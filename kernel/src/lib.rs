@@ -29,12 +29,15 @@
 pub mod drive;
 pub mod error;
 pub mod field;
+pub mod gauss;
 pub mod llg;
 pub mod math;
 pub mod params;
 pub mod real;
+pub mod rng;
 pub mod run;
 pub mod stepper;
+pub mod thermal;
 pub mod units;
 pub mod vec3;
 

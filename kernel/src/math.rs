@@ -42,8 +42,10 @@ backend! {
     exp_f64, f64, libm::exp, exp;
     /// Exponential; libm: < 1 ulp.
     exp_f32, f32, libm::expf, exp;
-    /// Natural logarithm; libm: < 1 ulp. Set-up code only, never in a hot loop.
+    /// Natural logarithm; libm: < 1 ulp. Set-up code and rare paths only, never in a hot loop.
     ln_f64, f64, libm::log, ln;
+    /// Natural logarithm; libm: < 1 ulp. Rare paths only (Gaussian tails).
+    ln_f32, f32, libm::logf, ln;
     /// Arc tangent; libm: < 1 ulp. Set-up code only.
     atan_f64, f64, libm::atan, atan;
     /// Arc cosine; libm: < 1 ulp. Set-up code only.
@@ -52,6 +54,10 @@ backend! {
     tanh_f64, f64, libm::tanh, tanh;
     /// Cube root; libm: < 1 ulp. Set-up code only.
     cbrt_f64, f64, libm::cbrt, cbrt;
+    /// `exp(x) - 1`, accurate for small `x`; libm: < 1 ulp.
+    expm1_f64, f64, libm::expm1, exp_m1;
+    /// `ln(1 + x)`, accurate for small `x`; libm: < 1 ulp.
+    ln1p_f64, f64, libm::log1p, ln_1p;
 }
 
 /// Two-argument arc tangent `atan2(y, x)` in (-pi, pi]; libm: < 1 ulp.

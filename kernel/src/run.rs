@@ -4,10 +4,15 @@
 //! Time is kept in `f64` (reduced units) by the driver so that long runs in f32 do not lose
 //! resolution; for fixed-step methods `t_k = t0 + k dt` exactly, without accumulation.
 
+use rand_core::Rng;
+
 use crate::error::{check_min, Error};
-use crate::llg::Dynamics;
+use crate::field::FieldTerm;
+use crate::gauss::Gaussian;
+use crate::llg::{Dynamics, Llg, Torque};
 use crate::real::Real;
-use crate::stepper::Stepper;
+use crate::stepper::{Step, Stepper};
+use crate::thermal::{Noisy, Thermal};
 use crate::vec3::Vec3;
 
 /// Which sign changes a [`Crossing`] reacts to.
@@ -128,6 +133,100 @@ where
     St: Stepper<S, N>,
     O: Observer<S, N>,
 {
+    run_loop(
+        St::ADAPTIVE,
+        m,
+        t0,
+        t_end,
+        dt,
+        events,
+        obs,
+        |t, m, h| stepper.step(sys, S::from_f64(t), m, S::from_f64(h)),
+        |t, m, d| sys.rhs(S::from_f64(t), m, d),
+    )
+}
+
+/// Integrates the stochastic LLG equation: before every step, Brown's thermal field is drawn
+/// from `rng` (once per step, reused by every stage: Stratonovich). Events are located on the
+/// deterministic part's Hermite interpolant of each step.
+///
+/// ```
+/// use larmor::{drive::Drive, field::Zeeman, llg::Llg, rng::Philox, run::integrate_thermal};
+/// use larmor::{stepper::Heun, thermal::Thermal, Vec3};
+/// let llg = Llg::new(0.1f64, Zeeman::constant(Vec3::Z));
+/// let mut th = Thermal::new(1e-4, Drive::Constant(300.0));
+/// let mut m = [Vec3::X];
+/// let mut rng = Philox::new(7, 0);
+/// integrate_thermal(&llg, &mut th, &mut rng, &mut Heun::new(), &mut m, 0.0, 10.0, 0.01, &mut [], &mut ()).unwrap();
+/// assert!((m[0].norm() - 1.0).abs() < 1e-12);
+/// ```
+///
+/// # Errors
+/// [`Error::Inconsistent`] for a stepper that is not consistent with the Stratonovich calculus
+/// (RK4, Dormand-Prince: their stages would need noise at intermediate times); otherwise as
+/// [`integrate`].
+#[allow(clippy::too_many_arguments)]
+pub fn integrate_thermal<S, F, T, R, St, O, const N: usize>(
+    llg: &Llg<S, F, T>,
+    thermal: &mut Thermal<S, N>,
+    rng: &mut R,
+    stepper: &mut St,
+    m: &mut [Vec3<S>; N],
+    t0: f64,
+    t_end: f64,
+    dt: f64,
+    events: &mut [Crossing],
+    obs: &mut O,
+) -> Result<RunStats, Error>
+where
+    S: Real + Gaussian,
+    F: FieldTerm<S>,
+    T: Torque<S>,
+    R: Rng + ?Sized,
+    St: Stepper<S, N>,
+    O: Observer<S, N>,
+{
+    if !St::STOCHASTIC {
+        return Err(Error::Inconsistent {
+            what: "thermal runs need a stochastic stepper (heun or midpoint), not rk4 or dopri45",
+        });
+    }
+    run_loop(
+        St::ADAPTIVE,
+        m,
+        t0,
+        t_end,
+        dt,
+        events,
+        obs,
+        |t, m, h| {
+            let (ts, hs) = (S::from_f64(t), S::from_f64(h));
+            thermal.draw(ts, hs, rng);
+            stepper.step(&Noisy { llg, h: &thermal.h }, ts, m, hs)
+        },
+        |t, m, d| llg.rhs(S::from_f64(t), m, d),
+    )
+}
+
+/// The shared driver: `advance(t, m, dt)` takes one step, `rhs` serves event interpolation.
+#[allow(clippy::too_many_arguments)]
+fn run_loop<S, O, A, R, const N: usize>(
+    adaptive: bool,
+    m: &mut [Vec3<S>; N],
+    t0: f64,
+    t_end: f64,
+    dt: f64,
+    events: &mut [Crossing],
+    obs: &mut O,
+    mut advance: A,
+    rhs: R,
+) -> Result<RunStats, Error>
+where
+    S: Real,
+    O: Observer<S, N>,
+    A: FnMut(f64, &mut [Vec3<S>; N], f64) -> Result<Step<S>, Error>,
+    R: Fn(f64, &[Vec3<S>; N], &mut [Vec3<S>; N]),
+{
     check_min("solver.dt", dt, 0.0, false, "> 0")?;
     check_min("solver.duration", t_end - t0, 0.0, true, ">= 0")?;
     for e in events.iter() {
@@ -148,42 +247,37 @@ where
         return Ok(stats);
     }
     // fixed-step: number of steps, last one possibly shorter
-    let n_fixed = if St::ADAPTIVE {
+    let n_fixed = if adaptive {
         0
     } else {
         libm::ceil((t_end - t0) / dt - 1e-9).max(0.0) as u64
     };
+    let fixed_t = |k: u64| (t0 + k as f64 * dt).min(t_end);
     let mut t = t0;
     let mut h = dt;
     let mut prev = *m;
-    while if St::ADAPTIVE {
+    while if adaptive {
         t < t_end - 1e-12 * dt
     } else {
         stats.steps < n_fixed
     } {
-        let step_dt = if St::ADAPTIVE {
+        let step_dt = if adaptive {
             h.min(t_end - t)
         } else {
-            let next_t = (t0 + (stats.steps + 1) as f64 * dt).min(t_end);
-            next_t - t
+            fixed_t(stats.steps + 1) - t
         };
         prev.copy_from_slice(m);
-        let s = stepper.step(sys, S::from_f64(t), m, S::from_f64(step_dt))?;
-        let taken = if St::ADAPTIVE {
-            s.taken.to_f64()
+        let s = advance(t, m, step_dt)?;
+        let t_new = if adaptive {
+            t + s.taken.to_f64()
         } else {
-            step_dt
-        };
-        let t_new = if St::ADAPTIVE {
-            t + taken
-        } else {
-            (t0 + (stats.steps + 1) as f64 * dt).min(t_end)
+            fixed_t(stats.steps + 1)
         };
         stats.steps += 1;
         stats.rejected += s.rejected as u64;
         h = s.next.to_f64();
         for e in events.iter_mut().filter(|e| e.time.is_none()) {
-            e.time = detect(sys, e, t, &prev, t_new, m);
+            e.time = detect(&rhs, e, t, &prev, t_new, m);
         }
         t = t_new;
         stats.t = t;
@@ -196,8 +290,8 @@ where
 }
 
 /// Crossing time within `[t0, t1]`, if the event fires in this step.
-fn detect<S: Real, D: Dynamics<S, N>, const N: usize>(
-    sys: &D,
+fn detect<S: Real, R: Fn(f64, &[Vec3<S>; N], &mut [Vec3<S>; N]), const N: usize>(
+    rhs: &R,
     e: &Crossing,
     t0: f64,
     m0: &[Vec3<S>; N],
@@ -217,9 +311,9 @@ fn detect<S: Real, D: Dynamics<S, N>, const N: usize>(
     }
     let h = t1 - t0;
     let mut d = [Vec3::ZERO; N];
-    sys.rhs(S::from_f64(t0), m0, &mut d);
+    rhs(t0, m0, &mut d);
     let d0 = comp(d[e.spin]) * h;
-    sys.rhs(S::from_f64(t1), m1, &mut d);
+    rhs(t1, m1, &mut d);
     let d1 = comp(d[e.spin]) * h;
     // cubic Hermite p(s), s in [0,1]; bisection keeps the bracket (p(0), p(1) differ in sign)
     let p = |s: f64| {

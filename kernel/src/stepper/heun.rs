@@ -33,6 +33,7 @@ impl<S: Real, const N: usize> Heun<S, N> {
 
 impl<S: Real, const N: usize> Stepper<S, N> for Heun<S, N> {
     const NAME: &'static str = "heun";
+    const STOCHASTIC: bool = true;
 
     #[inline]
     fn step<D: Dynamics<S, N>>(

@@ -50,6 +50,7 @@ fn omega<S: Real>(m: Vec3<S>, f: Vec3<S>) -> Vec3<S> {
 
 impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
     const NAME: &'static str = "midpoint";
+    const STOCHASTIC: bool = true;
 
     #[inline]
     fn step<D: Dynamics<S, N>>(

@@ -40,6 +40,9 @@ pub trait Stepper<S: Real, const N: usize> {
     const NAME: &'static str;
     /// `true` if the method adapts its step size (then `dt` is only the first try).
     const ADAPTIVE: bool = false;
+    /// `true` if the method converges to the Stratonovich solution when the noise is held
+    /// constant over a step (Heun, midpoint); thermal runs refuse the others.
+    const STOCHASTIC: bool = false;
     /// Advances `m` from reduced time `t` by (at most) `dt`.
     ///
     /// # Errors
