@@ -26,6 +26,7 @@
 // Numerical loops index several arrays with one spin index; iterator zips would hide that.
 #![allow(clippy::needless_range_loop)]
 
+pub mod arrhenius;
 pub mod drive;
 pub mod error;
 pub mod field;
@@ -37,6 +38,7 @@ pub mod real;
 pub mod rng;
 pub mod run;
 pub mod stepper;
+pub mod sw;
 pub mod thermal;
 pub mod units;
 pub mod vec3;
