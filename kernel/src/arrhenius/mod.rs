@@ -408,15 +408,21 @@ impl<S: Real> TwoLevel<S> {
         s0 + (s - s0) * (-(self.relaxation_rate() * dt)).exp()
     }
 
-    /// Stationary occupation `(P_up, P_down)`.
+    /// Stationary occupations `(P_up, P_down) = (w_du, w_ud) / Gamma` (`(1/2, 1/2)` if both
+    /// rates vanish); detailed balance `P_up w_ud = P_down w_du` holds to rounding.
     ///
     /// ```
     /// let tl = larmor::arrhenius::TwoLevel::new(1.0f64, 3.0).unwrap();
     /// assert_eq!(tl.occupations(), (0.75, 0.25));
     /// ```
     pub fn occupations(&self) -> (S, S) {
-        let s0 = self.equilibrium();
-        ((S::ONE + s0) * S::HALF, (S::ONE - s0) * S::HALF)
+        // from the rates directly: no cancellation in 1 +- s0 for strongly biased states
+        let g = self.relaxation_rate();
+        if g > S::ZERO {
+            (self.down_to_up / g, self.up_to_down / g)
+        } else {
+            (S::HALF, S::HALF)
+        }
     }
 }
 
