@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use clap::Args;
 use larmor::field::FieldTerm;
+use larmor::gauss::Gaussian;
 use larmor::params::Macrospin;
-use larmor::run::{integrate, Control, Crossing, Direction};
+use larmor::rng::Philox;
+use larmor::run::{integrate, integrate_thermal, Control, Crossing, Direction};
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::{Real, Vec3};
 use plotters::style::RGBColor;
@@ -34,6 +36,10 @@ pub struct RunArgs {
     /// Scalar type of the kernel run.
     #[arg(long, value_enum, default_value_t = Precision::F64)]
     pub precision: Precision,
+    /// Seed of the thermal noise (runs with [thermal]); the run is a pure function of
+    /// (scenario, seed).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 /// Kernel scalar type.
@@ -91,7 +97,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_typed<S: Real>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
+fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
     let model: Macrospin<S> = sc
         .spec
         .compile()
@@ -100,7 +106,7 @@ fn run_typed<S: Real>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
     let u = model.units;
     let dt = u.time_to_reduced(s.dt);
     let t_end = u.time_to_reduced(s.duration);
-    match s.method {
+    match sc.raw.method() {
         Method::Rk4 => go(sc, args, &model, Rk4::new(), dt, t_end),
         Method::Heun => go(sc, args, &model, Heun::new(), dt, t_end),
         Method::Midpoint => go(sc, args, &model, Midpoint::new(), dt, t_end),
@@ -117,7 +123,7 @@ fn run_typed<S: Real>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
     }
 }
 
-fn go<S: Real, St: Stepper<S, 1>>(
+fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
     sc: &Scenario,
     args: &RunArgs,
     model: &Macrospin<S>,
@@ -223,16 +229,33 @@ fn go<S: Real, St: Stepper<S, 1>>(
                 Control::Continue
             }
         };
-        integrate(
-            &model.llg,
-            &mut stepper,
-            &mut m,
-            0.0,
-            t_end,
-            dt,
-            &mut events,
-            &mut obs,
-        )
+        match model.thermal.clone() {
+            Some(mut th) => {
+                let mut rng = Philox::new(args.seed, 0);
+                integrate_thermal(
+                    &model.llg,
+                    &mut th,
+                    &mut rng,
+                    &mut stepper,
+                    &mut m,
+                    0.0,
+                    t_end,
+                    dt,
+                    &mut events,
+                    &mut obs,
+                )
+            }
+            None => integrate(
+                &model.llg,
+                &mut stepper,
+                &mut m,
+                0.0,
+                t_end,
+                dt,
+                &mut events,
+                &mut obs,
+            ),
+        }
     };
     if let Some(e) = write_err {
         return Err(e);
@@ -341,7 +364,7 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
 
 fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
     let s = &sc.raw.solver;
-    let method = format!("{:?}", s.method).to_lowercase();
+    let method = sc.raw.method().name();
     eprintln!("larmor run: {} ({method}, {:?})", sc.file, args.precision);
     eprintln!(
         "  steps     {} accepted{} to t = {:.4} ns (dt {:.3e} s)",

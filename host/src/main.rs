@@ -1,5 +1,8 @@
 //! `larmor`: the Larmor kernel at scale on a workstation.
 
+mod campaign;
+mod cmd_bench;
+mod cmd_ensemble;
 mod cmd_run;
 mod error;
 mod interrupt;
@@ -21,12 +24,22 @@ struct Cli {
 enum Cmd {
     /// Integrate one trajectory: CSV trace, optional PNG plot, summary on stderr.
     Run(cmd_run::RunArgs),
+    /// Switching probability: many independent stochastic trials on all cores (shardable,
+    /// resumable).
+    Ensemble(cmd_ensemble::EnsembleArgs),
+    /// Merge the TRIALS.csv files of shards into one campaign (+ summary).
+    Merge(cmd_ensemble::MergeArgs),
+    /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
+    Bench(cmd_bench::BenchArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match &cli.cmd {
         Cmd::Run(a) => cmd_run::run(a),
+        Cmd::Ensemble(a) => cmd_ensemble::run(a),
+        Cmd::Merge(a) => cmd_ensemble::merge(a),
+        Cmd::Bench(a) => cmd_bench::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

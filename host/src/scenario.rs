@@ -5,7 +5,11 @@ use std::ops::Range;
 use std::path::Path;
 
 use larmor::drive::{DriveSpec, PIECEWISE_CAPACITY};
-use larmor::params::{CubicSpec, FieldDrive, MacrospinSpec, Shape, UniaxialSpec};
+use larmor::mtj::MtjSpec;
+use larmor::params::{
+    CubicSpec, CurrentSpec, FieldDrive, MacrospinSpec, Shape, SotSpec, SttSpec, ThermalSpec,
+    UniaxialSpec,
+};
 use larmor::units::GAMMA_E;
 use serde::Deserialize;
 
@@ -28,6 +32,112 @@ pub struct ScenarioFile {
     /// Events to detect.
     #[serde(default)]
     pub events: Vec<EventToml>,
+    /// Thermal fluctuations.
+    pub thermal: Option<ThermalToml>,
+    /// Spin-transfer torque.
+    pub stt: Option<SttToml>,
+    /// Spin-orbit torque.
+    pub sot: Option<SotToml>,
+    /// How a trial counts as switched (ensembles).
+    pub switching: Option<SwitchingToml>,
+}
+
+/// A time-dependent scalar: a plain number (constant) or one waveform table.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DriveToml {
+    /// Constant value.
+    Number(f64),
+    /// Waveform.
+    Wave(WaveformToml),
+}
+
+impl DriveToml {
+    /// The kernel waveform.
+    pub fn to_spec(&self, key: &str) -> Result<DriveSpec> {
+        match self {
+            DriveToml::Number(v) => Ok(DriveSpec::Constant(*v)),
+            DriveToml::Wave(w) => w.to_spec(key),
+        }
+    }
+}
+
+/// `[thermal]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThermalToml {
+    /// Temperature (K): a number or a waveform.
+    pub temperature: DriveToml,
+}
+
+/// `[stt]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SttToml {
+    /// Polariser direction.
+    pub polarizer: [f64; 3],
+    /// Spin polarisation P in [0, 1].
+    pub polarization: f64,
+    /// Slonczewski asymmetry Lambda > 0.
+    #[serde(default = "one")]
+    pub lambda: f64,
+    /// Field-like / damping-like ratio.
+    #[serde(default)]
+    pub field_like: f64,
+    /// Current density (A/m^2): number or waveform.
+    pub current_density: Option<DriveToml>,
+    /// Voltage across the MTJ (V): number or waveform (needs `[stt.mtj]`).
+    pub voltage: Option<DriveToml>,
+    /// The junction, for `voltage`.
+    pub mtj: Option<MtjToml>,
+    /// Free-layer thickness (m); from the shape when absent.
+    pub thickness: Option<f64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// `[stt.mtj]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MtjToml {
+    /// Parallel resistance (ohm).
+    pub r_p: f64,
+    /// Zero-bias TMR ratio (1.5 = 150 %).
+    pub tmr0: f64,
+    /// Bias halving the TMR (V).
+    pub v_half: f64,
+    /// Junction area (m^2); the disc's area when absent.
+    pub area: Option<f64>,
+}
+
+/// `[sot]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SotToml {
+    /// Spin polarisation direction.
+    pub sigma: [f64; 3],
+    /// Spin Hall angle.
+    pub spin_hall_angle: f64,
+    /// Field-like / damping-like ratio.
+    #[serde(default)]
+    pub field_like: f64,
+    /// Charge current density in the heavy metal (A/m^2).
+    pub current_density: DriveToml,
+    /// Free-layer thickness (m).
+    pub thickness: Option<f64>,
+}
+
+/// `[switching]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchingToml {
+    /// Initial direction of every trial (normalised); the switching axis is its largest
+    /// component, and a trial has switched when that component has changed sign.
+    pub initial: [f64; 3],
+    /// Time (s) at which the state is read; the trial stops there.
+    pub read_time: f64,
 }
 
 /// `[magnet]`.
@@ -276,8 +386,8 @@ impl WaveformToml {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolverToml {
-    /// `rk4 | heun | dopri45 | midpoint`.
-    pub method: Method,
+    /// `rk4 | heun | dopri45 | midpoint`; default `heun` with `[thermal]`, else `rk4`.
+    pub method: Option<Method>,
     /// Time step (s); the first try for dopri45.
     pub dt: f64,
     /// Simulated time (s).
@@ -300,6 +410,18 @@ pub enum Method {
     Dopri45,
     /// Mentink semi-implicit midpoint.
     Midpoint,
+}
+
+impl Method {
+    /// Name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Rk4 => "rk4",
+            Method::Heun => "heun",
+            Method::Dopri45 => "dopri45",
+            Method::Midpoint => "midpoint",
+        }
+    }
 }
 
 /// `[[events]]`: first crossing of a component of m through a threshold.
@@ -530,13 +652,135 @@ impl ScenarioFile {
                 src.at_key("field.drive", "field.drive: at most 4 drives are allowed")
             })?;
         }
+        if let Some(th) = &self.thermal {
+            spec.thermal = Some(ThermalSpec {
+                temperature: th.temperature.to_spec("thermal.temperature")?,
+            });
+        }
+        if let Some(stt) = &self.stt {
+            let current = match (&stt.current_density, &stt.voltage, &stt.mtj) {
+                (Some(j), None, _) => CurrentSpec::Density(j.to_spec("stt.current_density")?),
+                (None, Some(v), Some(mtj)) => {
+                    let area = match (mtj.area, &m.shape) {
+                        (Some(a), _) => a,
+                        (None, ShapeToml::Disc { diameter, .. }) => {
+                            0.25 * std::f64::consts::PI * diameter * diameter
+                        }
+                        _ => {
+                            return Err(src.at_key("stt.mtj", "stt.mtj.area is required unless the shape is a disc"))
+                        }
+                    };
+                    CurrentSpec::Voltage {
+                        volts: v.to_spec("stt.voltage")?,
+                        mtj: MtjSpec { r_p: mtj.r_p, tmr0: mtj.tmr0, v_half: mtj.v_half, area },
+                    }
+                }
+                (None, Some(_), None) => {
+                    return Err(src.at_key("stt.voltage", "stt.voltage needs an [stt.mtj] table (r_p, tmr0, v_half)"))
+                }
+                _ => {
+                    return Err(src.at_key(
+                        "stt",
+                        "[stt] needs exactly one of current_density (A/m^2) or voltage (V, with [stt.mtj])",
+                    ))
+                }
+            };
+            spec.stt = Some(SttSpec {
+                polarizer: stt.polarizer,
+                polarization: stt.polarization,
+                lambda: stt.lambda,
+                field_like: stt.field_like,
+                current,
+                thickness: stt.thickness,
+            });
+        }
+        if let Some(sot) = &self.sot {
+            spec.sot = Some(SotSpec {
+                sigma: sot.sigma,
+                spin_hall_angle: sot.spin_hall_angle,
+                field_like: sot.field_like,
+                current_density: sot.current_density.to_spec("sot.current_density")?,
+                thickness: sot.thickness,
+            });
+        }
         spec.validate().map_err(|e| src.kernel_error(&e))?;
         self.check_solver(src)?;
+        self.check_times(src, &spec)?;
         Ok(spec)
+    }
+
+    /// The integration method: the one given, else Heun with a temperature, else RK4.
+    pub fn method(&self) -> Method {
+        self.solver.method.unwrap_or(if self.thermal.is_some() {
+            Method::Heun
+        } else {
+            Method::Rk4
+        })
+    }
+
+    /// Checks that every drive starts inside the run and the read time is inside it.
+    fn check_times(&self, src: &Source<'_>, spec: &MacrospinSpec) -> Result<()> {
+        let dur = self.solver.duration;
+        let mut drives: Vec<(&str, &DriveSpec)> = Vec::new();
+        if let Some(stt) = &spec.stt {
+            match &stt.current {
+                CurrentSpec::Density(d) => drives.push(("stt.current_density", d)),
+                CurrentSpec::Voltage { volts, .. } => drives.push(("stt.voltage", volts)),
+            }
+        }
+        if let Some(sot) = &spec.sot {
+            drives.push(("sot.current_density", &sot.current_density));
+        }
+        if let Some(th) = &spec.thermal {
+            drives.push(("thermal.temperature", &th.temperature));
+        }
+        for d in &spec.drives {
+            drives.push(("field.drive", &d.waveform));
+        }
+        for (key, d) in drives {
+            let start = d.start_time();
+            if !matches!(d, DriveSpec::Constant(_)) && start >= dur {
+                return Err(src.at_key(
+                    key,
+                    format!(
+                        "{key} starts at {start:e} s, outside the run: allowed start < solver.duration ({dur:e} s)"
+                    ),
+                ));
+            }
+        }
+        if let Some(sw) = &self.switching {
+            let n = (sw.initial.iter().map(|c| c * c).sum::<f64>()).sqrt();
+            if !(n.is_finite() && n > 0.0) {
+                return Err(src.at_key(
+                    "switching.initial",
+                    "switching.initial must be a finite, non-zero vector",
+                ));
+            }
+            if !(sw.read_time.is_finite() && sw.read_time > 0.0 && sw.read_time <= dur) {
+                return Err(src.at_key(
+                    "switching.read_time",
+                    format!(
+                        "switching.read_time = {} is out of range: allowed (0, solver.duration = {dur:e} s]",
+                        sw.read_time
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_solver(&self, src: &Source<'_>) -> Result<()> {
         let s = &self.solver;
+        let method = self.method();
+        if self.thermal.is_some() && matches!(method, Method::Rk4 | Method::Dopri45) {
+            return Err(src.at_key(
+                "solver.method",
+                format!(
+                    "solver.method = \"{}\" cannot integrate a thermal run (noise must be held over a step, Stratonovich): allowed \"heun\" (default with [thermal]) or \"midpoint\"",
+                    method.name()
+                ),
+            ));
+        }
         if !(s.dt.is_finite() && s.dt > 0.0) {
             return Err(src.at_key(
                 "solver.dt",
@@ -553,7 +797,7 @@ impl ScenarioFile {
             ));
         }
         let steps = s.duration / s.dt;
-        if s.method != Method::Dopri45 && steps > 1e10 {
+        if method != Method::Dopri45 && steps > 1e10 {
             return Err(src.at_key(
                 "solver.duration",
                 format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
@@ -566,7 +810,7 @@ impl ScenarioFile {
                         src.at_key(key, format!("{key} = {v:e} is out of range: allowed > 0"))
                     );
                 }
-                if s.method != Method::Dopri45 {
+                if method != Method::Dopri45 {
                     return Err(
                         src.at_key(key, format!("{key} applies only to method = \"dopri45\""))
                     );

@@ -172,6 +172,50 @@ impl DriveSpec {
         }
     }
 
+    /// The same waveform with every value multiplied by `k` (times unchanged).
+    ///
+    /// ```
+    /// use larmor::drive::DriveSpec;
+    /// let d = DriveSpec::Ramp { from: 1.0, to: 3.0, start: 0.0, duration: 1.0 }.scaled(2.0);
+    /// assert_eq!(d.value_si(0.5), 4.0);
+    /// ```
+    pub fn scaled(&self, k: f64) -> DriveSpec {
+        let mut d = self.clone();
+        match &mut d {
+            DriveSpec::Constant(v) => *v *= k,
+            DriveSpec::Sine {
+                amplitude, offset, ..
+            } => {
+                *amplitude *= k;
+                *offset *= k;
+            }
+            DriveSpec::Pulse { amplitude, .. } => *amplitude *= k,
+            DriveSpec::Ramp { from, to, .. } => {
+                *from *= k;
+                *to *= k;
+            }
+            DriveSpec::Piecewise { values, .. } => values.iter_mut().for_each(|v| *v *= k),
+        }
+        d
+    }
+
+    /// Smallest and largest value the waveform takes.
+    pub fn range(&self) -> (f64, f64) {
+        match self {
+            DriveSpec::Constant(v) => (*v, *v),
+            DriveSpec::Sine {
+                amplitude, offset, ..
+            } => (offset - amplitude.abs(), offset + amplitude.abs()),
+            DriveSpec::Pulse { amplitude, .. } => (amplitude.min(0.0), amplitude.max(0.0)),
+            DriveSpec::Ramp { from, to, .. } => (from.min(*to), from.max(*to)),
+            DriveSpec::Piecewise { values, .. } => values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                }),
+        }
+    }
+
     /// Value at time `t` (s), evaluated in f64 (reference implementation and host output).
     pub fn value_si(&self, t: f64) -> f64 {
         let u = Units {

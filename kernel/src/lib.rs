@@ -33,6 +33,7 @@ pub mod field;
 pub mod gauss;
 pub mod llg;
 pub mod math;
+pub mod mtj;
 pub mod params;
 pub mod real;
 pub mod rng;
@@ -40,6 +41,7 @@ pub mod run;
 pub mod stepper;
 pub mod sw;
 pub mod thermal;
+pub mod torque;
 pub mod units;
 pub mod vec3;
 

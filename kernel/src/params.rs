@@ -4,11 +4,14 @@
 //! ...), so a user sees exactly which key to fix and what range is allowed.
 
 use crate::drive::DriveSpec;
-use crate::error::{check_direction, check_finite, check_min, check_vec, Error};
+use crate::error::{check_direction, check_finite, check_min, check_range, check_vec, Error};
 use crate::field::{shape, Cubic, Demag, Uniaxial, Zeeman, ZEEMAN_DRIVES};
 use crate::llg::Llg;
+use crate::mtj::MtjSpec;
 use crate::real::Real;
-use crate::units::{Units, GAMMA_E};
+use crate::thermal::Thermal;
+use crate::torque::{Current, Efficiency, SpinTorque};
+use crate::units::{Units, E_CHARGE, GAMMA_E, HBAR, KB, MU0};
 use crate::vec3::Vec3;
 
 /// Geometry of the magnet: sets its volume and, unless factors are given, its demag tensor.
@@ -113,6 +116,59 @@ pub struct FieldDrive {
     pub waveform: DriveSpec,
 }
 
+/// Thermal fluctuations: a temperature waveform in kelvin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThermalSpec {
+    /// Temperature (K), every value >= 0.
+    pub temperature: DriveSpec,
+}
+
+/// Where a spin torque's current comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CurrentSpec {
+    /// Current density waveform (A/m^2).
+    Density(DriveSpec),
+    /// Voltage waveform (V) across an MTJ; the current follows the junction's resistance.
+    Voltage {
+        /// Voltage (V).
+        volts: DriveSpec,
+        /// The junction.
+        mtj: MtjSpec,
+    },
+}
+
+/// Slonczewski spin-transfer torque (see [`crate::torque`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SttSpec {
+    /// Polariser direction (normalised).
+    pub polarizer: [f64; 3],
+    /// Spin polarisation P in [0, 1].
+    pub polarization: f64,
+    /// Slonczewski asymmetry Lambda > 0 (1 = symmetric).
+    pub lambda: f64,
+    /// Field-like to damping-like ratio beta.
+    pub field_like: f64,
+    /// Current.
+    pub current: CurrentSpec,
+    /// Free-layer thickness d (m); from the shape when `None`.
+    pub thickness: Option<f64>,
+}
+
+/// Spin-orbit torque from a spin Hall current in an adjacent heavy metal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SotSpec {
+    /// Spin polarisation direction sigma (normalised).
+    pub sigma: [f64; 3],
+    /// Spin Hall angle theta_SH (any sign, |theta_SH| <= 1).
+    pub spin_hall_angle: f64,
+    /// Field-like to damping-like ratio.
+    pub field_like: f64,
+    /// Charge current density in the heavy metal (A/m^2).
+    pub current_density: DriveSpec,
+    /// Free-layer thickness d (m); from the shape when `None`.
+    pub thickness: Option<f64>,
+}
+
 /// Everything that defines a macrospin, in SI units.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MacrospinSpec {
@@ -136,6 +192,12 @@ pub struct MacrospinSpec {
     pub applied: [f64; 3],
     /// Time-dependent applied-field parts (at most [`ZEEMAN_DRIVES`]).
     pub drives: heapless::Vec<FieldDrive, ZEEMAN_DRIVES>,
+    /// Thermal fluctuations (none: T = 0).
+    pub thermal: Option<ThermalSpec>,
+    /// Spin-transfer torque.
+    pub stt: Option<SttSpec>,
+    /// Spin-orbit torque.
+    pub sot: Option<SotSpec>,
 }
 
 impl MacrospinSpec {
@@ -152,7 +214,27 @@ impl MacrospinSpec {
             cubic: None,
             applied: [0.0; 3],
             drives: heapless::Vec::new(),
+            thermal: None,
+            stt: None,
+            sot: None,
         }
+    }
+
+    /// Free-layer thickness for the spin torques: the explicit value, else the shape's extent
+    /// along z (disc thickness, prism z edge, ellipsoid 2c).
+    fn thickness(&self, explicit: Option<f64>, param: &'static str) -> Result<f64, Error> {
+        let d = match (explicit, self.shape) {
+            (Some(d), _) => d,
+            (None, Shape::Disc { thickness, .. }) => thickness,
+            (None, Shape::Prism { z, .. }) => z,
+            (None, Shape::Ellipsoid { c, .. }) => 2.0 * c,
+            (None, Shape::Volume(_)) => {
+                return Err(Error::Inconsistent {
+                    what: "a spin torque needs the free-layer thickness: give stt.thickness / sot.thickness or a shape with a thickness",
+                })
+            }
+        };
+        check_min(param, d, 0.0, false, "> 0 m")
     }
 
     /// Validates every parameter; returns the unit system, volume and demag factors.
@@ -187,6 +269,38 @@ impl MacrospinSpec {
         for d in &self.drives {
             check_vec("field.drive.amplitude", d.amplitude)?;
             d.waveform.validate("field.drive")?;
+        }
+        if let Some(th) = &self.thermal {
+            th.temperature.validate("thermal.temperature")?;
+            let (lo, _) = th.temperature.range();
+            check_min("thermal.temperature", lo, 0.0, true, ">= 0 K")?;
+        }
+        if let Some(stt) = &self.stt {
+            check_direction("stt.polarizer", stt.polarizer)?;
+            check_range("stt.polarization", stt.polarization, 0.0, 1.0, "[0, 1]")?;
+            check_min("stt.lambda", stt.lambda, 0.0, false, "> 0")?;
+            check_finite("stt.field_like", stt.field_like)?;
+            match &stt.current {
+                CurrentSpec::Density(d) => d.validate("stt.current_density")?,
+                CurrentSpec::Voltage { volts, mtj } => {
+                    volts.validate("stt.voltage")?;
+                    mtj.compile::<f64>()?;
+                }
+            }
+            self.thickness(stt.thickness, "stt.thickness")?;
+        }
+        if let Some(sot) = &self.sot {
+            check_direction("sot.sigma", sot.sigma)?;
+            check_range(
+                "sot.spin_hall_angle",
+                sot.spin_hall_angle,
+                -1.0,
+                1.0,
+                "[-1, 1]",
+            )?;
+            check_finite("sot.field_like", sot.field_like)?;
+            sot.current_density.validate("sot.current_density")?;
+            self.thickness(sot.thickness, "sot.thickness")?;
         }
         Ok((units, volume, demag))
     }
@@ -231,15 +345,57 @@ impl MacrospinSpec {
         });
         let demag_term = demag.map(|n| Demag::new(Vec3::from_f64(n)));
         let m0 = Vec3::from_f64(check_direction("magnet.m0", self.m0)?);
+        // reduced torque strength per A/m^2: b = hbar J / (mu0 e Ms^2 d)
+        let b_per_j = |d: f64| HBAR / (MU0 * E_CHARGE * self.ms * self.ms * d);
+        let alpha = S::from_f64(self.alpha);
+        let stt = match &self.stt {
+            Some(stt) => {
+                let d = self.thickness(stt.thickness, "stt.thickness")?;
+                let p = Vec3::from_f64(check_direction("stt.polarizer", stt.polarizer)?);
+                let current = match &stt.current {
+                    CurrentSpec::Density(j) => {
+                        Current::Density(j.scaled(b_per_j(d)).compile(&units))
+                    }
+                    CurrentSpec::Voltage { volts, mtj } => Current::Voltage {
+                        volts: volts.compile(&units),
+                        mtj: mtj.compile()?,
+                        b_per_tj: S::from_f64(b_per_j(d) * 1e12),
+                    },
+                };
+                Some(SpinTorque::new(
+                    p,
+                    Efficiency::slonczewski(S::from_f64(stt.polarization), S::from_f64(stt.lambda)),
+                    current,
+                    alpha,
+                    S::from_f64(stt.field_like),
+                ))
+            }
+            None => None,
+        };
+        let sot = match &self.sot {
+            Some(sot) => {
+                let d = self.thickness(sot.thickness, "sot.thickness")?;
+                Some(SpinTorque::new(
+                    Vec3::from_f64(check_direction("sot.sigma", sot.sigma)?),
+                    Efficiency::Constant(S::from_f64(0.5 * sot.spin_hall_angle)),
+                    Current::Density(sot.current_density.scaled(b_per_j(d)).compile(&units)),
+                    alpha,
+                    S::from_f64(sot.field_like),
+                ))
+            }
+            None => None,
+        };
+        let thermal = self.thermal.as_ref().map(|th| {
+            let d_per_k = self.alpha * KB / (MU0 * self.ms * self.ms * volume);
+            Thermal::new(S::from_f64(d_per_k), th.temperature.compile(&units))
+        });
         Ok(Macrospin {
             units,
             volume,
             demag,
             m0,
-            llg: Llg::new(
-                S::from_f64(self.alpha),
-                (zeeman, uniaxial, cubic, demag_term),
-            ),
+            llg: Llg::with_torque(alpha, (zeeman, uniaxial, cubic, demag_term), (stt, sot)),
+            thermal,
         })
     }
 }
@@ -251,6 +407,9 @@ pub type MacrospinTerms<S> = (
     Option<Cubic<S>>,
     Option<Demag<S>>,
 );
+
+/// Torques of a macrospin: spin-transfer, spin-orbit.
+pub type MacrospinTorques<S> = (Option<SpinTorque<S>>, Option<SpinTorque<S>>);
 
 /// A compiled macrospin: the dimensionless LLG system plus what is needed to go back to SI.
 #[derive(Clone, Debug, PartialEq)]
@@ -264,7 +423,9 @@ pub struct Macrospin<S> {
     /// Initial direction (unit).
     pub m0: Vec3<S>,
     /// The equation of motion.
-    pub llg: Llg<S, MacrospinTerms<S>>,
+    pub llg: Llg<S, MacrospinTerms<S>, MacrospinTorques<S>>,
+    /// Brown's thermal field (`None` at T = 0).
+    pub thermal: Option<Thermal<S, 1>>,
 }
 
 impl<S: Real> Macrospin<S> {

@@ -32,7 +32,7 @@ pub struct Thermal<S, const N: usize> {
     pub h: [Vec3<S>; N],
 }
 
-impl<S: Real + Gaussian, const N: usize> Thermal<S, N> {
+impl<S: Real, const N: usize> Thermal<S, N> {
     /// Thermal field with diffusion `d_per_kelvin` (see [`Thermal::d_per_kelvin`]) and a
     /// temperature waveform in kelvin.
     ///
@@ -49,7 +49,9 @@ impl<S: Real + Gaussian, const N: usize> Thermal<S, N> {
             h: [Vec3::ZERO; N],
         }
     }
+}
 
+impl<S: Real + Gaussian, const N: usize> Thermal<S, N> {
     /// Draws the field for a step of length `dt` starting at `t` (3N Gaussian draws).
     /// Negative temperatures from a waveform count as 0 K.
     #[inline]

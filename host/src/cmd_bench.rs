@@ -1,0 +1,230 @@
+//! `larmor bench`: throughput of the standard macrospin cases (median of 5 runs after a warm-up).
+//!
+//! Cases (issue: room temperature and spin torque):
+//! - `a_rk4`: free layer Ms = 1e6 A/m, alpha = 0.01, disc 40 nm x 1.5 nm, demag (0, 0, 1),
+//!   Ku = 878318.5 J/m^3 along z (mu0 H_K,eff = 0.5 T), m0 = (0.6, 0, 0.8), 0.1 T at 30 degrees
+//!   from z in the xz-plane, RK4, dt = 0.1 ps, 10 ns, one sample kept every 100 steps;
+//! - `b_heun_300k`: the same with Heun at 300 K;
+//! - `c_stt_rk4`: the same layer, p = +z, P = 0.6, Lambda = 1, J = 1e11 A/m^2, no field,
+//!   m0 tilted 1 degree from -z, RK4, 10 ns;
+//! - `d_ensemble_heun_300k`: 1000 independent 5 ns trials of case b on all cores.
+
+use std::time::Instant;
+
+use clap::Args;
+use larmor::drive::DriveSpec;
+use larmor::params::{
+    CurrentSpec, Macrospin, MacrospinSpec, Shape, SttSpec, ThermalSpec, UniaxialSpec,
+};
+use larmor::rng::Philox;
+use larmor::run::{integrate, integrate_thermal, Control};
+use larmor::stepper::{Heun, Rk4};
+use larmor::Vec3;
+use rayon::prelude::*;
+
+use crate::error::{HostError, Result};
+
+/// Arguments of `larmor bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// One JSON object per line (otherwise a table).
+    #[arg(long)]
+    pub json: bool,
+    /// Only cases whose name contains this.
+    #[arg(long)]
+    pub case: Option<String>,
+    /// Timed repetitions (the median is reported).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Worker threads for the ensemble case (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+const DT: f64 = 1e-13;
+
+fn layer() -> MacrospinSpec {
+    let mut s = MacrospinSpec::new(
+        1e6,
+        0.01,
+        Shape::Disc {
+            diameter: 40e-9,
+            thickness: 1.5e-9,
+        },
+    );
+    s.demag = Some([0.0, 0.0, 1.0]);
+    s.uniaxial = Some(UniaxialSpec {
+        ku: 878_318.5,
+        k2: 0.0,
+        axis: [0.0, 0.0, 1.0],
+    });
+    s
+}
+
+fn case_a() -> MacrospinSpec {
+    let mut s = layer();
+    s.m0 = [0.6, 0.0, 0.8];
+    let th = 30f64.to_radians();
+    s.applied = [0.1 * th.sin(), 0.0, 0.1 * th.cos()];
+    s
+}
+
+fn case_b() -> MacrospinSpec {
+    let mut s = case_a();
+    s.thermal = Some(ThermalSpec {
+        temperature: DriveSpec::Constant(300.0),
+    });
+    s
+}
+
+fn case_c() -> MacrospinSpec {
+    let mut s = layer();
+    let th = 1f64.to_radians();
+    s.m0 = [th.sin(), 0.0, -th.cos()];
+    s.stt = Some(SttSpec {
+        polarizer: [0.0, 0.0, 1.0],
+        polarization: 0.6,
+        lambda: 1.0,
+        field_like: 0.0,
+        current: CurrentSpec::Density(DriveSpec::Constant(1e11)),
+        thickness: None,
+    });
+    s
+}
+
+fn compile(s: &MacrospinSpec) -> Result<Macrospin<f64>> {
+    s.compile().map_err(|e| HostError::runtime(e.to_string()))
+}
+
+/// Integrates `duration` seconds keeping one sample every 100 steps; returns steps.
+fn single(
+    model: &Macrospin<f64>,
+    duration: f64,
+    thermal: bool,
+    seed: u64,
+    samples: &mut Vec<Vec3<f64>>,
+) -> Result<u64> {
+    let u = model.units;
+    let (dt, t_end) = (u.time_to_reduced(DT), u.time_to_reduced(duration));
+    let mut m = [model.m0];
+    samples.clear();
+    let mut obs = |k: u64, _t: f64, m: &[Vec3<f64>; 1]| {
+        if k % 100 == 0 {
+            samples.push(m[0]);
+        }
+        Control::Continue
+    };
+    let stats = if thermal {
+        let mut th = model
+            .thermal
+            .clone()
+            .ok_or_else(|| HostError::runtime("no thermal"))?;
+        let mut rng = Philox::new(seed, 0);
+        integrate_thermal(
+            &model.llg,
+            &mut th,
+            &mut rng,
+            &mut Heun::new(),
+            &mut m,
+            0.0,
+            t_end,
+            dt,
+            &mut [],
+            &mut obs,
+        )
+    } else {
+        integrate(
+            &model.llg,
+            &mut Rk4::new(),
+            &mut m,
+            0.0,
+            t_end,
+            dt,
+            &mut [],
+            &mut obs,
+        )
+    };
+    Ok(stats.map_err(|e| HostError::runtime(e.to_string()))?.steps)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Runs `larmor bench`.
+pub fn run(args: &BenchArgs) -> Result<()> {
+    let want = |name: &str| args.case.as_deref().is_none_or(|c| name.contains(c));
+    let mut samples = Vec::with_capacity(1100);
+    let report = |case: &str, steps: u64, wall: f64, runs_per_s: Option<f64>| {
+        if args.json {
+            match runs_per_s {
+                Some(r) => println!(
+                    "{{\"case\":\"{case}\",\"steps\":{steps},\"wall_s\":{wall:.6},\"steps_per_s\":{:.0},\"runs_per_s\":{r:.1}}}",
+                    steps as f64 / wall
+                ),
+                None => println!(
+                    "{{\"case\":\"{case}\",\"steps\":{steps},\"wall_s\":{wall:.6},\"steps_per_s\":{:.0}}}",
+                    steps as f64 / wall
+                ),
+            }
+        } else {
+            let extra = runs_per_s
+                .map(|r| format!(", {r:.1} runs/s"))
+                .unwrap_or_default();
+            println!(
+                "{case:<22} {steps:>10} steps  {wall:>9.4} s  {:>7.2} M steps/s{extra}",
+                steps as f64 / wall / 1e6
+            );
+        }
+    };
+    for (name, spec, thermal) in [
+        ("a_rk4", case_a(), false),
+        ("b_heun_300k", case_b(), true),
+        ("c_stt_rk4", case_c(), false),
+    ] {
+        if !want(name) {
+            continue;
+        }
+        let model = compile(&spec)?;
+        single(&model, 10e-9, thermal, 0, &mut samples)?; // warm-up
+        let mut walls = Vec::new();
+        let mut steps = 0;
+        for r in 0..args.runs {
+            let t = Instant::now();
+            steps = single(&model, 10e-9, thermal, r as u64 + 1, &mut samples)?;
+            walls.push(t.elapsed().as_secs_f64());
+        }
+        std::hint::black_box(&samples);
+        report(name, steps, median(walls), None);
+    }
+    if want("d_ensemble_heun_300k") {
+        let model = compile(&case_b())?;
+        let pool = crate::cmd_ensemble::pool(args.threads)?;
+        let trials = 1000u64;
+        let run_all = || -> Result<u64> {
+            pool.install(|| {
+                (0..trials)
+                    .into_par_iter()
+                    .map(|k| single(&model, 5e-9, true, k, &mut Vec::with_capacity(600)))
+                    .sum::<Result<u64>>()
+            })
+        };
+        run_all()?;
+        let mut walls = Vec::new();
+        let mut steps = 0;
+        for _ in 0..args.runs {
+            let t = Instant::now();
+            steps = run_all()?;
+            walls.push(t.elapsed().as_secs_f64());
+        }
+        let wall = median(walls);
+        report(
+            "d_ensemble_heun_300k",
+            steps,
+            wall,
+            Some(trials as f64 / wall),
+        );
+    }
+    Ok(())
+}
