@@ -79,14 +79,18 @@ pub struct Campaign<S> {
 impl<S: Real + Gaussian> Campaign<S> {
     /// Builds the campaign of a scenario (needs `[switching]`).
     pub fn new(sc: &Scenario) -> Result<Self> {
+        Self::with_spec(sc, &sc.spec)
+    }
+
+    /// The campaign of a scenario with modified kernel parameters (sweeps).
+    pub fn with_spec(sc: &Scenario, spec: &larmor::params::MacrospinSpec) -> Result<Self> {
         let sw = sc.raw.switching.as_ref().ok_or_else(|| {
             HostError::input(format!(
                 "{}: an ensemble needs a [switching] table (initial = [x, y, z], read_time = s)",
                 sc.file
             ))
         })?;
-        let model: Macrospin<S> = sc
-            .spec
+        let model: Macrospin<S> = spec
             .compile()
             .map_err(|e| HostError::input(e.to_string()))?;
         let n = (sw.initial.iter().map(|c| c * c).sum::<f64>()).sqrt();

@@ -4,6 +4,7 @@ mod campaign;
 mod cmd_bench;
 mod cmd_ensemble;
 mod cmd_run;
+mod cmd_sweep;
 mod error;
 mod interrupt;
 mod output;
@@ -27,6 +28,9 @@ enum Cmd {
     /// Switching probability: many independent stochastic trials on all cores (shardable,
     /// resumable).
     Ensemble(cmd_ensemble::EnsembleArgs),
+    /// Switching probability and write-error rate against current, voltage, pulse width or
+    /// temperature: one ensemble per point.
+    Sweep(cmd_sweep::SweepArgs),
     /// Merge the TRIALS.csv files of shards into one campaign (+ summary).
     Merge(cmd_ensemble::MergeArgs),
     /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
@@ -39,6 +43,7 @@ fn main() {
         Cmd::Run(a) => cmd_run::run(a),
         Cmd::Ensemble(a) => cmd_ensemble::run(a),
         Cmd::Merge(a) => cmd_ensemble::merge(a),
+        Cmd::Sweep(a) => cmd_sweep::run(a),
         Cmd::Bench(a) => cmd_bench::run(a),
     };
     if let Err(e) = result {

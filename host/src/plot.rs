@@ -103,6 +103,8 @@ pub fn draw(path: &Path, panels: &[Panel<'_>]) -> Result<()> {
                         .configure_mesh()
                         .x_desc(panel.x_label)
                         .y_desc(panel.y_label)
+                        .x_label_formatter(&|v| tick(*v))
+                        .y_label_formatter(&|v| tick(*v))
                         .label_style(("sans-serif", 15))
                         .draw()
                         .map_err(|e| err(&e))?;
@@ -148,6 +150,21 @@ pub fn draw(path: &Path, panels: &[Panel<'_>]) -> Result<()> {
     )
     .map_err(|e| err(&e))?;
     crate::output::write_atomic(path, &png)
+}
+
+/// Axis tick text: plain for moderate numbers, scientific for large or small ones.
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e4).contains(&a) {
+        let s = format!("{v:.1e}");
+        s.replace(".0e", "e")
+    } else {
+        let s = format!("{v:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    }
 }
 
 /// Reduces a long series to at most `n` points (keeps every k-th and the last).

@@ -1,0 +1,413 @@
+//! `larmor sweep`: switching probability and write-error rate against current amplitude, pulse
+//! width, voltage or temperature; one ensemble per point, one summary row per point.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use larmor::drive::DriveSpec;
+use larmor::params::{CurrentSpec, MacrospinSpec};
+
+use crate::campaign::{Campaign, Summary};
+use crate::cmd_ensemble::{fnv1a, pool, progress, run_trials};
+use crate::error::{HostError, Result};
+use crate::output::{check_writable, part_path, write_atomic};
+use crate::plot::{draw, Panel, Series};
+use crate::scenario::Scenario;
+
+/// What a sweep varies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Vary {
+    /// Amplitude of the spin-torque current density (A/m^2) (STT, else SOT).
+    Current,
+    /// Amplitude of the MTJ voltage pulse (V).
+    Voltage,
+    /// Width (duration) of the current or voltage pulse (s).
+    Width,
+    /// Temperature (K).
+    Temperature,
+}
+
+/// Arguments of `larmor sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file with [switching], [stt] or [sot] (and usually [thermal]).
+    pub scenario: PathBuf,
+    /// The parameter to vary.
+    #[arg(long, value_enum)]
+    pub vary: Vary,
+    /// Explicit values, comma separated (SI units).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to", "points"])]
+    pub values: Vec<f64>,
+    /// First value of an even grid.
+    #[arg(long, requires_all = ["to", "points"])]
+    pub from: Option<f64>,
+    /// Last value of the grid.
+    #[arg(long)]
+    pub to: Option<f64>,
+    /// Number of grid points (>= 2).
+    #[arg(long)]
+    pub points: Option<usize>,
+    /// Logarithmic grid.
+    #[arg(long)]
+    pub log: bool,
+    /// Trials per point.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Seed: trial k of point p uses the stream (seed, p * 2^32 + k).
+    #[arg(long)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Complete an interrupted sweep (OUT.part).
+    #[arg(long)]
+    pub resume: bool,
+    /// One row per point: value, trials, switched, p_switch, p_low, p_high, wer,
+    /// mean_t_switch, median_t_switch.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PNG: P_sw and write-error rate (log scale) against the varied parameter.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+}
+
+const HEADER: &str =
+    "value,trials,switched,p_switch,p_low,p_high,wer,mean_t_switch,median_t_switch";
+
+fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
+    let v = if !args.values.is_empty() {
+        args.values.clone()
+    } else {
+        let (a, b, n) = match (args.from, args.to, args.points) {
+            (Some(a), Some(b), Some(n)) => (a, b, n),
+            _ => {
+                return Err(HostError::input(
+                    "give --values v1,v2,... or --from A --to B --points N",
+                ))
+            }
+        };
+        if n < 2 {
+            return Err(HostError::input(format!(
+                "--points = {n} is out of range: allowed >= 2"
+            )));
+        }
+        if args.log && !(a > 0.0 && b > 0.0) {
+            return Err(HostError::input("--log needs --from and --to > 0"));
+        }
+        (0..n)
+            .map(|i| {
+                let f = i as f64 / (n - 1) as f64;
+                if args.log {
+                    (a.ln() + f * (b.ln() - a.ln())).exp()
+                } else {
+                    a + f * (b - a)
+                }
+            })
+            .collect()
+    };
+    if let Some(bad) = v.iter().find(|x| !x.is_finite()) {
+        return Err(HostError::input(format!("sweep value {bad} is not finite")));
+    }
+    Ok(v)
+}
+
+/// Sets the varied parameter in a copy of the spec.
+fn apply(
+    spec: &MacrospinSpec,
+    vary: Vary,
+    value: f64,
+) -> std::result::Result<MacrospinSpec, String> {
+    let mut s = spec.clone();
+    let pulse_amp = |d: &mut DriveSpec, what: &str| match d {
+        DriveSpec::Pulse { amplitude, .. } => {
+            *amplitude = value;
+            Ok(())
+        }
+        DriveSpec::Constant(v) => {
+            *v = value;
+            Ok(())
+        }
+        _ => Err(format!("--vary {what} needs a constant or pulse waveform")),
+    };
+    let width = |d: &mut DriveSpec| match d {
+        DriveSpec::Pulse { duration, .. } => {
+            *duration = value;
+            Ok(())
+        }
+        _ => Err("--vary width needs a pulse waveform".to_string()),
+    };
+    match vary {
+        Vary::Current => match (&mut s.stt, &mut s.sot) {
+            (Some(stt), _) => match &mut stt.current {
+                CurrentSpec::Density(d) => pulse_amp(d, "current")?,
+                CurrentSpec::Voltage { .. } => {
+                    return Err("this [stt] is voltage driven: use --vary voltage".into())
+                }
+            },
+            (None, Some(sot)) => pulse_amp(&mut sot.current_density, "current")?,
+            _ => return Err("--vary current needs [stt] or [sot]".into()),
+        },
+        Vary::Voltage => match &mut s.stt {
+            Some(stt) => match &mut stt.current {
+                CurrentSpec::Voltage { volts, .. } => pulse_amp(volts, "voltage")?,
+                _ => return Err("--vary voltage needs [stt] with voltage and [stt.mtj]".into()),
+            },
+            None => return Err("--vary voltage needs [stt] with voltage and [stt.mtj]".into()),
+        },
+        Vary::Width => match (&mut s.stt, &mut s.sot) {
+            (Some(stt), _) => match &mut stt.current {
+                CurrentSpec::Density(d) | CurrentSpec::Voltage { volts: d, .. } => width(d)?,
+            },
+            (None, Some(sot)) => width(&mut sot.current_density)?,
+            _ => return Err("--vary width needs [stt] or [sot]".into()),
+        },
+        Vary::Temperature => match &mut s.thermal {
+            Some(th) => th.temperature = DriveSpec::Constant(value),
+            None => return Err("--vary temperature needs [thermal]".into()),
+        },
+    }
+    s.validate().map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+fn row(value: f64, s: &Summary) -> String {
+    let opt = |x: Option<f64>| x.map(|t| format!("{t:.6e}")).unwrap_or_default();
+    format!(
+        "{value:.6e},{},{},{:.6},{:.6},{:.6},{:.6e},{},{}\n",
+        s.trials,
+        s.switched,
+        s.p_switch,
+        s.p_low,
+        s.p_high,
+        1.0 - s.p_switch,
+        opt(s.mean_t_switch),
+        opt(s.median_t_switch)
+    )
+}
+
+/// Runs `larmor sweep`.
+pub fn run(args: &SweepArgs) -> Result<()> {
+    let sc = Scenario::load(&args.scenario)?;
+    check_writable(&args.out, "--out")?;
+    if let Some(p) = &args.plot {
+        check_writable(p, "--plot")?;
+    }
+    if sc.raw.switching.is_none() {
+        return Err(HostError::input(format!(
+            "{}: a sweep needs a [switching] table",
+            sc.file
+        )));
+    }
+    let values = grid(args)?;
+    if values.len() as u64 > (1 << 31) || args.trials > (1 << 32) {
+        return Err(HostError::input(
+            "at most 2^31 points and 2^32 trials per point",
+        ));
+    }
+    // validate every point before running anything
+    let specs: Vec<MacrospinSpec> = values
+        .iter()
+        .map(|&v| {
+            apply(&sc.spec, args.vary, v)
+                .map_err(|e| HostError::input(format!("{}: {e} (value {v:e})", sc.file)))
+        })
+        .collect::<Result<_>>()?;
+    let camps: Vec<Campaign<f64>> = specs
+        .iter()
+        .map(|s| Campaign::with_spec(&sc, s))
+        .collect::<Result<_>>()?;
+    let pool = pool(args.threads)?;
+    crate::interrupt::install();
+    let part = part_path(&args.out);
+    let text = std::fs::read(&args.scenario).unwrap_or_default();
+    let fingerprint = format!(
+        "# larmor sweep: scenario={:016x} vary={:?} values={:?} trials={} seed={}",
+        fnv1a(&text),
+        args.vary,
+        values,
+        args.trials,
+        args.seed
+    );
+    let mut lines: Vec<String> = Vec::new();
+    if part.exists() {
+        if !args.resume {
+            return Err(HostError::input(format!(
+                "{} holds an interrupted sweep: add --resume to complete it, or delete it",
+                part.display()
+            )));
+        }
+        let old = std::fs::read_to_string(&part).map_err(|e| HostError::input(e.to_string()))?;
+        let mut it = old.split_inclusive('\n');
+        if it.next().map(str::trim_end) != Some(fingerprint.as_str())
+            || it.next().map(str::trim_end) != Some(HEADER)
+        {
+            return Err(HostError::input(format!(
+                "--resume: {} belongs to a different sweep",
+                part.display()
+            )));
+        }
+        lines = it.filter(|l| l.ends_with('\n')).map(String::from).collect();
+        eprintln!(
+            "resuming {}: {} of {} points already done",
+            part.display(),
+            lines.len(),
+            values.len()
+        );
+    }
+    let mut body = format!("{fingerprint}\n{HEADER}\n");
+    for l in &lines {
+        body.push_str(l);
+    }
+    write_atomic(&part, body.as_bytes())?;
+    let pb = progress(values.len() as u64 * args.trials, "trials");
+    pb.set_position(lines.len() as u64 * args.trials);
+    for p in lines.len()..values.len() {
+        let mut rows = Vec::with_capacity(args.trials as usize);
+        let complete = run_trials(
+            &camps[p],
+            args.seed,
+            (p as u64) << 32,
+            0..args.trials,
+            &pool,
+            &pb,
+            |r| {
+                rows.extend_from_slice(r);
+                Ok(())
+            },
+        )?;
+        if !complete {
+            pb.finish_and_clear();
+            eprintln!(
+                "interrupted: {p} of {} points saved in {}; run again with --resume",
+                values.len(),
+                part.display()
+            );
+            return Err(HostError {
+                message: "interrupted".into(),
+                code: 130,
+            });
+        }
+        let l = row(values[p], &Summary::of(&rows));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&part)
+            .map_err(|e| HostError::runtime(format!("{}: {e}", part.display())))?;
+        f.write_all(l.as_bytes())
+            .and_then(|_| f.sync_data())
+            .map_err(|e| HostError::runtime(e.to_string()))?;
+        lines.push(l);
+    }
+    pb.finish_and_clear();
+    let mut out = format!("{HEADER}\n");
+    for l in &lines {
+        out.push_str(l);
+    }
+    write_atomic(&args.out, out.as_bytes())?;
+    let _ = std::fs::remove_file(&part);
+    let parsed: Vec<Vec<f64>> = lines
+        .iter()
+        .map(|l| {
+            l.trim_end()
+                .split(',')
+                .map(|x| x.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    if let Some(plot) = &args.plot {
+        let unit = match args.vary {
+            Vary::Current => "current density (A/m^2)",
+            Vary::Voltage => "voltage (V)",
+            Vary::Width => "pulse width (ns)",
+            Vary::Temperature => "temperature (K)",
+        };
+        let xs = |r: &Vec<f64>| {
+            if args.vary == Vary::Width {
+                r[0] * 1e9
+            } else {
+                r[0]
+            }
+        };
+        let col = |c: usize| parsed.iter().map(|r| (xs(r), r[c])).collect::<Vec<_>>();
+        let blue = plotters::style::RGBColor(31, 119, 180);
+        let grey = plotters::style::RGBColor(150, 150, 150);
+        let red = plotters::style::RGBColor(214, 39, 40);
+        draw(
+            plot,
+            &[
+                Panel {
+                    title: format!(
+                        "{}: switching probability ({} trials/point)",
+                        sc.file, args.trials
+                    ),
+                    x_label: unit,
+                    y_label: "P_sw",
+                    series: vec![
+                        Series {
+                            label: "P_sw",
+                            points: col(3),
+                            color: blue,
+                        },
+                        Series {
+                            label: "Wilson 95% low",
+                            points: col(4),
+                            color: grey,
+                        },
+                        Series {
+                            label: "Wilson 95% high",
+                            points: col(5),
+                            color: grey,
+                        },
+                    ],
+                    log_y: false,
+                    y_range: Some((0.0, 1.02)),
+                },
+                Panel {
+                    title: "write error rate".into(),
+                    x_label: unit,
+                    y_label: "WER = 1 - P_sw (log)",
+                    series: vec![
+                        Series {
+                            label: "WER",
+                            points: col(6),
+                            color: red,
+                        },
+                        Series {
+                            label: "WER upper 95% (1 - p_low)",
+                            points: parsed.iter().map(|r| (xs(r), 1.0 - r[4])).collect(),
+                            color: grey,
+                        },
+                    ],
+                    log_y: true,
+                    y_range: Some((0.5 / args.trials as f64, 1.5)),
+                },
+            ],
+        )?;
+    }
+    eprintln!(
+        "larmor sweep: {} ({:?}, {} points x {} trials)",
+        sc.file,
+        args.vary,
+        values.len(),
+        args.trials
+    );
+    eprintln!(
+        "  {:>12} {:>9} {:>21} {:>10}",
+        "value", "P_sw", "Wilson 95%", "WER"
+    );
+    for r in &parsed {
+        eprintln!(
+            "  {:>12.4e} {:>9.4} [{:>8.4}, {:>8.4}] {:>10.3e}",
+            r[0], r[3], r[4], r[5], r[6]
+        );
+    }
+    eprintln!(
+        "  wrote     {}{}",
+        args.out.display(),
+        args.plot
+            .as_ref()
+            .map(|p| format!(", {}", p.display()))
+            .unwrap_or_default()
+    );
+    Ok(())
+}

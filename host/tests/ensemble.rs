@@ -1,0 +1,328 @@
+//! `larmor ensemble` / `merge`: determinism across thread counts and shards, resumption after
+//! interruption (Ctrl-C and kill -9) with files identical to an uninterrupted run, and the
+//! bad-input classes of the thermal and spin-torque tables.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SCENARIO: &str = r#"[magnet]
+ms = 1.0e6
+alpha = 0.01
+shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }
+demag = [0.0, 0.0, 1.0]
+m0 = [0.0, 0.0, -1.0]
+
+[anisotropy]
+uniaxial = { ku = 878318.5, axis = [0, 0, 1] }
+
+[thermal]
+temperature = 300.0
+
+[stt]
+polarizer = [0.0, 0.0, 1.0]
+polarization = 0.6
+lambda = 1.0
+field_like = 0.0
+current_density = { pulse = { amplitude = 1.7e11, start = 0.1e-9, duration = 2e-9 } }
+
+[switching]
+initial = [0.0, 0.0, -1.0]
+read_time = 1.2e-9
+
+[solver]
+dt = 1e-13
+duration = 1.2e-9
+"#;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("larmor-ens-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("s.toml"), SCENARIO).unwrap();
+    d
+}
+
+fn larmor(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_larmor"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ensemble(d: &Path, out: &str, extra: &[&str]) -> String {
+    let sc = d.join("s.toml");
+    let o = d.join(out);
+    let mut args = vec![
+        "ensemble",
+        sc.to_str().unwrap(),
+        "--seed",
+        "11",
+        "--out",
+        o.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (code, err) = larmor(&args);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read_to_string(o).unwrap()
+}
+
+#[test]
+fn identical_with_one_and_two_threads_and_with_merged_shards() {
+    let d = dir("det");
+    let one = ensemble(
+        &d,
+        "t1.csv",
+        &[
+            "--trials",
+            "40",
+            "--threads",
+            "1",
+            "--summary",
+            d.join("s1.json").to_str().unwrap(),
+        ],
+    );
+    let two = ensemble(
+        &d,
+        "t2.csv",
+        &[
+            "--trials",
+            "40",
+            "--threads",
+            "2",
+            "--summary",
+            d.join("s2.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(one, two);
+    assert_eq!(
+        std::fs::read(d.join("s1.json")).unwrap(),
+        std::fs::read(d.join("s2.json")).unwrap()
+    );
+    assert_eq!(one.lines().count(), 41);
+    // some trials switch and some do not at this short pulse: the test sees both outcomes
+    assert!(one.contains(",1,") && one.contains(",0,"), "{one}");
+    let a = ensemble(&d, "a.csv", &["--trials", "40", "--shard", "0/2"]);
+    let b = ensemble(&d, "b.csv", &["--trials", "40", "--shard", "1/2"]);
+    // plain concatenation (header once) reproduces the single run byte for byte
+    let concat = format!("{a}{}", b.split_once('\n').unwrap().1);
+    assert_eq!(concat, one);
+    // and so does `larmor merge`, whatever the order of its inputs
+    let merged = d.join("m.csv");
+    let (code, err) = larmor(&[
+        "merge",
+        d.join("b.csv").to_str().unwrap(),
+        d.join("a.csv").to_str().unwrap(),
+        "--trials",
+        "40",
+        "--out",
+        merged.to_str().unwrap(),
+        "--summary",
+        d.join("sm.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(merged).unwrap(), one);
+    assert_eq!(
+        std::fs::read(d.join("sm.json")).unwrap(),
+        std::fs::read(d.join("s1.json")).unwrap()
+    );
+    // a missing shard is reported
+    let (code, err) = larmor(&[
+        "merge",
+        d.join("a.csv").to_str().unwrap(),
+        "--trials",
+        "40",
+        "--out",
+        d.join("x.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("first missing: 20"), "{err}");
+}
+
+fn interrupted_then_resumed(signal: &str) {
+    let d = dir(signal);
+    let reference = ensemble(&d, "ref.csv", &["--trials", "320", "--threads", "1"]);
+    let sc = d.join("s.toml");
+    let out = d.join("t.csv");
+    let part = d.join("t.csv.part");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_larmor"))
+        .args([
+            "ensemble",
+            sc.to_str().unwrap(),
+            "--seed",
+            "11",
+            "--trials",
+            "320",
+            "--threads",
+            "1",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // wait until at least one chunk (64 trials) is on disk, then interrupt
+    let t0 = Instant::now();
+    while std::fs::read_to_string(&part)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+        < 2
+    {
+        assert!(t0.elapsed() < Duration::from_secs(60), "no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if signal == "KILL" {
+        child.kill().unwrap();
+    } else {
+        Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert!(
+        !out.exists(),
+        "final file must not exist after an interruption"
+    );
+    let saved = std::fs::read_to_string(&part).unwrap();
+    let rows = saved.lines().count() - 1;
+    assert!((64..320).contains(&rows), "{rows} rows saved");
+    // without --resume the partial campaign is protected
+    let (code, err) = larmor(&[
+        "ensemble",
+        sc.to_str().unwrap(),
+        "--seed",
+        "11",
+        "--trials",
+        "320",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    // a different campaign cannot resume it
+    let (code, err) = larmor(&[
+        "ensemble",
+        sc.to_str().unwrap(),
+        "--seed",
+        "12",
+        "--trials",
+        "320",
+        "--resume",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    // resume completes it, identical to the uninterrupted run
+    let resumed = ensemble(
+        &d,
+        "t.csv",
+        &["--trials", "320", "--threads", "2", "--resume"],
+    );
+    assert_eq!(resumed, reference);
+    assert!(!part.exists());
+}
+
+#[test]
+fn resume_after_ctrl_c() {
+    interrupted_then_resumed("INT");
+}
+
+#[test]
+fn resume_after_kill_9() {
+    interrupted_then_resumed("KILL");
+}
+
+fn bad(name: &str, from: &str, to: &str, needles: &[&str]) {
+    let d = dir(name);
+    assert!(SCENARIO.contains(from), "test bug: {from}");
+    std::fs::write(d.join("s.toml"), SCENARIO.replacen(from, to, 1)).unwrap();
+    let out = d.join("t.csv");
+    let (code, err) = larmor(&[
+        "ensemble",
+        d.join("s.toml").to_str().unwrap(),
+        "--trials",
+        "4",
+        "--seed",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{name}: {err}");
+    assert_eq!(err.lines().count(), 1, "{name}: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{name}: `{n}` not in {err}");
+    }
+    assert!(!out.exists() && !d.join("t.csv.part").exists());
+}
+
+#[test]
+fn thermal_and_torque_bad_input() {
+    bad(
+        "temp",
+        "temperature = 300.0",
+        "temperature = -1.0",
+        &["s.toml:12", "thermal.temperature", ">= 0 K"],
+    );
+    bad(
+        "pol",
+        "polarization = 0.6",
+        "polarization = 1.5",
+        &["s.toml:16", "stt.polarization", "[0, 1]"],
+    );
+    bad(
+        "lambda",
+        "lambda = 1.0",
+        "lambda = 0.0",
+        &["s.toml:17", "stt.lambda", "> 0"],
+    );
+    bad(
+        "pulse",
+        "start = 0.1e-9",
+        "start = 5e-9",
+        &["s.toml:19", "stt.current_density", "outside the run"],
+    );
+    bad(
+        "read",
+        "read_time = 1.2e-9",
+        "read_time = 2e-9",
+        &["s.toml:23", "switching.read_time", "solver.duration"],
+    );
+    bad(
+        "rk4",
+        "dt = 1e-13",
+        "method = \"rk4\"\ndt = 1e-13",
+        &["s.toml:26", "solver.method", "heun"],
+    );
+    bad(
+        "polarizer",
+        "polarizer = [0.0, 0.0, 1.0]",
+        "polarizer = [0.0, 0.0, 0.0]",
+        &["s.toml:15", "stt.polarizer"],
+    );
+    bad(
+        "nocurrent",
+        "current_density = { pulse = { amplitude = 1.7e11, start = 0.1e-9, duration = 2e-9 } }",
+        "",
+        &["current_density", "voltage"],
+    );
+    let d = dir("shard");
+    let (code, err) = larmor(&[
+        "ensemble",
+        d.join("s.toml").to_str().unwrap(),
+        "--trials",
+        "4",
+        "--seed",
+        "1",
+        "--shard",
+        "2/2",
+        "--out",
+        "x.csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("0 <= i < n"), "{err}");
+}
