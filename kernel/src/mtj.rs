@@ -160,7 +160,7 @@ impl MtjCell {
     /// use larmor::mtj::{MtjCell, MtjSpec};
     /// let spec = MtjSpec { r_p: 3e3, tmr0: 1.5, v_half: 0.5, area: 1.26e-15 };
     /// let cell = MtjCell::new(spec, 60.0, 1e9, 40e-6, 0.5e-9).unwrap();
-    /// assert!(cell.write_probability(-0.1, 10e-9).unwrap() < 1e-9); // far below I_c0
+    /// assert!(cell.write_probability(-0.03, 10e-9).unwrap() < 1e-9); // far below I_c0
     /// assert!(cell.write_probability(-0.6, 10e-9).unwrap() > 0.999); // well above
     /// ```
     ///
