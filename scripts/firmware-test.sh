@@ -11,7 +11,10 @@
 #   3. each app on qemu-m4 (mps2-an386) and qemu-m0 (microbit) under QEMU -icount shift=0,
 #      defmt decoded by defmt-print: `hello` must exit 0 and pass its checks, `panic_test`
 #      and `fault_test` must exit 1 after logging the panic / HardFault; `hello` runs twice
-#      and both logs must be identical (instruction counts are deterministic);
+#      and both logs must be identical (instruction counts are deterministic); `selftest` must
+#      exit 0 (every scenario within its bound of the host's golden values; its log is what
+#      tests/tests/parity.rs compares with the host bit for bit); `bench` must finish (its
+#      instructions per step go into the README via scripts/firmware-report.sh);
 #   4. size table: flash = text + rodata + data, static RAM = data + bss (llvm-size from the
 #      llvm-tools component).
 # Logs go to out/firmware/<board>/<app>.log. Exits non-zero if anything failed.
@@ -43,6 +46,8 @@ BOARDS=(
 # app:expected exit status:line the decoded log must contain
 APPS=(
     "hello:0:hello: all checks passed"
+    "selftest:0:checks passed"
+    "bench:0:bench: done"
     "panic_test:1:ERROR panicked at"
     "fault_test:1:ERROR HardFault at"
 )
@@ -100,7 +105,7 @@ for spec in "${BOARDS[@]}"; do
         elf="$OUT/$board/$app.elf"
         log="$OUT/$board/$app.log"
         step "run $board $app (expect exit $want_status)"
-        LARMOR_QEMU_TIMEOUT=60 "$ROOT/scripts/qemu-run.sh" --board "$board" \
+        LARMOR_QEMU_TIMEOUT=300 "$ROOT/scripts/qemu-run.sh" --board "$board" \
             --log-format "$LOG_FORMAT" "$elf" >"$log" 2>"$log.stderr"
         status=$?
         cat "$log"

@@ -33,16 +33,19 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 if [ $quick -eq 0 ]; then
     section "kernel feature matrix on microcontroller targets (no_std, no alloc)"
     for target in thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
-        for features in "" "deterministic" "defmt"; do
+        for features in "" "deterministic" "defmt" "fixed" "fixed,defmt"; do
             echo "larmor --target $target --features '$features'"
             cargo build -p larmor --locked --quiet --target "$target" --no-default-features \
                 ${features:+--features "$features"}
         done
     done
-    cargo clippy -p larmor --locked --quiet --target thumbv7em-none-eabihf -- -D warnings
+    cargo clippy -p larmor --locked --quiet --target thumbv7em-none-eabihf --features fixed -- -D warnings
 
     section "firmware: build every board, run the QEMU apps"
     bash scripts/firmware-test.sh
+    # The parity test (tests/tests/parity.rs) reads the QEMU self-test logs just written and
+    # must not skip them.
+    export LARMOR_REQUIRE_PARITY=1
 fi
 
 section "tests (kernel unit + doc tests, host CLI, physics validation, property tests, parity)"

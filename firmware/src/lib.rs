@@ -13,6 +13,7 @@
 
 pub mod bench;
 pub mod board;
+pub mod stack;
 
 use core::sync::atomic::{AtomicBool, Ordering};
 

@@ -30,6 +30,8 @@ pub mod arrhenius;
 pub mod drive;
 pub mod error;
 pub mod field;
+#[cfg(feature = "fixed")]
+pub mod fixed;
 pub mod gauss;
 pub mod llg;
 pub mod math;

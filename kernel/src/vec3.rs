@@ -89,11 +89,28 @@ impl<S: Real> Vec3<S> {
     /// The unit vector along `self`; the zero vector stays zero.
     #[inline(always)]
     pub fn normalized(self) -> Self {
-        let n = self.norm();
-        if n > S::ZERO {
-            self.scale(n.recip())
+        // For floats `n2 > 0` iff `sqrt(n2) > 0` and `rsqrt` is `sqrt().recip()`: the same bits
+        // as `self.scale(self.norm().recip())`; fixed-point avoids the division.
+        let n2 = self.norm2();
+        if n2 > S::ZERO {
+            self.scale(n2.rsqrt())
         } else {
             self
+        }
+    }
+    /// Back onto the unit sphere after a step: one Newton step `v (3 - |v|^2) / 2` when `|v|` is
+    /// already within 2^-10 of 1 (error O((|v|^2 - 1)^2), below rounding after any step of an
+    /// integrator), else the exact [`Vec3::normalized`]. Avoids the square root and division
+    /// on the critical path of every step.
+    #[inline(always)]
+    pub fn renormalized(self) -> Self {
+        let n2 = self.norm2();
+        let e = n2 - S::ONE;
+        let tol = S::from_f64(1.0 / 1024.0);
+        if e < tol && e > -tol {
+            self.scale(S::from_f64(1.5) - S::HALF * n2)
+        } else {
+            self.normalized()
         }
     }
     /// Largest absolute component (max norm).

@@ -1,0 +1,363 @@
+//! Larmor's standard scenarios: the same code runs in the firmware apps (`selftest`, `bench`)
+//! and on the host in the parity test (`tests/tests/parity.rs`), which compares the results.
+//!
+//! **The standard macrospin**: Ms = 1e6 A/m, alpha = 0.01, demagnetising factors (0, 0, 1),
+//! uniaxial Ku = 878 318.5 J/m^3 along z (mu0 H_K,eff = 2 Ku/Ms - mu0 Ms = 0.5 T), 0.1 T applied
+//! at 30 degrees from z in the xz-plane, m0 = (0.6, 0, 0.8), dt = 0.1 ps, compiled with
+//! [`MacrospinSpec::compile`] for the scalar at hand. 10^5 RK4 steps = 10 ns is the
+//! **standard trajectory**. The volume (a 40 nm x 1.5 nm disc) only matters for thermal noise.
+//!
+//! The time loop is [`run`]: `stepper.step(model, 0, m, dt)` repeated (the system is
+//! autonomous, so `t` stays 0 and no f64 time bookkeeping costs instructions on the target).
+//!
+//! This crate depends on `larmor` with `deterministic`: a host build that also enables `std`
+//! (the tests crate) still uses libm, so f32 and f64 results are bit-identical to the
+//! firmware's; fixed-point is integer arithmetic and bit-identical anyway.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod golden;
+
+use larmor::drive::Drive;
+use larmor::field::{Demag, Uniaxial, Zeeman};
+use larmor::gauss::Gaussian;
+use larmor::llg::Llg;
+use larmor::params::{Macrospin, MacrospinSpec, Shape, UniaxialSpec};
+use larmor::rng::Philox;
+use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
+use larmor::thermal::{Noisy, Thermal};
+use larmor::units::{KB, MU0};
+use larmor::{Error, Real, Vec3};
+
+pub use larmor::fixed::Q26;
+
+/// Steps of the standard trajectory (10 ns at 0.1 ps).
+pub const STANDARD_STEPS: u32 = 100_000;
+/// Time step (s).
+pub const DT_SECONDS: f64 = 1e-13;
+/// Temperature of the thermal scenario (K).
+pub const TEMPERATURE: f64 = 300.0;
+/// Seed of the thermal scenario's Philox stream (stream 0).
+pub const SEED: u64 = 0x1a2b_3c4d;
+
+/// The standard macrospin in SI units.
+pub fn standard_spec() -> MacrospinSpec {
+    let mut spec = MacrospinSpec::new(
+        1e6,
+        0.01,
+        Shape::Disc {
+            diameter: 40e-9,
+            thickness: 1.5e-9,
+        },
+    );
+    spec.demag = Some([0.0, 0.0, 1.0]);
+    spec.uniaxial = Some(UniaxialSpec {
+        ku: 878_318.5,
+        k2: 0.0,
+        axis: [0.0, 0.0, 1.0],
+    });
+    spec.m0 = [0.6, 0.0, 0.8];
+    let (s, c) = larmor::math::sin_cos_f64(core::f64::consts::PI / 6.0);
+    spec.applied = [0.1 * s, 0.0, 0.1 * c];
+    spec
+}
+
+/// The standard macrospin compiled for `S`, and its reduced time step.
+///
+/// # Errors
+/// Only if the spec were invalid (it is not; kept as a `Result` so firmware never panics).
+#[inline(never)]
+pub fn standard_model<S: Real>() -> Result<(Macrospin<S>, S), Error> {
+    let model = standard_spec().compile::<S>()?;
+    let dt = S::from_f64(model.units.time_to_reduced(DT_SECONDS));
+    Ok((model, dt))
+}
+
+/// The stepper of a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Classical RK4.
+    Rk4,
+    /// Heun (deterministic).
+    Heun,
+    /// Mentink's semi-implicit midpoint (Cayley).
+    Midpoint,
+    /// Adaptive Dormand-Prince 5(4), tolerance 1e-6, first step dt.
+    Dopri,
+    /// Heun with Brown's thermal field at [`TEMPERATURE`], Philox stream ([`SEED`], 0).
+    HeunThermal,
+}
+
+impl Method {
+    /// Short name used in logs and by the parity test.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Method::Rk4 => "rk4",
+            Method::Heun => "heun",
+            Method::Midpoint => "midpoint",
+            Method::Dopri => "dopri45",
+            Method::HeunThermal => "heun-thermal",
+        }
+    }
+    /// Every method, in log order.
+    pub const ALL: [Method; 5] = [
+        Method::Rk4,
+        Method::Heun,
+        Method::Midpoint,
+        Method::Dopri,
+        Method::HeunThermal,
+    ];
+}
+
+/// Tolerances of the [`Method::Dopri`] scenario.
+pub fn dopri_tolerance() -> Tolerance {
+    Tolerance {
+        atol: 1e-6,
+        rtol: 1e-6,
+        dt_min: 1e-6,
+        dt_max: 1.0,
+    }
+}
+
+/// Runs `steps` steps of `stepper` on the standard model from m0; returns the final `m`.
+///
+/// # Errors
+/// A stepper error (non-finite state).
+#[inline(never)]
+pub fn run<S: Real, St: Stepper<S, 1>>(
+    model: &Macrospin<S>,
+    stepper: &mut St,
+    dt: S,
+    steps: u32,
+) -> Result<Vec3<S>, Error> {
+    let mut m = [model.m0];
+    let mut h = dt;
+    for _ in 0..steps {
+        h = stepper.step(&model.llg, S::ZERO, &mut m, h)?.next;
+    }
+    Ok(m[0])
+}
+
+/// The standard model as one concrete type: Zeeman + uniaxial + demag, no `Option`s and no
+/// torques, so the compiler drops the per-stage checks of absent terms.
+pub type Specialized<S> = Llg<S, (Zeeman<S>, Uniaxial<S>, Demag<S>)>;
+
+/// The compiled macrospin rewritten as [`Specialized`] (same terms in the same order, same
+/// cached prefactors, so the same bits); `None` if it has other terms or torques.
+pub fn specialize<S: Real>(model: &Macrospin<S>) -> Option<Specialized<S>> {
+    let (zeeman, uniaxial, cubic, demag) = &model.llg.terms;
+    if cubic.is_some() || model.llg.torque.0.is_some() || model.llg.torque.1.is_some() {
+        return None;
+    }
+    Some(Llg::new(
+        model.llg.alpha,
+        (zeeman.clone(), (*uniaxial)?, (*demag)?),
+    ))
+}
+
+/// Runs `steps` steps of `stepper` on any system from `m0`; returns the final `m`.
+///
+/// # Errors
+/// A stepper error (non-finite state).
+#[inline(never)]
+pub fn run_system<S: Real, D: larmor::llg::Dynamics<S, 1>, St: Stepper<S, 1>>(
+    sys: &D,
+    m0: Vec3<S>,
+    stepper: &mut St,
+    dt: S,
+    steps: u32,
+) -> Result<Vec3<S>, Error> {
+    let mut m = [m0];
+    let mut h = dt;
+    for _ in 0..steps {
+        h = stepper.step(sys, S::ZERO, &mut m, h)?.next;
+    }
+    Ok(m[0])
+}
+
+/// Reduced thermal diffusion per kelvin, `alpha kB / (mu0 Ms^2 V)`, of a macrospin.
+///
+/// # Errors
+/// An invalid shape (not for the standard spec).
+pub fn d_per_kelvin(spec: &MacrospinSpec) -> Result<f64, Error> {
+    Ok(spec.alpha * KB / (MU0 * spec.ms * spec.ms * spec.shape.volume()?))
+}
+
+/// Runs `steps` Heun steps with Brown's thermal field (drawn once per step from the Philox
+/// stream ([`SEED`], 0)) on the standard model; returns the final `m`.
+///
+/// # Errors
+/// A stepper error (non-finite state).
+#[inline(never)]
+pub fn run_thermal<S: Real + Gaussian>(
+    model: &Macrospin<S>,
+    d_per_kelvin: S,
+    dt: S,
+    steps: u32,
+) -> Result<Vec3<S>, Error> {
+    let mut rng = Philox::new(SEED, 0);
+    let mut thermal = Thermal::<S, 1>::new(d_per_kelvin, Drive::Constant(S::from_f64(TEMPERATURE)));
+    let mut heun = Heun::new();
+    let mut m = [model.m0];
+    for _ in 0..steps {
+        thermal.draw(S::ZERO, dt, &mut rng);
+        let noisy = Noisy {
+            llg: &model.llg,
+            h: &thermal.h,
+        };
+        heun.step(&noisy, S::ZERO, &mut m, dt)?;
+    }
+    Ok(m[0])
+}
+
+/// Runs one deterministic scenario on a compiled model (thermal scenarios need a
+/// [`Gaussian`] scalar: use [`run_method_thermal`] for those).
+///
+/// # Errors
+/// A stepper error; [`Error::Inconsistent`] for [`Method::HeunThermal`].
+#[inline(never)]
+pub fn run_method<S: Real>(
+    model: &Macrospin<S>,
+    dt: S,
+    method: Method,
+    steps: u32,
+) -> Result<Vec3<S>, Error> {
+    match method {
+        Method::Rk4 => run(model, &mut Rk4::new(), dt, steps),
+        Method::Heun => run(model, &mut Heun::new(), dt, steps),
+        Method::Midpoint => run(model, &mut Midpoint::new(), dt, steps),
+        Method::Dopri => run(model, &mut DormandPrince::new(dopri_tolerance()), dt, steps),
+        Method::HeunThermal => Err(Error::Inconsistent {
+            what: "heun-thermal needs a Gaussian scalar: call run_method_thermal",
+        }),
+    }
+}
+
+/// Like [`run_method`], also for [`Method::HeunThermal`] (with [`d_per_kelvin`] of the
+/// standard spec).
+///
+/// # Errors
+/// A stepper error.
+#[inline(never)]
+pub fn run_method_thermal<S: Real + Gaussian>(
+    model: &Macrospin<S>,
+    dt: S,
+    method: Method,
+    steps: u32,
+) -> Result<Vec3<S>, Error> {
+    if method != Method::HeunThermal {
+        return run_method(model, dt, method, steps);
+    }
+    let d = d_per_kelvin(&standard_spec())?;
+    run_thermal(model, S::from_f64(d), dt, steps)
+}
+
+/// Steps each method runs in the self-test (the standard trajectory for RK4).
+pub const fn selftest_steps(method: Method) -> u32 {
+    match method {
+        Method::Rk4 => STANDARD_STEPS,
+        Method::Heun | Method::Midpoint => 20_000,
+        Method::Dopri => 2_000,
+        Method::HeunThermal => 20_000,
+    }
+}
+
+/// The golden result of `method` run for `steps` steps in scalar `scalar` ([`Real::NAME`]).
+pub fn golden(method: Method, scalar: &str, steps: u32) -> Option<[f64; 3]> {
+    golden::GOLDEN
+        .iter()
+        .find(|g| g.0 == method && g.1 == scalar && g.2 == steps)
+        .map(|g| g.3)
+}
+
+/// Outcome of [`check`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Check {
+    /// `max_i |m_i - reference_i|`, or NaN without a golden value.
+    pub err: f64,
+    /// Allowed `err`.
+    pub bound: f64,
+    /// `| |m| - 1 |`.
+    pub norm_err: f64,
+    /// Allowed `norm_err`.
+    pub norm_bound: f64,
+    /// Scalar of the reference (`"f64"`, or the scalar itself for thermal runs).
+    pub reference: &'static str,
+    /// Every condition holds (finite, norm, error, golden value present).
+    pub ok: bool,
+}
+
+/// Checks a self-test result: finite, unit length, and within [`bound`] of the golden value.
+///
+/// Deterministic methods are compared with the f64 golden result (an accuracy check of the
+/// scalar type). Thermal runs are chaotic in the noise (an f32 and an f64 run draw different
+/// Gaussians and soon diverge), so they are compared with the golden result of the *same*
+/// scalar, bit for bit: the host and the firmware must draw identical streams.
+pub fn check<S: Real>(method: Method, steps: u32, m: Vec3<S>) -> Check {
+    let v = m.to_f64();
+    let norm = libm_sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    let (reference, bound) = match method {
+        Method::HeunThermal => (S::NAME, 0.0),
+        _ => ("f64", bound(S::NAME, method)),
+    };
+    let norm_err = (norm - 1.0).abs();
+    let nb = norm_bound(S::NAME, method);
+    let err = match golden(method, reference, steps) {
+        Some(g) => (v[0] - g[0])
+            .abs()
+            .max((v[1] - g[1]).abs())
+            .max((v[2] - g[2]).abs()),
+        None => f64::NAN,
+    };
+    Check {
+        err,
+        bound,
+        norm_err,
+        norm_bound: nb,
+        reference: if reference == "f64" {
+            "f64"
+        } else {
+            "same scalar"
+        },
+        ok: m.is_finite() && norm_err <= nb && err <= bound,
+    }
+}
+
+fn libm_sqrt(x: f64) -> f64 {
+    larmor::math::sqrt_f64(x)
+}
+
+/// Largest allowed `max_i |m_i - m_i(f64)|` of a deterministic self-test result against the
+/// golden f64 value, by scalar name ([`Real::NAME`]): the measured error (README, firmware
+/// report) with a safety margin. f64 must match bit for bit.
+pub fn bound(scalar: &str, method: Method) -> f64 {
+    // measured (host = firmware, bit for bit): f32 rk4 2.8e-6, heun 7.6e-6, midpoint 5.3e-4
+    // (no renormalisation: the f32 norm drifts and shifts the precession phase), dopri 8.9e-7;
+    // I6F26 rk4 2.2e-7, heun 8.3e-6, midpoint 7.3e-5, dopri 5.3e-5
+    match (scalar, method) {
+        ("f64", _) => 0.0,
+        ("f32", Method::Rk4) => 1e-5,
+        ("f32", Method::Midpoint) => 2e-3,
+        ("f32", _) => 3e-5,
+        ("I6F26", Method::Rk4) => 1e-6,
+        ("I6F26", Method::Heun) => 3e-5,
+        ("I6F26", _) => 3e-4,
+        _ => 1e-3,
+    }
+}
+
+/// `| |m| - 1 |` allowed after a run. The renormalising steppers stay within a few rounding
+/// units (measured: f32 <= 4e-8, I6F26 <= 1.3e-8); the midpoint rule preserves `|m|` only up to
+/// the rounding of each Cayley rotation, which accumulates over 20 000 steps (measured: f64
+/// 2.1e-14, f32 1.4e-4, I6F26 4.2e-6).
+pub fn norm_bound(scalar: &str, method: Method) -> f64 {
+    match (scalar, method) {
+        ("f64", Method::Midpoint) => 1e-12,
+        ("f32", Method::Midpoint) => 1e-3,
+        (_, Method::Midpoint) => 3e-5,
+        ("f64", _) => 1e-14,
+        ("f32", _) => 2e-7,
+        _ => 1e-7,
+    }
+}

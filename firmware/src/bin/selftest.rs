@@ -1,0 +1,116 @@
+//! Self-test: runs the standard scenarios of `larmor-scenarios` (the standard macrospin with
+//! RK4, Heun, midpoint, Dormand-Prince, and Heun with thermal noise) in every scalar type the
+//! core supports, checks each result (finite, `|m| = 1`, within its bound of the host's golden
+//! f64 value; thermal runs bit for bit against the host's run in the same scalar), logs the exact
+//! bits for the host's parity test, reports the stack high-water mark, and exits 0 only if every
+//! check passed.
+//!
+//! Log line per run (parsed by `tests/tests/parity.rs`):
+//! `selftest <method> <scalar> steps=<n> m=(x, y, z) bits=(bx, by, bz) err=.. bound=.. ... ok|FAIL`
+//! where `bx` is `m.x.to_f64().to_bits()` (exact for every scalar).
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+
+use cortex_m_rt::entry;
+use larmor::gauss::Gaussian;
+use larmor::Real;
+use larmor_firmware::{board, exit, stack};
+use larmor_scenarios::{
+    check, run_method, run_method_thermal, selftest_steps, standard_model, Method, Q26,
+};
+
+/// One scenario in scalar `S`; logs the result and returns whether it passed.
+#[inline(never)] // own stack frame: scalars do not add up in main
+fn one<S: Real>(method: Method, result: Result<larmor::Vec3<S>, larmor::Error>) -> bool {
+    let steps = selftest_steps(method);
+    let Ok(m) = result else {
+        defmt::error!(
+            "selftest {=str} {=str} steps={=u32}: stepper error FAIL",
+            method.name(),
+            S::NAME,
+            steps
+        );
+        return false;
+    };
+    let c = check(method, steps, m);
+    let v = m.to_f64();
+    defmt::info!(
+        "selftest {=str} {=str} steps={=u32} m=({=f64}, {=f64}, {=f64}) bits=({=u64}, {=u64}, {=u64}) err={=f64} bound={=f64} ref={=str} norm_err={=f64} {=str}",
+        method.name(),
+        S::NAME,
+        steps,
+        v[0],
+        v[1],
+        v[2],
+        v[0].to_bits(),
+        v[1].to_bits(),
+        v[2].to_bits(),
+        c.err,
+        c.bound,
+        c.reference,
+        c.norm_err,
+        if c.ok { "ok" } else { "FAIL" }
+    );
+    c.ok
+}
+
+/// Every method, thermal included, in a float type.
+#[inline(never)] // own stack frame: scalars do not add up in main
+fn all_float<S: Real + Gaussian>(passed: &mut u32, failed: &mut u32) {
+    let Ok((model, dt)) = standard_model::<S>() else {
+        defmt::error!("selftest: the standard model does not compile FAIL");
+        *failed += 1;
+        return;
+    };
+    for method in Method::ALL {
+        let steps = black_box(selftest_steps(method));
+        let ok = one::<S>(method, run_method_thermal(&model, dt, method, steps));
+        *if ok { &mut *passed } else { &mut *failed } += 1;
+    }
+}
+
+/// The deterministic methods in fixed-point (no Gaussian draws for fixed-point yet).
+#[inline(never)] // own stack frame: scalars do not add up in main
+fn all_fixed(passed: &mut u32, failed: &mut u32) {
+    let Ok((model, dt)) = standard_model::<Q26>() else {
+        defmt::error!("selftest: the standard model does not compile FAIL");
+        *failed += 1;
+        return;
+    };
+    for method in Method::ALL {
+        if method == Method::HeunThermal {
+            continue;
+        }
+        let steps = black_box(selftest_steps(method));
+        let ok = one::<Q26>(method, run_method(&model, dt, method, steps));
+        *if ok { &mut *passed } else { &mut *failed } += 1;
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    stack::paint();
+    defmt::info!("selftest on {=str}, {=str}", board::NAME, board::CPU);
+    let (mut passed, mut failed) = (0u32, 0u32);
+    // f32 first: hardware floating point on the Cortex-M4F, soft-float on the Cortex-M0.
+    all_float::<f32>(&mut passed, &mut failed);
+    all_fixed(&mut passed, &mut failed);
+    // soft-float f64 (bit-identical to the host) where flash is plentiful
+    #[cfg(target_abi = "eabihf")]
+    all_float::<f64>(&mut passed, &mut failed);
+
+    let used = stack::high_water();
+    defmt::info!(
+        "stack: {=u32} bytes used of {=u32} (high-water mark)",
+        used,
+        stack::size()
+    );
+    if failed == 0 {
+        defmt::info!("selftest: all {=u32} checks passed", passed);
+    } else {
+        defmt::error!("selftest: {=u32} passed, {=u32} FAILED", passed, failed);
+    }
+    exit(failed == 0)
+}

@@ -1,0 +1,301 @@
+//! Host-versus-firmware parity and the fixed-point error bound.
+//!
+//! The firmware `selftest` app and these tests run the same scenarios (`larmor-scenarios`,
+//! `firmware/scenarios/`) through the same kernel code. This file checks
+//! - the golden f64 values stored in `firmware/scenarios/src/golden.rs` (which the firmware
+//!   compares against) are what the host computes now, bit for bit;
+//! - the specialised model (`specialize`) gives the same bits as the compiled one;
+//! - fixed-point I6F26 stays within its stated bound of f64 after the standard trajectory;
+//! - every result line of the QEMU runs (`out/firmware/<board>/selftest.log`, written by
+//!   `scripts/firmware-test.sh`) matches the host's result for the same scenario and scalar
+//!   **bit for bit**: f32, f64 and I6F26, deterministic and thermal.
+//!
+//! Without the QEMU logs the parity test fails when `LARMOR_REQUIRE_PARITY=1` (set by
+//! `scripts/test.sh`, hence CI) and otherwise prints `SKIPPED` and passes.
+//! Regenerate the golden values after a deliberate change of the physics:
+//! `cargo test -p larmor-tests --test parity -- --ignored regenerate_golden`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use larmor::gauss::Gaussian;
+use larmor::stepper::Rk4;
+use larmor::{Real, Vec3};
+use larmor_scenarios::{
+    golden, run_method, run_method_thermal, run_system, selftest_steps, specialize, standard_model,
+    Method, Q26, STANDARD_STEPS,
+};
+
+/// (method name, scalar name, steps) -> bits of the final m (as f64).
+type Results = BTreeMap<(String, String, u32), [u64; 3]>;
+
+fn bits<S: Real>(m: Vec3<S>) -> [u64; 3] {
+    m.to_f64().map(f64::to_bits)
+}
+
+fn float_results<S: Real + Gaussian>(out: &mut Results) {
+    let (model, dt) = standard_model::<S>().unwrap();
+    for method in Method::ALL {
+        let steps = selftest_steps(method);
+        let m = run_method_thermal(&model, dt, method, steps).unwrap();
+        out.insert((method.name().into(), S::NAME.into(), steps), bits(m));
+    }
+}
+
+fn fixed_results(out: &mut Results) {
+    let (model, dt) = standard_model::<Q26>().unwrap();
+    for method in Method::ALL {
+        if method == Method::HeunThermal {
+            continue;
+        }
+        let steps = selftest_steps(method);
+        let m = run_method(&model, dt, method, steps).unwrap();
+        out.insert((method.name().into(), Q26::NAME.into(), steps), bits(m));
+    }
+}
+
+/// Every self-test scenario on the host, in every scalar.
+fn host_results() -> &'static Results {
+    static CELL: std::sync::OnceLock<Results> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut out = Results::new();
+        float_results::<f32>(&mut out);
+        float_results::<f64>(&mut out);
+        fixed_results(&mut out);
+        out
+    })
+}
+
+fn method_by_name(name: &str) -> Method {
+    Method::ALL
+        .into_iter()
+        .find(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("unknown method {name}"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn golden_values_are_current() {
+    let host = host_results();
+    let mut checked = 0;
+    for ((method, scalar, steps), b) in host {
+        let method = method_by_name(method);
+        // the golden file holds every f64 result and the thermal runs of every float
+        if scalar != "f64" && method != Method::HeunThermal {
+            continue;
+        }
+        let g = golden(method, scalar, *steps).unwrap_or_else(|| {
+            panic!(
+                "no golden value for {} {scalar} {steps}: run \
+                 cargo test -p larmor-tests --test parity -- --ignored regenerate_golden",
+                method.name()
+            )
+        });
+        assert_eq!(
+            g.map(f64::to_bits),
+            *b,
+            "golden value of {} {scalar} is stale: regenerate it",
+            method.name()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}
+
+#[test]
+#[ignore = "writes firmware/scenarios/src/golden.rs; run after a deliberate physics change"]
+fn regenerate_golden() {
+    let mut s = String::from(
+        "//! Golden results of the scenarios, generated on the host by\n\
+         //! `cargo test -p larmor-tests --test parity -- --ignored regenerate_golden`\n\
+         //! (the parity test fails if these differ from a fresh host run by a single bit).\n\
+         //! Deterministic methods: f64 (the reference every scalar is checked against);\n\
+         //! thermal runs: every float scalar (checked bit for bit in the same scalar).\n\n\
+         use crate::Method;\n\n\
+         /// (method, scalar name, steps, final m as f64 (exact for every scalar)).\n\
+         pub const GOLDEN: &[(Method, &str, u32, [f64; 3])] = &[\n",
+    );
+    for ((method, scalar, steps), b) in host_results() {
+        let method = method_by_name(method);
+        if scalar != "f64" && method != Method::HeunThermal {
+            continue;
+        }
+        let v = b.map(f64::from_bits);
+        s += &format!(
+            "    (\n        Method::{method:?},\n        \"{scalar}\",\n        {steps},\n        [{:?}, {:?}, {:?}],\n    ),\n",
+            v[0], v[1], v[2]
+        );
+    }
+    s += "];\n";
+    let path = root().join("firmware/scenarios/src/golden.rs");
+    std::fs::write(&path, s).unwrap();
+    eprintln!("wrote {}", path.display());
+}
+
+#[test]
+fn specialized_model_gives_the_same_bits() {
+    fn check<S: Real>() {
+        let (model, dt) = standard_model::<S>().unwrap();
+        let sys = specialize(&model).expect("standard model specialises");
+        let a = run_method(&model, dt, Method::Rk4, 3000).unwrap();
+        let b = run_system(&sys, model.m0, &mut Rk4::new(), dt, 3000).unwrap();
+        assert_eq!(bits(a), bits(b), "{}", S::NAME);
+    }
+    check::<f64>();
+    check::<f32>();
+    check::<Q26>();
+}
+
+/// max_i |a_i - b_i|
+fn max_diff(a: [u64; 3], b: [u64; 3]) -> f64 {
+    (0..3)
+        .map(|i| (f64::from_bits(a[i]) - f64::from_bits(b[i])).abs())
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn fixed_point_and_f32_within_their_bounds_of_f64() {
+    let host = host_results();
+    let steps_of = |m: Method| selftest_steps(m);
+    assert_eq!(steps_of(Method::Rk4), STANDARD_STEPS);
+    for method in Method::ALL {
+        if method == Method::HeunThermal {
+            continue;
+        }
+        let key = |s: &str| (method.name().to_string(), s.to_string(), steps_of(method));
+        let reference = host[&key("f64")];
+        for scalar in ["f32", "I6F26"] {
+            let err = max_diff(host[&key(scalar)], reference);
+            let bound = larmor_scenarios::bound(scalar, method);
+            eprintln!(
+                "{:<8} {scalar:<6} {:>6} steps: max |m - m_f64| = {err:.3e} (bound {bound:.0e})",
+                method.name(),
+                steps_of(method)
+            );
+            assert!(
+                err <= bound,
+                "{} {scalar}: {err:e} > {bound:e}",
+                method.name()
+            );
+        }
+    }
+}
+
+/// The standard trajectory in I6F26 and f32 against f64, compared after every step: the largest
+/// deviation anywhere along the 10 ns, not just at the end.
+#[test]
+fn standard_trajectory_error_along_the_way() {
+    fn trajectory<S: Real>() -> Vec<[f64; 3]> {
+        let (model, dt) = standard_model::<S>().unwrap();
+        let sys = specialize(&model).unwrap();
+        let mut st = Rk4::new();
+        let mut m = model.m0;
+        let mut out = Vec::with_capacity(STANDARD_STEPS as usize);
+        for _ in 0..STANDARD_STEPS {
+            m = run_system(&sys, m, &mut st, dt, 1).unwrap();
+            out.push(m.to_f64());
+        }
+        out
+    }
+    let reference = trajectory::<f64>();
+    for (name, traj, bound) in [
+        ("I6F26", trajectory::<Q26>(), 1e-4),
+        ("f32", trajectory::<f32>(), 1e-4),
+    ] {
+        let (mut worst, mut at) = (0.0f64, 0);
+        for (k, (a, b)) in traj.iter().zip(&reference).enumerate() {
+            let d = (0..3).map(|i| (a[i] - b[i]).abs()).fold(0.0, f64::max);
+            if d > worst {
+                (worst, at) = (d, k + 1);
+            }
+        }
+        eprintln!(
+            "rk4 {name}: max over 1e5 steps of max_i |m_i - m_i(f64)| = {worst:.3e} (step {at})"
+        );
+        assert!(worst <= bound, "{name}: {worst:e}");
+    }
+}
+
+/// Parses `selftest <method> <scalar> steps=<n> ... bits=(a, b, c) ...` lines of a decoded log.
+fn parse_log(text: &str) -> Vec<((String, String, u32), [u64; 3])> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.split("selftest ").nth(1) else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(method), Some(scalar), Some(steps)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        let Some(steps) = steps.strip_prefix("steps=").and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Some(b) = rest
+            .split("bits=(")
+            .nth(1)
+            .and_then(|r| r.split(')').next())
+        else {
+            continue;
+        };
+        let v: Vec<u64> = b.split(',').map(|x| x.trim().parse().unwrap()).collect();
+        assert_eq!(v.len(), 3, "bad bits in: {line}");
+        out.push((
+            (method.to_string(), scalar.to_string(), steps),
+            [v[0], v[1], v[2]],
+        ));
+    }
+    out
+}
+
+#[test]
+fn qemu_selftest_matches_host_bit_for_bit() {
+    let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
+    let host = host_results();
+    // board -> scalars it runs (f64 needs the M4's 4 MiB of flash)
+    for (board, expect) in [("qemu-m4", 14), ("qemu-m0", 9)] {
+        let path = root().join(format!("out/firmware/{board}/selftest.log"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert!(
+                !required,
+                "LARMOR_REQUIRE_PARITY=1 but {} is missing: run scripts/firmware-test.sh",
+                path.display()
+            );
+            eprintln!(
+                "SKIPPED parity with {board}: {} missing (run scripts/firmware-test.sh; \
+                 scripts/test.sh sets LARMOR_REQUIRE_PARITY=1 and never skips)",
+                path.display()
+            );
+            continue;
+        };
+        let lines = parse_log(&text);
+        assert_eq!(
+            lines.len(),
+            expect,
+            "{board}: result lines in {}",
+            path.display()
+        );
+        for (key, b) in &lines {
+            let want = host
+                .get(key)
+                .unwrap_or_else(|| panic!("{board}: host has no result for {key:?}"));
+            assert_eq!(
+                b,
+                want,
+                "{board} {key:?}: firmware bits differ from the host (max diff {:e})",
+                max_diff(*b, *want)
+            );
+        }
+        assert!(
+            text.contains("checks passed"),
+            "{board}: the self-test did not pass"
+        );
+        eprintln!(
+            "parity with {board}: {} results identical to the host, bit for bit",
+            lines.len()
+        );
+    }
+}
