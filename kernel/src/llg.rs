@@ -41,10 +41,10 @@ pub struct Llg<S, F, T = ()> {
     pub terms: F,
     /// Extra torques.
     pub torque: T,
-    /// 1/(1+alpha^2), cached.
-    pre: S,
-    /// alpha/(1+alpha^2), cached.
-    alpha_pre: S,
+    /// -1/(1+alpha^2), cached (negated: saves a negation on the critical path, same bits).
+    neg_pre: S,
+    /// -alpha/(1+alpha^2), cached.
+    neg_alpha_pre: S,
 }
 
 impl<S: Real, F: FieldTerm<S>> Llg<S, F, ()> {
@@ -70,8 +70,8 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
             alpha,
             terms,
             torque,
-            pre,
-            alpha_pre: alpha * pre,
+            neg_pre: -pre,
+            neg_alpha_pre: -(alpha * pre),
         }
     }
 
@@ -80,7 +80,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
     pub fn ll_torque(&self, m: Vec3<S>, h: Vec3<S>) -> Vec3<S> {
         let mxh = m.cross(h);
         let mxmxh = m.cross(mxh);
-        -(mxh.scale(self.pre) + mxmxh.scale(self.alpha_pre))
+        mxh.scale(self.neg_pre) + mxmxh.scale(self.neg_alpha_pre)
     }
 }
 

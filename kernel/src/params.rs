@@ -394,18 +394,19 @@ impl MacrospinSpec {
             volume,
             demag,
             m0,
-            llg: Llg::with_torque(alpha, (zeeman, uniaxial, cubic, demag_term), (stt, sot)),
+            llg: Llg::with_torque(alpha, (zeeman, demag_term, uniaxial, cubic), (stt, sot)),
             thermal,
         })
     }
 }
 
-/// Field terms of a macrospin, in a fixed order: Zeeman, uniaxial, cubic, demag.
+/// Field terms of a macrospin, in a fixed order: Zeeman, demag, uniaxial, cubic (the terms
+/// with the longest arithmetic come last, so the sum waits for them only once).
 pub type MacrospinTerms<S> = (
     Zeeman<S>,
+    Option<Demag<S>>,
     Option<Uniaxial<S>>,
     Option<Cubic<S>>,
-    Option<Demag<S>>,
 );
 
 /// Torques of a macrospin: spin-transfer, spin-orbit.
@@ -460,7 +461,7 @@ mod tests {
     #[test]
     fn compiles_and_scales() {
         let m = base().compile::<f64>().unwrap();
-        let u = m.llg.terms.1.unwrap();
+        let u = m.llg.terms.2.unwrap();
         // k1 = Ku/(mu0 Ms^2) = 8.783e5 / 1.2566e6
         assert!((u.k1 - 8.783e5 / (crate::units::MU0 * 1e12)).abs() < 1e-12);
         assert_eq!(u.axis, Vec3::Z);

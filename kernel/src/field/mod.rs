@@ -27,6 +27,15 @@ use crate::vec3::Vec3;
 pub trait FieldTerm<S: Real> {
     /// Adds this term's reduced field `h = -de/dm` at reduced time `t` into `h`.
     fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]);
+    /// Overwrites `h` with this term's field (the first term of a sum sets, the rest add, as
+    /// in mumax3: no `0 + h` on the critical path).
+    #[inline(always)]
+    fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+        for hi in h.iter_mut() {
+            *hi = Vec3::ZERO;
+        }
+        self.add_field(t, m, h);
+    }
     /// Reduced energy `e`, summed over the spins (each spin's energy density over mu0 Ms^2).
     fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S;
     /// Calls `f(name, energy)` once per elementary term, in composition order.
@@ -57,6 +66,12 @@ macro_rules! site_terms {
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
                 for (hi, &mi) in h.iter_mut().zip(m.iter()) {
                     *hi += self.site_field(t, mi);
+                }
+            }
+            #[inline(always)]
+            fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+                for (hi, &mi) in h.iter_mut().zip(m.iter()) {
+                    *hi = self.site_field(t, mi);
                 }
             }
             #[inline]
@@ -100,6 +115,17 @@ impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
             term.add_field(t, m, h);
         }
     }
+    #[inline(always)]
+    fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+        match self {
+            Some(term) => term.set_field(t, m, h),
+            None => {
+                for hi in h.iter_mut() {
+                    *hi = Vec3::ZERO;
+                }
+            }
+        }
+    }
     #[inline]
     fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
         match self {
@@ -120,20 +146,27 @@ impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
 }
 
 macro_rules! tuple_terms {
-    ($(($($name:ident . $idx:tt),+)),*) => {$(
-        impl<S: Real, $($name: FieldTerm<S>),+> FieldTerm<S> for ($($name,)+) {
+    ($(($first:ident . $fidx:tt $(, $name:ident . $idx:tt)*)),*) => {$(
+        impl<S: Real, $first: FieldTerm<S>, $($name: FieldTerm<S>),*> FieldTerm<S> for ($first, $($name,)*) {
             #[inline(always)]
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
-                $(self.$idx.add_field(t, m, h);)+
+                self.$fidx.add_field(t, m, h);
+                $(self.$idx.add_field(t, m, h);)*
+            }
+            #[inline(always)]
+            fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+                self.$fidx.set_field(t, m, h);
+                $(self.$idx.add_field(t, m, h);)*
             }
             #[inline]
             fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
-                S::ZERO $(+ self.$idx.energy(t, m))+
+                self.$fidx.energy(t, m) $(+ self.$idx.energy(t, m))*
             }
             fn visit_energies<const N: usize, V: FnMut(&'static str, S)>(
                 &self, t: S, m: &[Vec3<S>; N], f: &mut V,
             ) {
-                $(self.$idx.visit_energies(t, m, f);)+
+                self.$fidx.visit_energies(t, m, f);
+                $(self.$idx.visit_energies(t, m, f);)*
             }
         }
     )*};
@@ -149,7 +182,7 @@ tuple_terms!(
     (A.0, B.1, C.2, D.3, E.4, F.5, G.6, H.7)
 );
 
-/// Total reduced field of `terms` at `(t, m)` (zeroes the buffer, then lets every term add).
+/// Total reduced field of `terms` at `(t, m)` (the first term sets the buffer, the rest add).
 #[inline(always)]
 pub fn total_field<S: Real, F: FieldTerm<S>, const N: usize>(
     terms: &F,
@@ -157,8 +190,5 @@ pub fn total_field<S: Real, F: FieldTerm<S>, const N: usize>(
     m: &[Vec3<S>; N],
     h: &mut [Vec3<S>; N],
 ) {
-    for hi in h.iter_mut() {
-        *hi = Vec3::ZERO;
-    }
-    terms.add_field(t, m, h);
+    terms.set_field(t, m, h);
 }

@@ -43,6 +43,10 @@ impl<S: Real> SiteTerm<S> for Uniaxial<S> {
     #[inline(always)]
     fn site_field(&self, _t: S, m: Vec3<S>) -> Vec3<S> {
         let c = m.dot(self.axis);
+        // K2 = 0 is the common case: keep its dependency chain short
+        if self.k2 == S::ZERO {
+            return self.axis.scale(c * self.two_k1);
+        }
         let s2 = S::ONE - c * c;
         self.axis.scale(c * (self.two_k1 + self.four_k2 * s2))
     }

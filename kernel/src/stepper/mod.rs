@@ -70,7 +70,8 @@ pub(crate) fn axpy<S: Real, const N: usize>(
     }
 }
 
-/// Normalises every spin and checks finiteness; on failure leaves `m` untouched.
+/// Puts every spin back on the unit sphere ([`Vec3::renormalized`]) and checks finiteness; on
+/// failure leaves `m` untouched.
 #[inline(always)]
 pub(crate) fn commit_normalized<S: Real, const N: usize>(
     m: &mut [Vec3<S>; N],
@@ -83,7 +84,7 @@ pub(crate) fn commit_normalized<S: Real, const N: usize>(
         }
     }
     for i in 0..N {
-        m[i] = new[i].normalized();
+        m[i] = new[i].renormalized();
     }
     Ok(())
 }

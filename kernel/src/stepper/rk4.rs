@@ -40,6 +40,36 @@ impl<S: Real, const N: usize> Stepper<S, N> for Rk4<S, N> {
         dt: S,
     ) -> Result<Step<S>, Error> {
         let half = dt * S::HALF;
+        // Stage values live in locals so that, for small N, they stay in registers (the
+        // critical path is the chain of four dependent stages); the stepper's own buffers keep
+        // large lattices off the stack.
+        if N <= 4 {
+            let (mut k1, mut k2, mut k3, mut k4) = (
+                [Vec3::ZERO; N],
+                [Vec3::ZERO; N],
+                [Vec3::ZERO; N],
+                [Vec3::ZERO; N],
+            );
+            let mut tmp = [Vec3::ZERO; N];
+            sys.rhs(t, m, &mut k1);
+            axpy(&mut tmp, m, &k1, half);
+            sys.rhs(t + half, &tmp, &mut k2);
+            axpy(&mut tmp, m, &k2, half);
+            sys.rhs(t + half, &tmp, &mut k3);
+            axpy(&mut tmp, m, &k3, dt);
+            sys.rhs(t + dt, &tmp, &mut k4);
+            let sixth = dt * S::from_f64(1.0 / 6.0);
+            for i in 0..N {
+                let sum = k1[i] + k4[i] + (k2[i] + k3[i]).scale(S::TWO);
+                tmp[i] = m[i] + sum.scale(sixth);
+            }
+            commit_normalized(m, &tmp, t)?;
+            return Ok(Step {
+                taken: dt,
+                next: dt,
+                rejected: 0,
+            });
+        }
         let [k1, k2, k3, k4] = &mut self.k;
         sys.rhs(t, m, k1);
         axpy(&mut self.tmp, m, k1, half);
