@@ -132,6 +132,11 @@ fn regenerate_golden() {
     s += "];\n";
     let path = root().join("firmware/scenarios/src/golden.rs");
     std::fs::write(&path, s).unwrap();
+    // rustfmt's layout, so `cargo fmt --check` stays clean (best effort: rustfmt may be absent)
+    let _ = std::process::Command::new("rustfmt")
+        .args(["--edition", "2021"])
+        .arg(&path)
+        .status();
     eprintln!("wrote {}", path.display());
 }
 

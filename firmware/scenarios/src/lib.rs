@@ -141,18 +141,18 @@ pub fn run<S: Real, St: Stepper<S, 1>>(
 
 /// The standard model as one concrete type: Zeeman + uniaxial + demag, no `Option`s and no
 /// torques, so the compiler drops the per-stage checks of absent terms.
-pub type Specialized<S> = Llg<S, (Zeeman<S>, Uniaxial<S>, Demag<S>)>;
+pub type Specialized<S> = Llg<S, (Zeeman<S>, Demag<S>, Uniaxial<S>)>;
 
 /// The compiled macrospin rewritten as [`Specialized`] (same terms in the same order, same
 /// cached prefactors, so the same bits); `None` if it has other terms or torques.
 pub fn specialize<S: Real>(model: &Macrospin<S>) -> Option<Specialized<S>> {
-    let (zeeman, uniaxial, cubic, demag) = &model.llg.terms;
+    let (zeeman, demag, uniaxial, cubic) = &model.llg.terms;
     if cubic.is_some() || model.llg.torque.0.is_some() || model.llg.torque.1.is_some() {
         return None;
     }
     Some(Llg::new(
         model.llg.alpha,
-        (zeeman.clone(), (*uniaxial)?, (*demag)?),
+        (zeeman.clone(), (*demag)?, (*uniaxial)?),
     ))
 }
 
