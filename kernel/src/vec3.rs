@@ -104,7 +104,11 @@ impl<S: Real> Vec3<S> {
     /// on the critical path of every step.
     #[inline(always)]
     pub fn renormalized(self) -> Self {
-        let n2 = self.norm2();
+        self.renormalized_from(self.norm2())
+    }
+    /// [`Vec3::renormalized`] given `n2 = |self|^2` already computed.
+    #[inline(always)]
+    pub fn renormalized_from(self, n2: S) -> Self {
         let e = n2 - S::ONE;
         let tol = S::from_f64(1.0 / 1024.0);
         if e < tol && e > -tol {

@@ -70,21 +70,24 @@ pub(crate) fn axpy<S: Real, const N: usize>(
     }
 }
 
-/// Puts every spin back on the unit sphere ([`Vec3::renormalized`]) and checks finiteness; on
-/// failure leaves `m` untouched.
+/// Puts every spin back on the unit sphere ([`Vec3::renormalized_from`]) and checks finiteness;
+/// on failure leaves `m` untouched. One finiteness test per spin: `|v|^2` is finite exactly when
+/// every component is (an overflow to infinity is a failure too).
 #[inline(always)]
 pub(crate) fn commit_normalized<S: Real, const N: usize>(
     m: &mut [Vec3<S>; N],
     new: &[Vec3<S>; N],
     t: S,
 ) -> Result<(), Error> {
-    for v in new.iter() {
-        if !v.is_finite() {
+    let mut n2 = [S::ZERO; N];
+    for i in 0..N {
+        n2[i] = new[i].norm2();
+        if !n2[i].is_finite() {
             return Err(Error::NonFiniteState { t: t.to_f64() });
         }
     }
     for i in 0..N {
-        m[i] = new[i].renormalized();
+        m[i] = new[i].renormalized_from(n2[i]);
     }
     Ok(())
 }
