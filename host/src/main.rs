@@ -4,7 +4,9 @@ mod campaign;
 mod cmd_bench;
 mod cmd_ensemble;
 mod cmd_run;
+mod cmd_sw;
 mod cmd_sweep;
+mod cmd_thermal_activation;
 mod error;
 mod interrupt;
 mod output;
@@ -35,6 +37,16 @@ enum Cmd {
     Merge(cmd_ensemble::MergeArgs),
     /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
     Bench(cmd_bench::BenchArgs),
+    /// Stoner-Wohlfarth particles: the astroid, and hysteresis loops of one particle or of a
+    /// population.
+    Sw(cmd_sw::SwArgs),
+    /// Neel-Brown relaxation time of one particle in a field: barriers, attempt frequencies,
+    /// rates.
+    NeelBrown(cmd_thermal_activation::NeelBrownArgs),
+    /// Magnetic viscosity: M(t) of a population with distributed barriers (kinetic Monte Carlo).
+    Viscosity(cmd_thermal_activation::ViscosityArgs),
+    /// Sharrock's law: coercivity against field sweep rate or waiting time.
+    Sharrock(cmd_thermal_activation::SharrockArgs),
 }
 
 fn main() {
@@ -45,6 +57,10 @@ fn main() {
         Cmd::Merge(a) => cmd_ensemble::merge(a),
         Cmd::Sweep(a) => cmd_sweep::run(a),
         Cmd::Bench(a) => cmd_bench::run(a),
+        Cmd::Sw(a) => cmd_sw::run(a),
+        Cmd::NeelBrown(a) => cmd_thermal_activation::neel_brown(a),
+        Cmd::Viscosity(a) => cmd_thermal_activation::viscosity(a),
+        Cmd::Sharrock(a) => cmd_thermal_activation::sharrock(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
