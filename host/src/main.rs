@@ -50,7 +50,27 @@ enum Cmd {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match e.kind() {
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            _ => {
+                // one line, like every other input error: clap's first line names the option
+                let text = e.render().to_string();
+                let msg: Vec<&str> = text
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+                    .collect();
+                let msg = msg.join(" ");
+                let msg = msg.strip_prefix("error: ").unwrap_or(&msg);
+                eprintln!("error: {msg} (see larmor --help)");
+                std::process::exit(2);
+            }
+        },
+    };
     let result = match &cli.cmd {
         Cmd::Run(a) => cmd_run::run(a),
         Cmd::Ensemble(a) => cmd_ensemble::run(a),

@@ -103,8 +103,10 @@ pub fn draw(path: &Path, panels: &[Panel<'_>]) -> Result<()> {
                         .configure_mesh()
                         .x_desc(panel.x_label)
                         .y_desc(panel.y_label)
-                        .x_label_formatter(&|v| tick(*v))
-                        .y_label_formatter(&|v| tick(*v))
+                        .x_label_formatter(&|v| tick(snap(*v, x1 - x0)))
+                        .y_label_formatter(&|v| {
+                            tick(if panel.log_y { *v } else { snap(*v, y1 - y0) })
+                        })
                         .label_style(("sans-serif", 15))
                         .draw()
                         .map_err(|e| err(&e))?;
@@ -150,6 +152,16 @@ pub fn draw(path: &Path, panels: &[Panel<'_>]) -> Result<()> {
     )
     .map_err(|e| err(&e))?;
     crate::output::write_atomic(path, &png)
+}
+
+/// A linear-axis tick within 1e-9 of the axis span from zero is zero (plotters' tick values
+/// carry rounding, e.g. -2.2e-16 for 0).
+fn snap(v: f64, span: f64) -> f64 {
+    if v.abs() < 1e-9 * span.abs() {
+        0.0
+    } else {
+        v
+    }
 }
 
 /// Axis tick text: plain for moderate numbers, scientific for large or small ones.

@@ -706,6 +706,7 @@ fn unknown_and_malformed_options_exit_2() {
             err.starts_with("error: ") && err.contains(needle),
             "{args:?}: {err}"
         );
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(!Path::new("x.csv").exists());
     }
 }
