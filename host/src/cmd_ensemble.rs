@@ -55,7 +55,7 @@ impl Shard {
 /// Arguments of `larmor ensemble`.
 #[derive(Debug, Args)]
 pub struct EnsembleArgs {
-    /// Scenario file with [switching] (and usually [thermal], [stt]).
+    /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`).
     pub scenario: PathBuf,
     /// Number of trials in the whole campaign (all shards).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]

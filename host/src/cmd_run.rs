@@ -36,7 +36,7 @@ pub struct RunArgs {
     /// Scalar type of the kernel run.
     #[arg(long, value_enum, default_value_t = Precision::F64)]
     pub precision: Precision,
-    /// Seed of the thermal noise (runs with [thermal]); the run is a pure function of
+    /// Seed of the thermal noise (runs with `[thermal]`); the run is a pure function of
     /// (scenario, seed).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

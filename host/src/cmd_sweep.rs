@@ -31,7 +31,7 @@ pub enum Vary {
 /// Arguments of `larmor sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Scenario file with [switching], [stt] or [sot] (and usually [thermal]).
+    /// Scenario file with `[switching]`, `[stt]` or `[sot]` (and usually `[thermal]`).
     pub scenario: PathBuf,
     /// The parameter to vary.
     #[arg(long, value_enum)]

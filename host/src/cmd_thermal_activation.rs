@@ -838,7 +838,7 @@ pub struct SharrockArgs {
     /// Output CSV, one row per value: rate (H_K/s) or t (s); hc, the coercive field Hc/H_K for
     /// the exact Stoner-Wohlfarth barrier (half-switching of the survival probability,
     /// back-switching neglected); hc_sharrock, the closed-form Sharrock law with exponent m and
-    /// H0 = h_sw(psi); with --particles: hc_kmc (field where the simulated <m> crosses 0) and
+    /// H0 = h_sw(psi); with --particles: hc_kmc (field where the simulated mean m crosses 0) and
     /// hc_kmc_se (its standard error).
     #[arg(long)]
     pub out: PathBuf,
