@@ -13,9 +13,7 @@ use std::time::Instant;
 
 use clap::Args;
 use larmor::drive::DriveSpec;
-use larmor::params::{
-    CurrentSpec, Macrospin, MacrospinSpec, Shape, SttSpec, ThermalSpec, UniaxialSpec,
-};
+use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, SttSpec, ThermalSpec};
 use larmor::rng::Philox;
 use larmor::run::{integrate, integrate_thermal, Control};
 use larmor::stepper::{Heun, Rk4};
@@ -43,30 +41,10 @@ pub struct BenchArgs {
 
 const DT: f64 = 1e-13;
 
-fn layer() -> MacrospinSpec {
-    let mut s = MacrospinSpec::new(
-        1e6,
-        0.01,
-        Shape::Disc {
-            diameter: 40e-9,
-            thickness: 1.5e-9,
-        },
-    );
-    s.demag = Some([0.0, 0.0, 1.0]);
-    s.uniaxial = Some(UniaxialSpec {
-        ku: 878_318.5,
-        k2: 0.0,
-        axis: [0.0, 0.0, 1.0],
-    });
-    s
-}
-
+/// Case a is the project's standard macrospin, defined once for the firmware, the parity test
+/// and this benchmark (`larmor_scenarios::standard_spec`).
 fn case_a() -> MacrospinSpec {
-    let mut s = layer();
-    s.m0 = [0.6, 0.0, 0.8];
-    let th = 30f64.to_radians();
-    s.applied = [0.1 * th.sin(), 0.0, 0.1 * th.cos()];
-    s
+    larmor_scenarios::standard_spec()
 }
 
 fn case_b() -> MacrospinSpec {
@@ -78,7 +56,8 @@ fn case_b() -> MacrospinSpec {
 }
 
 fn case_c() -> MacrospinSpec {
-    let mut s = layer();
+    let mut s = case_a();
+    s.applied = [0.0; 3];
     let th = 1f64.to_radians();
     s.m0 = [th.sin(), 0.0, -th.cos()];
     s.stt = Some(SttSpec {

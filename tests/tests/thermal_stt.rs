@@ -5,7 +5,7 @@
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
 use larmor::llg::Llg;
-use larmor::params::{CurrentSpec, MacrospinSpec, Shape, SttSpec, UniaxialSpec};
+use larmor::params::{CurrentSpec, MacrospinSpec, SttSpec};
 use larmor::rng::Philox;
 use larmor::run::{integrate, integrate_thermal, Crossing, Direction};
 use larmor::stepper::{Heun, Rk4};
@@ -167,20 +167,9 @@ fn isotropic_macrospin_follows_the_langevin_function() {
 
 /// The STT free layer of the benchmark: returns the spec for polarisation `p`, asymmetry `lambda`.
 fn stt_layer(j: f64, lambda: f64, tilt_deg: f64, field_like: f64) -> MacrospinSpec {
-    let mut s = MacrospinSpec::new(
-        1e6,
-        0.01,
-        Shape::Disc {
-            diameter: 40e-9,
-            thickness: 1.5e-9,
-        },
-    );
-    s.demag = Some([0.0, 0.0, 1.0]);
-    s.uniaxial = Some(UniaxialSpec {
-        ku: 878_318.5,
-        k2: 0.0,
-        axis: [0.0, 0.0, 1.0],
-    });
+    // the project's standard free layer, without its applied field
+    let mut s = larmor_scenarios::standard_spec();
+    s.applied = [0.0; 3];
     let th = tilt_deg.to_radians();
     s.m0 = [th.sin(), 0.0, -th.cos()];
     s.stt = Some(SttSpec {
