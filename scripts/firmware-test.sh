@@ -13,8 +13,10 @@
 #      and `fault_test` must exit 1 after logging the panic / HardFault; `hello` runs twice
 #      and both logs must be identical (instruction counts are deterministic); `selftest` must
 #      exit 0 (every scenario within its bound of the host's golden values; its log is what
-#      tests/tests/parity.rs compares with the host bit for bit); `bench` must finish (its
-#      instructions per step go into the README via scripts/firmware-report.sh);
+#      tests/tests/parity.rs compares with the host bit for bit); `macrospin` (built with
+#      `--profile size`: the small macrospin self-test for 32 KiB parts) must exit 0 (its result
+#      is also compared bit for bit); `bench` must finish (its instructions per step go into
+#      the README via scripts/firmware-report.sh);
 #   4. size table: flash = text + rodata + data, static RAM = data + bss (llvm-size from the
 #      llvm-tools component).
 # Logs go to out/firmware/<board>/<app>.log. Exits non-zero if anything failed.
@@ -30,7 +32,7 @@ lint=1
 for arg in "$@"; do
     case $arg in
         --no-lint) lint=0 ;;
-        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "firmware-test.sh: unknown argument $arg" >&2; exit 2 ;;
     esac
 done
@@ -47,11 +49,15 @@ BOARDS=(
 APPS=(
     "hello:0:hello: all checks passed"
     "selftest:0:checks passed"
+    "macrospin:0:macrospin: all checks passed"
     "bench:0:bench: done"
     "panic_test:1:ERROR panicked at"
     "fault_test:1:ERROR HardFault at"
 )
 LOG_FORMAT='{L} {s}'
+# Apps built with `--profile size` (opt-level "s") instead of release: ELFs in target/<t>/size/.
+SIZE_APPS=" macrospin "
+profile_of() { case "$SIZE_APPS" in *" $1 "*) echo size ;; *) echo release ;; esac; }
 
 failures=()
 results=()
@@ -86,12 +92,15 @@ fi
 for spec in "${BOARDS[@]}"; do
     IFS=: read -r board target qemu <<<"$spec"
     step "build $board ($target)"
-    if cargo build --quiet --release --target "$target" --features "$board" --bins; then
-        # Keep a copy: the next board with the same target overwrites target/<target>/release.
+    size_bins=()
+    for app in $SIZE_APPS; do size_bins+=(--bin "$app"); done
+    if cargo build --quiet --release --target "$target" --features "$board" --bins \
+        && cargo build --quiet --profile size --target "$target" --features "$board" "${size_bins[@]}"; then
+        # Keep a copy: the next board with the same target overwrites target/<target>/<profile>.
         mkdir -p "$OUT/$board"
         for app_spec in "${APPS[@]}"; do
             app=${app_spec%%:*}
-            cp "target/$target/release/$app" "$OUT/$board/$app.elf"
+            cp "target/$target/$(profile_of "$app")/$app" "$OUT/$board/$app.elf"
         done
         echo "built: ${APPS[*]%%:*}"
     else
@@ -134,7 +143,7 @@ for spec in "${BOARDS[@]}"; do
     done
 done
 
-printf '\n== %s\n' "ELF sizes (release; flash = text+rodata+data, static RAM = data+bss)"
+printf '\n== %s\n' "ELF sizes (release, $(echo $SIZE_APPS) with --profile size; flash = text+rodata+data, static RAM = data+bss)"
 sizes="$OUT/sizes.txt"
 printf '%-14s %-11s %9s %9s\n' board app flash ram >"$sizes"
 for spec in "${BOARDS[@]}"; do

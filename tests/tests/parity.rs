@@ -8,12 +8,17 @@
 //! - fixed-point I6F26 stays within its stated bound of f64 after the standard trajectory;
 //! - every result line of the QEMU runs (`out/firmware/<board>/selftest.log`, written by
 //!   `scripts/firmware-test.sh`) matches the host's result for the same scenario and scalar
-//!   **bit for bit**: f32, f64 and I6F26, deterministic and thermal.
+//!   **bit for bit**: f32, f64 and I6F26, deterministic and thermal;
+//! - the reduced constants the small `macrospin` app builds its model from
+//!   (`firmware/scenarios/src/reduced.rs`) are what `MacrospinSpec::compile` gives now, and that
+//!   app's standard trajectory (`out/firmware/<board>/macrospin.log`: f32 on qemu-m4, I6F26 on
+//!   qemu-m0) matches the host's run of the same model bit for bit.
 //!
 //! Without the QEMU logs the parity test fails when `LARMOR_REQUIRE_PARITY=1` (set by
 //! `scripts/test.sh`, hence CI) and otherwise prints `SKIPPED` and passes.
 //! Regenerate the golden values after a deliberate change of the physics:
-//! `cargo test -p larmor-tests --test parity -- --ignored regenerate_golden`.
+//! `cargo test -p larmor-tests --test parity -- --ignored regenerate_golden`; the reduced
+//! constants after a change of the standard spec: `... -- --ignored regenerate_reduced`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,7 +28,7 @@ use larmor::stepper::Rk4;
 use larmor::{Real, Vec3};
 use larmor_scenarios::{
     golden, run_method, run_method_thermal, run_system, selftest_steps, specialize, standard_model,
-    Method, Q26, STANDARD_STEPS,
+    Method, Reduced, StandardReduced, Q26, STANDARD_STEPS,
 };
 
 /// (method name, scalar name, steps) -> bits of the final m (as f64).
@@ -154,6 +159,121 @@ fn specialized_model_gives_the_same_bits() {
     check::<Q26>();
 }
 
+/// A scalar literal as Rust source for `firmware/scenarios/src/reduced.rs` (exact bits).
+trait Literal: StandardReduced {
+    fn literal(self) -> String;
+}
+impl Literal for f32 {
+    fn literal(self) -> String {
+        format!("f32::from_bits(0x{:08x})", self.to_bits())
+    }
+}
+impl Literal for f64 {
+    fn literal(self) -> String {
+        format!("f64::from_bits(0x{:016x})", self.to_bits())
+    }
+}
+impl Literal for Q26 {
+    fn literal(self) -> String {
+        format!("Q26::from_bits({})", self.to_bits())
+    }
+}
+
+/// The standard model's reduced constants as the host compiles them now.
+fn compiled_reduced<S: Real>() -> Reduced<S> {
+    let (model, dt) = standard_model::<S>().unwrap();
+    Reduced::of(&model, dt).expect("the standard model specialises")
+}
+
+/// Every constant of a [`Reduced`] as exact f64 bits, in field order.
+fn reduced_bits<S: Real>(r: &Reduced<S>) -> Vec<u64> {
+    let mut v = vec![r.alpha];
+    for x in [r.h0, r.demag] {
+        v.extend([x.x, x.y, x.z]);
+    }
+    v.push(r.k1);
+    for x in [r.axis, r.m0] {
+        v.extend([x.x, x.y, x.z]);
+    }
+    v.push(r.dt);
+    v.into_iter().map(|x| x.to_f64().to_bits()).collect()
+}
+
+fn reduced_source_of<S: Literal>(name: &str, ty: &str) -> String {
+    let r = compiled_reduced::<S>();
+    let v = |x: Vec3<S>| {
+        format!(
+            "Vec3::new({}, {}, {})",
+            x.x.literal(),
+            x.y.literal(),
+            x.z.literal()
+        )
+    };
+    format!(
+        "/// The standard macrospin in reduced units, {scalar}.\n\
+         pub const {name}: Reduced<{ty}> = Reduced {{\n\
+         alpha: {},\nh0: {},\ndemag: {},\nk1: {},\naxis: {},\nm0: {},\ndt: {},\n}};\n",
+        r.alpha.literal(),
+        v(r.h0),
+        v(r.demag),
+        r.k1.literal(),
+        v(r.axis),
+        v(r.m0),
+        r.dt.literal(),
+        scalar = S::NAME,
+    )
+}
+
+#[test]
+fn reduced_constants_are_current() {
+    fn check<S: StandardReduced>() {
+        assert_eq!(
+            reduced_bits(&S::STANDARD),
+            reduced_bits(&compiled_reduced::<S>()),
+            "firmware/scenarios/src/reduced.rs ({}) is stale: run \
+             cargo test -p larmor-tests --test parity -- --ignored regenerate_reduced",
+            S::NAME
+        );
+        // the model built from the constants is the compiled one, cached prefactors included
+        let (model, dt) = standard_model::<S>().unwrap();
+        let sys = specialize(&model).unwrap();
+        assert_eq!(S::STANDARD.model(), sys, "{}", S::NAME);
+        assert_eq!(format!("{:?}", S::STANDARD.model()), format!("{sys:?}"));
+        let a = run_method(&model, dt, Method::Rk4, 3000).unwrap();
+        let r = S::STANDARD;
+        let b = run_system(&r.model(), r.m0, &mut Rk4::new(), r.dt, 3000).unwrap();
+        assert_eq!(bits(a), bits(b), "{}", S::NAME);
+    }
+    check::<f32>();
+    check::<f64>();
+    check::<Q26>();
+}
+
+#[test]
+#[ignore = "writes firmware/scenarios/src/reduced.rs; run after a change of the standard spec"]
+fn regenerate_reduced() {
+    let mut s = String::from(
+        "//! The standard macrospin (`standard_spec`) in reduced units, as exact bit patterns of\n\
+         //! each scalar: what `MacrospinSpec::compile::<S>()` and `standard_model` produce, so a\n\
+         //! firmware builds the model without soft-float f64 set-up code. Generated on the host by\n\
+         //! `cargo test -p larmor-tests --test parity -- --ignored regenerate_reduced`; the parity\n\
+         //! test fails if they differ from a fresh compile by a single bit.\n\n\
+         use crate::{Reduced, Q26};\nuse larmor::Vec3;\n\n",
+    );
+    s += &reduced_source_of::<f32>("F32", "f32");
+    s += "\n";
+    s += &reduced_source_of::<f64>("F64", "f64");
+    s += "\n";
+    s += &reduced_source_of::<Q26>("I6F26", "Q26");
+    let path = root().join("firmware/scenarios/src/reduced.rs");
+    std::fs::write(&path, s).unwrap();
+    let _ = std::process::Command::new("rustfmt")
+        .args(["--edition", "2021"])
+        .arg(&path)
+        .status();
+    eprintln!("wrote {}", path.display());
+}
+
 /// max_i |a_i - b_i|
 fn max_diff(a: [u64; 3], b: [u64; 3]) -> f64 {
     (0..3)
@@ -224,11 +344,13 @@ fn standard_trajectory_error_along_the_way() {
     }
 }
 
-/// Parses `selftest <method> <scalar> steps=<n> ... bits=(a, b, c) ...` lines of a decoded log.
-fn parse_log(text: &str) -> Vec<((String, String, u32), [u64; 3])> {
+/// Parses `<app> <method> <scalar> steps=<n> ... bits=(a, b, c) ...` lines of a decoded log
+/// (`app` = `selftest` or `macrospin`).
+fn parse_log(text: &str, app: &str) -> Vec<((String, String, u32), [u64; 3])> {
+    let prefix = format!("{app} ");
     let mut out = Vec::new();
     for line in text.lines() {
-        let Some(rest) = line.split("selftest ").nth(1) else {
+        let Some(rest) = line.split(prefix.as_str()).nth(1) else {
             continue;
         };
         let mut words = rest.split_whitespace();
@@ -276,7 +398,7 @@ fn qemu_selftest_matches_host_bit_for_bit() {
             );
             continue;
         };
-        let lines = parse_log(&text);
+        let lines = parse_log(&text, "selftest");
         assert_eq!(
             lines.len(),
             expect,
@@ -302,5 +424,62 @@ fn qemu_selftest_matches_host_bit_for_bit() {
             "parity with {board}: {} results identical to the host, bit for bit",
             lines.len()
         );
+    }
+}
+
+/// The standard trajectory of the lean model built from the reduced constants (what the
+/// `macrospin` app runs), on the host.
+fn lean_standard_trajectory<S: StandardReduced>() -> [u64; 3] {
+    let r = S::STANDARD;
+    bits(run_system(&r.model(), r.m0, &mut Rk4::new(), r.dt, STANDARD_STEPS).unwrap())
+}
+
+#[test]
+fn qemu_macrospin_matches_host_bit_for_bit() {
+    let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
+    let host = host_results();
+    // board -> the scalar its macrospin app runs (f32 with an FPU, I6F26 without)
+    for (board, scalar, lean) in [
+        ("qemu-m4", "f32", lean_standard_trajectory::<f32>()),
+        ("qemu-m0", "I6F26", lean_standard_trajectory::<Q26>()),
+    ] {
+        let key = ("rk4".to_string(), scalar.to_string(), STANDARD_STEPS);
+        // the lean model and the compiled one agree on the host
+        assert_eq!(
+            lean, host[&key],
+            "{scalar}: lean model differs from the compiled one"
+        );
+        let path = root().join(format!("out/firmware/{board}/macrospin.log"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert!(
+                !required,
+                "LARMOR_REQUIRE_PARITY=1 but {} is missing: run scripts/firmware-test.sh",
+                path.display()
+            );
+            eprintln!(
+                "SKIPPED macrospin parity with {board}: {} missing",
+                path.display()
+            );
+            continue;
+        };
+        let lines = parse_log(&text, "macrospin");
+        assert_eq!(
+            lines.len(),
+            1,
+            "{board}: result lines in {}",
+            path.display()
+        );
+        assert_eq!(lines[0].0, key, "{board}: unexpected scenario");
+        assert_eq!(
+            lines[0].1,
+            lean,
+            "{board} macrospin: firmware bits differ from the host (max diff {:e})",
+            max_diff(lines[0].1, lean)
+        );
+        assert!(
+            text.contains("macrospin: all checks passed"),
+            "{board}: the macrospin self-test did not pass"
+        );
+        eprintln!("parity with {board} macrospin: {scalar} standard trajectory identical to the host, bit for bit");
     }
 }

@@ -18,9 +18,10 @@
 #![deny(missing_docs)]
 
 pub mod golden;
+pub mod reduced;
 
 use larmor::drive::Drive;
-use larmor::field::{Demag, Uniaxial, Zeeman};
+use larmor::field::{ConstantZeeman, Demag, UniaxialK1};
 use larmor::gauss::Gaussian;
 use larmor::llg::Llg;
 use larmor::params::{Macrospin, MacrospinSpec, Shape, UniaxialSpec};
@@ -139,12 +140,13 @@ pub fn run<S: Real, St: Stepper<S, 1>>(
     Ok(m[0])
 }
 
-/// The standard model as one concrete type: Zeeman + uniaxial + demag, no `Option`s and no
-/// torques, so the compiler drops the per-stage checks of absent terms.
-pub type Specialized<S> = Llg<S, (Zeeman<S>, Demag<S>, Uniaxial<S>)>;
+/// The standard model as one concrete type: a constant Zeeman field, demag and first-order
+/// uniaxial anisotropy; no `Option`s, no drives, no `K2`, no torques, so the compiler drops
+/// every per-stage check of absent parts. What a firmware with a fixed model runs.
+pub type Specialized<S> = Llg<S, (ConstantZeeman<S>, Demag<S>, UniaxialK1<S>)>;
 
 /// The compiled macrospin rewritten as [`Specialized`] (same terms in the same order, same
-/// cached prefactors, so the same bits); `None` if it has other terms or torques.
+/// cached prefactors, so the same bits); `None` if it has other terms, drives, `K2` or torques.
 pub fn specialize<S: Real>(model: &Macrospin<S>) -> Option<Specialized<S>> {
     let (zeeman, demag, uniaxial, cubic) = &model.llg.terms;
     if cubic.is_some() || model.llg.torque.0.is_some() || model.llg.torque.1.is_some() {
@@ -152,8 +154,80 @@ pub fn specialize<S: Real>(model: &Macrospin<S>) -> Option<Specialized<S>> {
     }
     Some(Llg::new(
         model.llg.alpha,
-        (zeeman.clone(), (*demag)?, (*uniaxial)?),
+        (
+            ConstantZeeman::from_zeeman(zeeman)?,
+            (*demag)?,
+            UniaxialK1::from_uniaxial(uniaxial.as_ref()?)?,
+        ),
     ))
+}
+
+/// The standard macrospin in reduced units for one scalar type: exactly the values
+/// `MacrospinSpec::compile::<S>()` (and [`standard_model`]'s `dt`) produce for
+/// [`standard_spec`], stored as bit patterns ([`reduced`]), so a firmware builds the model with
+/// no soft-float f64 set-up code. `tests/tests/parity.rs` checks the constants bit for bit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reduced<S> {
+    /// Gilbert damping.
+    pub alpha: S,
+    /// Applied field (reduced).
+    pub h0: Vec3<S>,
+    /// Demagnetising factors.
+    pub demag: Vec3<S>,
+    /// Uniaxial k1 (reduced).
+    pub k1: S,
+    /// Uniaxial axis.
+    pub axis: Vec3<S>,
+    /// Initial direction.
+    pub m0: Vec3<S>,
+    /// Time step (reduced).
+    pub dt: S,
+}
+
+impl<S: Real> Reduced<S> {
+    /// The model as [`Specialized`] (the cached prefactors computed in `S`, as `compile` does).
+    #[inline(never)]
+    pub fn model(&self) -> Specialized<S> {
+        Llg::new(
+            self.alpha,
+            (
+                ConstantZeeman::new(self.h0),
+                Demag::new(self.demag),
+                UniaxialK1::new(self.k1, self.axis),
+            ),
+        )
+    }
+    /// The reduced constants of a compiled model of the standard kind; `None` if it does not
+    /// [`specialize`].
+    pub fn of(model: &Macrospin<S>, dt: S) -> Option<Self> {
+        let sys = specialize(model)?;
+        let (zeeman, demag, uniaxial) = &sys.terms;
+        Some(Self {
+            alpha: sys.alpha,
+            h0: zeeman.h0,
+            demag: demag.n,
+            k1: uniaxial.k1,
+            axis: uniaxial.axis,
+            m0: model.m0,
+            dt,
+        })
+    }
+}
+
+/// Scalars with the standard macrospin's reduced constants in [`reduced`].
+pub trait StandardReduced: Real {
+    /// The standard macrospin in reduced units in this scalar.
+    const STANDARD: Reduced<Self>;
+}
+
+impl StandardReduced for f32 {
+    const STANDARD: Reduced<f32> = reduced::F32;
+}
+impl StandardReduced for f64 {
+    const STANDARD: Reduced<f64> = reduced::F64;
+}
+impl StandardReduced for Q26 {
+    const STANDARD: Reduced<Q26> = reduced::I6F26;
 }
 
 /// Runs `steps` steps of `stepper` on any system from `m0`; returns the final `m`.

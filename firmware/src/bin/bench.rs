@@ -4,9 +4,10 @@
 //! Each figure is one SysTick measurement of `n` consecutive steps divided by `n`, so its
 //! resolution is one tick / `n` (QEMU: 40 instructions per tick on qemu-m4, 62.5 on qemu-m0).
 //!
-//! `rk4-generic` runs the compiled `Macrospin<S>` itself (absent terms and torques are `Option`s
-//! checked in every stage); the other lines run its specialised form (`Zeeman + Uniaxial + Demag`
-//! as one concrete type, bit-identical results): the cost of the physics alone.
+//! `rk4-generic` runs the compiled `Macrospin<S>` itself (its drive list, K2, absent terms and
+//! torques are checked in every stage); the other lines run its specialised form
+//! (`ConstantZeeman + Demag + UniaxialK1` as one concrete type, bit-identical results): the cost
+//! of the physics alone.
 //!
 //! Log line per measurement (collected by `scripts/firmware-report.sh`):
 //! `bench <method> <scalar> steps=<n> ticks=<t> instructions=<i> per_step=<i/n>`

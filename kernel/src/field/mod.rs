@@ -17,8 +17,8 @@ mod zeeman;
 
 pub use cubic::Cubic;
 pub use demag::Demag;
-pub use uniaxial::Uniaxial;
-pub use zeeman::{Zeeman, ZEEMAN_DRIVES};
+pub use uniaxial::{Uniaxial, UniaxialK1};
+pub use zeeman::{ConstantZeeman, Zeeman, ZEEMAN_DRIVES};
 
 use crate::real::Real;
 use crate::vec3::Vec3;
@@ -90,7 +90,7 @@ macro_rules! site_terms {
         }
     )*};
 }
-site_terms!(Zeeman, Uniaxial, Cubic, Demag);
+site_terms!(Zeeman, ConstantZeeman, Uniaxial, UniaxialK1, Cubic, Demag);
 
 impl<S: Real> FieldTerm<S> for () {
     #[inline(always)]

@@ -61,3 +61,64 @@ impl<S: Real> SiteTerm<S> for Zeeman<S> {
         -m.dot(self.field_at(t))
     }
 }
+
+/// Zeeman energy in a constant applied field `h0` (reduced): [`Zeeman`] without drives, as
+/// its own type. A firmware with a fixed model uses it so that no waveform code is linked and
+/// `h0` can stay in registers; same field and energy bits as a drive-less [`Zeeman`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConstantZeeman<S> {
+    /// Applied field (reduced).
+    pub h0: Vec3<S>,
+}
+
+impl<S: Real> ConstantZeeman<S> {
+    /// A constant applied field `h0` (reduced units).
+    ///
+    /// ```
+    /// use larmor::{field::{ConstantZeeman, FieldTerm}, Vec3};
+    /// let z = ConstantZeeman::new(Vec3::new(0.0f64, 0.0, 0.5));
+    /// assert_eq!(z.energy(0.0, &[Vec3::Z]), -0.5);
+    /// ```
+    pub const fn new(h0: Vec3<S>) -> Self {
+        Self { h0 }
+    }
+    /// The drive-less [`Zeeman`] as a constant one; `None` if it has drives.
+    pub fn from_zeeman(z: &Zeeman<S>) -> Option<Self> {
+        z.drives.is_empty().then_some(Self { h0: z.h0 })
+    }
+}
+
+impl<S: Real> SiteTerm<S> for ConstantZeeman<S> {
+    const NAME: &'static str = "zeeman";
+    #[inline(always)]
+    fn site_field(&self, _t: S, _m: Vec3<S>) -> Vec3<S> {
+        self.h0
+    }
+    #[inline]
+    fn site_energy(&self, _t: S, m: Vec3<S>) -> S {
+        -m.dot(self.h0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drive::Drive;
+    use crate::field::FieldTerm;
+
+    #[test]
+    fn constant_term_matches_driveless_zeeman() {
+        let h0 = Vec3::new(0.05f64, 0.0, 0.0866);
+        let z = Zeeman::constant(h0);
+        let c = ConstantZeeman::from_zeeman(&z).unwrap();
+        let m = [Vec3::new(0.6, 0.0, 0.8)];
+        let (mut a, mut b) = ([Vec3::ZERO], [Vec3::ZERO]);
+        z.set_field(0.3, &m, &mut a);
+        c.set_field(0.3, &m, &mut b);
+        assert_eq!(a, b);
+        assert_eq!(z.energy(0.3, &m).to_bits(), c.energy(0.3, &m).to_bits());
+        let driven = z.with_drive(Vec3::X, Drive::Constant(0.5)).unwrap();
+        assert_eq!(ConstantZeeman::from_zeeman(&driven), None);
+        assert_eq!(driven.field_at(1.0), Vec3::new(0.55, 0.0, 0.0866));
+    }
+}
