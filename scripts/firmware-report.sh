@@ -180,8 +180,8 @@ trap 'rm -f "$section"' EXIT
     echo 'bash scripts/firmware-test.sh        # build all boards, run hello/selftest/macrospin/bench/... on QEMU'
     echo 'LARMOR_REQUIRE_PARITY=1 cargo test -p larmor-tests --test parity -- --nocapture'
     echo 'bash scripts/firmware-report.sh      # regenerate this section'
-    echo 'cargo test -p larmor-tests --test parity -- --ignored regenerate_golden   # after a physics change'
-    echo 'cargo test -p larmor-tests --test parity -- --ignored regenerate_reduced  # after a change of the standard spec'
+    echo 'cargo run -p larmor-tests --bin regenerate -- golden    # after a physics change'
+    echo 'cargo run -p larmor-tests --bin regenerate -- reduced   # after a change of the standard spec'
     echo '```'
 } >"$section"
 

@@ -1,6 +1,7 @@
 //! Shared helpers for Larmor's validation tests: running models, measuring frequencies and
 //! convergence orders, and proptest strategies.
 
+pub mod parity;
 pub mod strategies;
 
 use larmor::field::{FieldTerm, Zeeman};

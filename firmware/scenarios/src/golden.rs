@@ -1,5 +1,5 @@
 //! Golden results of the scenarios, generated on the host by
-//! `cargo test -p larmor-tests --test parity -- --ignored regenerate_golden`
+//! `cargo run -p larmor-tests --bin regenerate -- golden`
 //! (the parity test fails if these differ from a fresh host run by a single bit).
 //! Deterministic methods: f64 (the reference every scalar is checked against);
 //! thermal runs: every float scalar (checked bit for bit in the same scalar).

@@ -1,7 +1,7 @@
 //! The standard macrospin (`standard_spec`) in reduced units, as exact bit patterns of
 //! each scalar: what `MacrospinSpec::compile::<S>()` and `standard_model` produce, so a
 //! firmware builds the model without soft-float f64 set-up code. Generated on the host by
-//! `cargo test -p larmor-tests --test parity -- --ignored regenerate_reduced`; the parity
+//! `cargo run -p larmor-tests --bin regenerate -- reduced`; the parity
 //! test fails if they differ from a fresh compile by a single bit.
 
 use crate::{Reduced, Q26};
