@@ -6,7 +6,7 @@
 use larmor::gauss::Gaussian;
 use larmor::params::Macrospin;
 use larmor::rng::Philox;
-use larmor::run::{integrate, integrate_thermal, Crossing, Direction};
+use larmor::run::{Crossing, Direction};
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::{Real, Vec3};
 
@@ -144,33 +144,17 @@ impl<S: Real + Gaussian> Campaign<S> {
             direction: dir,
             time: None,
         }];
-        let r = match self.model.thermal.clone() {
-            Some(mut th) => {
-                let mut rng = Philox::new(seed, stream);
-                integrate_thermal(
-                    &self.model.llg,
-                    &mut th,
-                    &mut rng,
-                    &mut st,
-                    &mut m,
-                    0.0,
-                    self.t_read,
-                    self.dt,
-                    &mut ev,
-                    &mut (),
-                )
-            }
-            None => integrate(
-                &self.model.llg,
-                &mut st,
-                &mut m,
-                0.0,
-                self.t_read,
-                self.dt,
-                &mut ev,
-                &mut (),
-            ),
-        };
+        let mut rng = Philox::new(seed, stream);
+        let r = self.model.integrate(
+            &mut rng,
+            &mut st,
+            &mut m,
+            0.0,
+            self.t_read,
+            self.dt,
+            &mut ev,
+            &mut (),
+        );
         r.map_err(|e| HostError::runtime(format!("trial {trial}: {e}")))?;
         let mf = m[0].to_f64();
         Ok(TrialResult {

@@ -15,7 +15,7 @@ use clap::Args;
 use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, SttSpec, ThermalSpec};
 use larmor::rng::Philox;
-use larmor::run::{integrate, integrate_thermal, Control};
+use larmor::run::Control;
 use larmor::stepper::{Heun, Rk4};
 use larmor::Vec3;
 use rayon::prelude::*;
@@ -93,15 +93,9 @@ fn single(
         }
         Control::Continue
     };
+    let mut rng = Philox::new(seed, 0);
     let stats = if thermal {
-        let mut th = model
-            .thermal
-            .clone()
-            .ok_or_else(|| HostError::runtime("no thermal"))?;
-        let mut rng = Philox::new(seed, 0);
-        integrate_thermal(
-            &model.llg,
-            &mut th,
+        model.integrate(
             &mut rng,
             &mut Heun::new(),
             &mut m,
@@ -112,8 +106,8 @@ fn single(
             &mut obs,
         )
     } else {
-        integrate(
-            &model.llg,
+        model.integrate(
+            &mut rng,
             &mut Rk4::new(),
             &mut m,
             0.0,

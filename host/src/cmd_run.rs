@@ -9,7 +9,7 @@ use larmor::field::FieldTerm;
 use larmor::gauss::Gaussian;
 use larmor::params::Macrospin;
 use larmor::rng::Philox;
-use larmor::run::{integrate, integrate_thermal, Control, Crossing, Direction};
+use larmor::run::{Control, Crossing, Direction};
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::{Real, Vec3};
 use plotters::style::RGBColor;
@@ -229,33 +229,17 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
                 Control::Continue
             }
         };
-        match model.thermal.clone() {
-            Some(mut th) => {
-                let mut rng = Philox::new(args.seed, 0);
-                integrate_thermal(
-                    &model.llg,
-                    &mut th,
-                    &mut rng,
-                    &mut stepper,
-                    &mut m,
-                    0.0,
-                    t_end,
-                    dt,
-                    &mut events,
-                    &mut obs,
-                )
-            }
-            None => integrate(
-                &model.llg,
-                &mut stepper,
-                &mut m,
-                0.0,
-                t_end,
-                dt,
-                &mut events,
-                &mut obs,
-            ),
-        }
+        let mut rng = Philox::new(args.seed, 0);
+        model.integrate(
+            &mut rng,
+            &mut stepper,
+            &mut m,
+            0.0,
+            t_end,
+            dt,
+            &mut events,
+            &mut obs,
+        )
     };
     if let Some(e) = write_err {
         return Err(e);

@@ -5,10 +5,18 @@
 
 use crate::drive::DriveSpec;
 use crate::error::{check_direction, check_finite, check_min, check_range, check_vec, Error};
-use crate::field::{shape, Cubic, Demag, Uniaxial, Zeeman, ZEEMAN_DRIVES};
+use crate::field::{
+    shape, ConstantZeeman, Cubic, Demag, Uniaxial, UniaxialK1, Zeeman, ZEEMAN_DRIVES,
+};
+use rand_core::Rng;
+
+use crate::field::FieldTerm;
+use crate::gauss::Gaussian;
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
 use crate::real::Real;
+use crate::run::{integrate, integrate_thermal, Crossing, Observer, RunStats};
+use crate::stepper::Stepper;
 use crate::thermal::Thermal;
 use crate::torque::{Current, Efficiency, SpinTorque};
 use crate::units::{Units, E_CHARGE, GAMMA_E, HBAR, KB, MU0};
@@ -409,6 +417,11 @@ pub type MacrospinTerms<S> = (
     Option<Cubic<S>>,
 );
 
+/// The common macrospin (constant field, demag, K1-only uniaxial) as one concrete type: the same
+/// terms in the same order as [`MacrospinTerms`], so the same bits, without the per-stage checks
+/// of absent terms and drives (see [`Macrospin::lean`]).
+pub type LeanTerms<S> = (ConstantZeeman<S>, Demag<S>, UniaxialK1<S>);
+
 /// Torques of a macrospin: spin-transfer, spin-orbit.
 pub type MacrospinTorques<S> = (Option<SpinTorque<S>>, Option<SpinTorque<S>>);
 
@@ -429,7 +442,105 @@ pub struct Macrospin<S> {
     pub thermal: Option<Thermal<S, 1>>,
 }
 
+impl<S: Real + Gaussian> Macrospin<S> {
+    /// Integrates this magnet from `t0` to `t_end` (reduced time): with Brown's thermal field
+    /// from `rng` when it has a temperature ([`integrate_thermal`]), deterministically otherwise
+    /// ([`integrate`], `rng` unused), on the [`Macrospin::lean`] concrete model when there is
+    /// one (same bits, fewer instructions per step).
+    ///
+    /// ```
+    /// use larmor::params::{MacrospinSpec, Shape};
+    /// use larmor::{rng::Philox, stepper::Rk4};
+    /// let model = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24)).compile::<f64>().unwrap();
+    /// let mut m = [model.m0];
+    /// let s = model.integrate(&mut Philox::new(0, 0), &mut Rk4::new(), &mut m, 0.0, 1.0, 0.01, &mut [], &mut ()).unwrap();
+    /// assert_eq!(s.steps, 100);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`integrate`] and [`integrate_thermal`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn integrate<R, St, O>(
+        &self,
+        rng: &mut R,
+        stepper: &mut St,
+        m: &mut [Vec3<S>; 1],
+        t0: f64,
+        t_end: f64,
+        dt: f64,
+        events: &mut [Crossing],
+        obs: &mut O,
+    ) -> Result<RunStats, Error>
+    where
+        R: Rng + ?Sized,
+        St: Stepper<S, 1>,
+        O: Observer<S, 1>,
+    {
+        match self.lean() {
+            Some(lean) => self.integrate_system(&lean, rng, stepper, m, t0, t_end, dt, events, obs),
+            None => self.integrate_system(&self.llg, rng, stepper, m, t0, t_end, dt, events, obs),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn integrate_system<F, R, St, O>(
+        &self,
+        llg: &Llg<S, F, MacrospinTorques<S>>,
+        rng: &mut R,
+        stepper: &mut St,
+        m: &mut [Vec3<S>; 1],
+        t0: f64,
+        t_end: f64,
+        dt: f64,
+        events: &mut [Crossing],
+        obs: &mut O,
+    ) -> Result<RunStats, Error>
+    where
+        F: FieldTerm<S>,
+        R: Rng + ?Sized,
+        St: Stepper<S, 1>,
+        O: Observer<S, 1>,
+    {
+        match &self.thermal {
+            Some(th) => {
+                let mut th = th.clone();
+                integrate_thermal(llg, &mut th, rng, stepper, m, t0, t_end, dt, events, obs)
+            }
+            None => integrate(llg, stepper, m, t0, t_end, dt, events, obs),
+        }
+    }
+}
+
 impl<S: Real> Macrospin<S> {
+    /// The same equation of motion as a concrete [`LeanTerms`] system when the model has a
+    /// constant applied field, a demag term and a K1-only uniaxial term and no cubic term
+    /// (the usual MRAM free layer); `None` otherwise. Results are bit-identical to
+    /// [`Macrospin::llg`]; integrating it skips the per-stage checks of absent terms, which is
+    /// what the host and the firmware use in their hot loops.
+    ///
+    /// ```
+    /// use larmor::params::{MacrospinSpec, Shape, UniaxialSpec};
+    /// let mut spec = MacrospinSpec::new(1e6, 0.01, Shape::Disc { diameter: 40e-9, thickness: 1.5e-9 });
+    /// spec.uniaxial = Some(UniaxialSpec { ku: 8e5, k2: 0.0, axis: [0.0, 0.0, 1.0] });
+    /// let model = spec.compile::<f64>().unwrap();
+    /// assert!(model.lean().is_some());
+    /// ```
+    pub fn lean(&self) -> Option<Llg<S, LeanTerms<S>, MacrospinTorques<S>>> {
+        let (zeeman, demag, uniaxial, cubic) = &self.llg.terms;
+        if cubic.is_some() {
+            return None;
+        }
+        Some(Llg::with_torque(
+            self.llg.alpha,
+            (
+                ConstantZeeman::from_zeeman(zeeman)?,
+                (*demag)?,
+                UniaxialK1::from_uniaxial(uniaxial.as_ref()?)?,
+            ),
+            self.llg.torque.clone(),
+        ))
+    }
+
     /// Converts a reduced energy of this magnet to joules.
     pub fn energy_joules(&self, e: S) -> f64 {
         self.units.energy_to_joules(e.to_f64(), self.volume)
@@ -504,5 +615,105 @@ mod tests {
         let mut s = base();
         s.m0 = [f64::NAN, 0.0, 1.0];
         assert!(s.compile::<f64>().is_err());
+    }
+
+    #[test]
+    fn lean_model_gives_the_same_bits() {
+        use crate::drive::DriveSpec;
+        use crate::rng::Philox;
+        use crate::run::{integrate, integrate_thermal};
+        use crate::stepper::{Heun, Rk4};
+        let mut s = base();
+        s.applied = [0.05, 0.0, 0.0866];
+        s.m0 = [0.1, 0.0, -1.0];
+        s.stt = Some(SttSpec {
+            polarizer: [0.0, 0.0, 1.0],
+            polarization: 0.6,
+            lambda: 1.2,
+            field_like: 0.1,
+            current: CurrentSpec::Density(DriveSpec::Pulse {
+                amplitude: 1e11,
+                start: 1e-11,
+                duration: 5e-11,
+                rise: 0.0,
+                fall: 0.0,
+            }),
+            thickness: None,
+        });
+        s.thermal = Some(ThermalSpec {
+            temperature: DriveSpec::Constant(300.0),
+        });
+        let model = s.compile::<f64>().unwrap();
+        let lean = model.lean().expect("standard layer specialises");
+        let (dt, t_end) = (0.02, 40.0);
+        let (mut a, mut b) = ([model.m0], [model.m0]);
+        integrate(
+            &model.llg,
+            &mut Rk4::new(),
+            &mut a,
+            0.0,
+            t_end,
+            dt,
+            &mut [],
+            &mut (),
+        )
+        .unwrap();
+        integrate(
+            &lean,
+            &mut Rk4::new(),
+            &mut b,
+            0.0,
+            t_end,
+            dt,
+            &mut [],
+            &mut (),
+        )
+        .unwrap();
+        assert_eq!(
+            a[0].to_f64().map(f64::to_bits),
+            b[0].to_f64().map(f64::to_bits)
+        );
+        let (mut a, mut b) = ([model.m0], [model.m0]);
+        let mut th = model.thermal.clone().unwrap();
+        integrate_thermal(
+            &model.llg,
+            &mut th,
+            &mut Philox::new(1, 2),
+            &mut Heun::new(),
+            &mut a,
+            0.0,
+            t_end,
+            dt,
+            &mut [],
+            &mut (),
+        )
+        .unwrap();
+        let mut th = model.thermal.clone().unwrap();
+        integrate_thermal(
+            &lean,
+            &mut th,
+            &mut Philox::new(1, 2),
+            &mut Heun::new(),
+            &mut b,
+            0.0,
+            t_end,
+            dt,
+            &mut [],
+            &mut (),
+        )
+        .unwrap();
+        assert_eq!(
+            a[0].to_f64().map(f64::to_bits),
+            b[0].to_f64().map(f64::to_bits)
+        );
+        // a cubic term or a driven field keeps the generic model
+        let mut c = base();
+        c.cubic = Some(CubicSpec {
+            k1: 1e4,
+            k2: 0.0,
+            axis1: [1.0, 0.0, 0.0],
+            axis2: [0.0, 1.0, 0.0],
+        });
+        assert!(c.compile::<f64>().unwrap().lean().is_none());
     }
 }
