@@ -2,8 +2,10 @@
 //! one-line error naming the key (and line) and the allowed range, exit code 2, no panic and no
 //! output file.
 
+mod common;
+use common::larmor;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const GOOD: &str = r#"[magnet]
 ms = 1.0e6                 # saturation magnetisation, A/m
@@ -25,27 +27,8 @@ dt = 1e-13
 duration = 1e-10
 "#;
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("larmor-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn larmor(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_larmor"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn run_scenario(name: &str, text: &str) -> (i32, String, PathBuf) {
-    let d = tmpdir(name);
+    let d = common::tmpdir("cli", name);
     let sc = d.join("s.toml");
     std::fs::write(&sc, text).unwrap();
     let out = d.join("trace.csv");
@@ -104,7 +87,7 @@ fn good_scenario_runs_and_writes_csv_and_png() {
 
 #[test]
 fn every_decimates_rows() {
-    let d = tmpdir("every");
+    let d = common::tmpdir("cli", "every");
     let sc = d.join("s.toml");
     std::fs::write(&sc, GOOD).unwrap();
     let out = d.join("t.csv");
@@ -235,7 +218,7 @@ fn unknown_method() {
 
 #[test]
 fn unreadable_file() {
-    let d = tmpdir("unreadable");
+    let d = common::tmpdir("cli", "unreadable");
     let out = d.join("t.csv");
     let missing = d.join("nope.toml");
     let (code, _, err) = larmor(&[
@@ -258,7 +241,7 @@ fn unreadable_file() {
 
 #[test]
 fn output_path_is_a_file_component() {
-    let d = tmpdir("outpath");
+    let d = common::tmpdir("cli", "outpath");
     let sc = d.join("s.toml");
     std::fs::write(&sc, GOOD).unwrap();
     let blocker = d.join("file");

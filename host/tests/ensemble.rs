@@ -2,6 +2,8 @@
 //! interruption (Ctrl-C and kill -9) with files identical to an uninterrupted run, and the
 //! bad-input classes of the thermal and spin-torque tables.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -36,22 +38,14 @@ duration = 1.2e-9
 "#;
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("larmor-ens-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::tmpdir("ens", name);
     std::fs::write(d.join("s.toml"), SCENARIO).unwrap();
     d
 }
 
 fn larmor(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_larmor"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (code, _, err) = common::larmor(args);
+    (code, err)
 }
 
 fn ensemble(d: &Path, out: &str, extra: &[&str]) -> String {

@@ -3,28 +3,10 @@
 //! (z-scores, |z| < 5, fixed seeds), determinism across thread counts, and bad input as one line
 //! with exit code 2 and no output file.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::larmor;
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("larmor-sw-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Runs the binary: (exit code, stdout, stderr).
-fn larmor(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_larmor"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use std::path::Path;
 
 /// Runs and asserts success; returns (stdout, stderr).
 fn ok(args: &[&str]) -> (String, String) {
@@ -71,7 +53,7 @@ fn value(err: &str, key: &str) -> (f64, Option<f64>) {
 
 #[test]
 fn astroid_matches_closed_form() {
-    let d = tmpdir("astroid");
+    let d = common::tmpdir("sw", "astroid");
     let (out, png) = (p(&d, "astroid.csv"), p(&d, "astroid.png"));
     ok(&["sw", "astroid", "--out", &out, "--plot", &png]);
     let (header, rows) = csv(Path::new(&out));
@@ -103,7 +85,7 @@ fn astroid_matches_closed_form() {
 
 #[test]
 fn single_particle_loop_at_psi_0_is_square_with_coercivity_1() {
-    let d = tmpdir("square");
+    let d = common::tmpdir("sw", "square");
     let (out, png) = (p(&d, "loop.csv"), p(&d, "loop.png"));
     // 300 fields per branch: the grid does not contain +-1 (step 3/299)
     let (_, err) = ok(&[
@@ -141,7 +123,7 @@ fn single_particle_loop_at_psi_0_is_square_with_coercivity_1() {
 #[test]
 fn oblique_single_particle_loop() {
     // 30 deg: remanence cos 30, coercivity = h_sw(30) = (cos^2/3 + sin^2/3)^-3/2
-    let d = tmpdir("oblique");
+    let d = common::tmpdir("sw", "oblique");
     let out = p(&d, "loop.csv");
     let (_, err) = ok(&["sw", "loop", "--psi", "30", "--out", &out]);
     let (s, c) = 30f64.to_radians().sin_cos();
@@ -165,7 +147,7 @@ fn oblique_single_particle_loop() {
 /// 0.479 in the 1948 tables) within 5 of the printed standard errors.
 #[test]
 fn random3d_population_loop_remanence_and_coercivity() {
-    let d = tmpdir("random3d");
+    let d = common::tmpdir("sw", "random3d");
     let (out, png) = (p(&d, "loop.csv"), p(&d, "loop.png"));
     let n = 10_000;
     let (_, err) = ok(&[
@@ -220,7 +202,7 @@ fn random3d_population_loop_remanence_and_coercivity() {
 /// The deterministic Fibonacci-sphere population converges to the SW values without noise.
 #[test]
 fn stratified3d_population_converged_values() {
-    let d = tmpdir("strat");
+    let d = common::tmpdir("sw", "strat");
     let out = p(&d, "loop.csv");
     let (_, err) = ok(&[
         "sw",
@@ -245,7 +227,7 @@ fn stratified3d_population_converged_values() {
 
 #[test]
 fn population_loop_does_not_depend_on_threads() {
-    let d = tmpdir("threads");
+    let d = common::tmpdir("sw", "threads");
     let run = |threads: &str| {
         let out = p(&d, &format!("loop{threads}.csv"));
         let (_, err) = ok(&[
@@ -365,7 +347,7 @@ fn neel_brown_json_matches_the_kernel() {
 #[test]
 fn viscosity_matches_exact_expectation_and_2_kt_p0_ms() {
     // flat barrier density on [10, 50] kB T, no back-switching: S = 2 kB T P(0) Ms = 0.05 Ms
-    let d = tmpdir("viscosity");
+    let d = common::tmpdir("sw", "viscosity");
     let (out, png) = (p(&d, "m_t.csv"), p(&d, "m_t.png"));
     let args = |out: &str, threads: &str| -> Vec<String> {
         [
@@ -426,7 +408,7 @@ fn viscosity_matches_exact_expectation_and_2_kt_p0_ms() {
 
 #[test]
 fn sharrock_rate_and_time() {
-    let d = tmpdir("sharrock");
+    let d = common::tmpdir("sw", "sharrock");
     let (out, png) = (p(&d, "hc.csv"), p(&d, "hc.png"));
     ok(&[
         "sharrock",
@@ -490,7 +472,7 @@ fn sharrock_rate_and_time() {
 
 /// Asserts exit code 2, one `error:` line containing every needle, and no output written.
 fn bad(args: &[&str], needles: &[&str]) {
-    let d = tmpdir("bad");
+    let d = common::tmpdir("sw", "bad");
     let out = p(&d, "out.csv");
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--out", &out]);

@@ -1,5 +1,6 @@
 //! The scalar trait: just what the kernel's hot loops need, so that fixed-point types implement
-//! it without `unimplemented!()` (no `ln`, `powf` or `atan2` here: those live in f64 set-up code).
+//! it completely, with no unimplemented methods (no `ln`, `powf` or `atan2` here: those live in
+//! f64 set-up code).
 
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
