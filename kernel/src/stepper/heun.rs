@@ -31,6 +31,27 @@ impl<S: Real, const N: usize> Heun<S, N> {
     }
 }
 
+/// One Heun step of `m` using the buffers `k1`, `k2` (slopes) and `tmp`.
+#[inline(always)]
+fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
+    sys: &D,
+    t: S,
+    m: &mut [Vec3<S>; N],
+    dt: S,
+    k1: &mut [Vec3<S>; N],
+    k2: &mut [Vec3<S>; N],
+    tmp: &mut [Vec3<S>; N],
+) -> Result<(), Error> {
+    sys.rhs(t, m, k1);
+    axpy(tmp, m, k1, dt);
+    sys.rhs(t + dt, tmp, k2);
+    let half = dt * S::HALF;
+    for i in 0..N {
+        tmp[i] = m[i] + (k1[i] + k2[i]).scale(half);
+    }
+    commit_normalized(m, tmp, t)
+}
+
 impl<S: Real, const N: usize> Stepper<S, N> for Heun<S, N> {
     const NAME: &'static str = "heun";
     const STOCHASTIC: bool = true;
@@ -43,30 +64,13 @@ impl<S: Real, const N: usize> Stepper<S, N> for Heun<S, N> {
         m: &mut [Vec3<S>; N],
         dt: S,
     ) -> Result<Step<S>, Error> {
-        let half = dt * S::HALF;
         if N <= 4 {
             // small N: stages in locals (registers), as in `Rk4`
             let (mut k1, mut k2, mut tmp) = ([Vec3::ZERO; N], [Vec3::ZERO; N], [Vec3::ZERO; N]);
-            sys.rhs(t, m, &mut k1);
-            axpy(&mut tmp, m, &k1, dt);
-            sys.rhs(t + dt, &tmp, &mut k2);
-            for i in 0..N {
-                tmp[i] = m[i] + (k1[i] + k2[i]).scale(half);
-            }
-            commit_normalized(m, &tmp, t)?;
-            return Ok(Step {
-                taken: dt,
-                next: dt,
-                rejected: 0,
-            });
+            stages(sys, t, m, dt, &mut k1, &mut k2, &mut tmp)?;
+        } else {
+            stages(sys, t, m, dt, &mut self.k1, &mut self.k2, &mut self.tmp)?;
         }
-        sys.rhs(t, m, &mut self.k1);
-        axpy(&mut self.tmp, m, &self.k1, dt);
-        sys.rhs(t + dt, &self.tmp, &mut self.k2);
-        for i in 0..N {
-            self.tmp[i] = m[i] + (self.k1[i] + self.k2[i]).scale(half);
-        }
-        commit_normalized(m, &self.tmp, t)?;
         Ok(Step {
             taken: dt,
             next: dt,

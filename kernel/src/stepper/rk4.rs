@@ -28,6 +28,33 @@ impl<S: Real, const N: usize> Rk4<S, N> {
     }
 }
 
+/// One RK4 step of `m` using the buffers `k` (stage slopes) and `tmp`.
+#[inline(always)]
+fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
+    sys: &D,
+    t: S,
+    m: &mut [Vec3<S>; N],
+    dt: S,
+    k: &mut [[Vec3<S>; N]; 4],
+    tmp: &mut [Vec3<S>; N],
+) -> Result<(), Error> {
+    let half = dt * S::HALF;
+    let [k1, k2, k3, k4] = k;
+    sys.rhs(t, m, k1);
+    axpy(tmp, m, k1, half);
+    sys.rhs(t + half, tmp, k2);
+    axpy(tmp, m, k2, half);
+    sys.rhs(t + half, tmp, k3);
+    axpy(tmp, m, k3, dt);
+    sys.rhs(t + dt, tmp, k4);
+    let sixth = dt * S::from_f64(1.0 / 6.0);
+    for i in 0..N {
+        let sum = k1[i] + k4[i] + (k2[i] + k3[i]).scale(S::TWO);
+        tmp[i] = m[i] + sum.scale(sixth);
+    }
+    commit_normalized(m, tmp, t)
+}
+
 impl<S: Real, const N: usize> Stepper<S, N> for Rk4<S, N> {
     const NAME: &'static str = "rk4";
 
@@ -39,51 +66,16 @@ impl<S: Real, const N: usize> Stepper<S, N> for Rk4<S, N> {
         m: &mut [Vec3<S>; N],
         dt: S,
     ) -> Result<Step<S>, Error> {
-        let half = dt * S::HALF;
         // Stage values live in locals so that, for small N, they stay in registers (the
         // critical path is the chain of four dependent stages); the stepper's own buffers keep
         // large lattices off the stack.
         if N <= 4 {
-            let (mut k1, mut k2, mut k3, mut k4) = (
-                [Vec3::ZERO; N],
-                [Vec3::ZERO; N],
-                [Vec3::ZERO; N],
-                [Vec3::ZERO; N],
-            );
+            let mut k = [[Vec3::ZERO; N]; 4];
             let mut tmp = [Vec3::ZERO; N];
-            sys.rhs(t, m, &mut k1);
-            axpy(&mut tmp, m, &k1, half);
-            sys.rhs(t + half, &tmp, &mut k2);
-            axpy(&mut tmp, m, &k2, half);
-            sys.rhs(t + half, &tmp, &mut k3);
-            axpy(&mut tmp, m, &k3, dt);
-            sys.rhs(t + dt, &tmp, &mut k4);
-            let sixth = dt * S::from_f64(1.0 / 6.0);
-            for i in 0..N {
-                let sum = k1[i] + k4[i] + (k2[i] + k3[i]).scale(S::TWO);
-                tmp[i] = m[i] + sum.scale(sixth);
-            }
-            commit_normalized(m, &tmp, t)?;
-            return Ok(Step {
-                taken: dt,
-                next: dt,
-                rejected: 0,
-            });
+            stages(sys, t, m, dt, &mut k, &mut tmp)?;
+        } else {
+            stages(sys, t, m, dt, &mut self.k, &mut self.tmp)?;
         }
-        let [k1, k2, k3, k4] = &mut self.k;
-        sys.rhs(t, m, k1);
-        axpy(&mut self.tmp, m, k1, half);
-        sys.rhs(t + half, &self.tmp, k2);
-        axpy(&mut self.tmp, m, k2, half);
-        sys.rhs(t + half, &self.tmp, k3);
-        axpy(&mut self.tmp, m, k3, dt);
-        sys.rhs(t + dt, &self.tmp, k4);
-        let sixth = dt * S::from_f64(1.0 / 6.0);
-        for i in 0..N {
-            let sum = k1[i] + k4[i] + (k2[i] + k3[i]).scale(S::TWO);
-            self.tmp[i] = m[i] + sum.scale(sixth);
-        }
-        commit_normalized(m, &self.tmp, t)?;
         Ok(Step {
             taken: dt,
             next: dt,
