@@ -40,6 +40,7 @@ pub mod params;
 pub mod real;
 pub mod rng;
 pub mod run;
+pub mod state;
 pub mod stepper;
 pub mod sw;
 pub mod thermal;

@@ -8,10 +8,14 @@
 
 use crate::field::{total_field, FieldTerm};
 use crate::real::Real;
+use crate::state::{Geometry, UnitSphere};
 use crate::vec3::Vec3;
 
 /// A first-order system `dm/dtau = f(tau, m)` on `N` spins; every steppers' input.
 pub trait Dynamics<S: Real, const N: usize> {
+    /// The manifold of the state (unit vectors for LLG, free vectors for LLB, `(m, dm/dt)`
+    /// pairs for inertial LLG): what a stepper restores after each step.
+    type Geometry: Geometry;
     /// Writes `f(t, m)` into `dm`.
     fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]);
     /// Reduced total energy at `(t, m)` (0 if the system has none).
@@ -22,6 +26,10 @@ pub trait Dynamics<S: Real, const N: usize> {
 
 /// Extra torques added to the LLG right-hand side (spin-transfer, spin-orbit): each adds its
 /// contribution to `dm/dtau` in Landau-Lifshitz form. `()` adds nothing.
+///
+/// **Needs `|m| = 1`**: the torques use `m x (p x m) = p - (m.p) m` and an efficiency of `m.p`
+/// as the cosine of the angle, both valid on the unit sphere only. A dynamics whose state is
+/// not on the unit sphere (LLB) must not add them as they are.
 pub trait Torque<S: Real> {
     /// Adds the torque on `m` (LL form, alpha-dependent prefactors included) into `dm`.
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]);
@@ -85,6 +93,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
 }
 
 impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for Llg<S, F, T> {
+    type Geometry = UnitSphere;
     #[inline(always)]
     fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
         let mut h = [Vec3::ZERO; N];

@@ -19,6 +19,7 @@ use crate::field::{total_field, FieldTerm};
 use crate::gauss::Gaussian;
 use crate::llg::{Dynamics, Llg, Torque};
 use crate::real::Real;
+use crate::state::UnitSphere;
 use crate::vec3::Vec3;
 
 /// Brown's thermal field for `N` spins: strength, temperature waveform and the current draw.
@@ -79,6 +80,7 @@ pub struct Noisy<'a, S, F, T, const N: usize> {
 impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N>
     for Noisy<'_, S, F, T, N>
 {
+    type Geometry = UnitSphere;
     #[inline(always)]
     fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
         let mut h = [Vec3::ZERO; N];

@@ -39,7 +39,7 @@ impl<S: Real> Cubic<S> {
 impl<S: Real> SiteTerm<S> for Cubic<S> {
     const NAME: &'static str = "cubic";
     #[inline(always)]
-    fn site_field(&self, _t: S, m: Vec3<S>) -> Vec3<S> {
+    fn site_field(&self, _t: S, _site: usize, m: Vec3<S>) -> Vec3<S> {
         let [c1, c2, c3] = self.axes;
         let (a1, a2, a3) = (m.dot(c1), m.dot(c2), m.dot(c3));
         let (q1, q2, q3) = (a1 * a1, a2 * a2, a3 * a3);
@@ -51,7 +51,7 @@ impl<S: Real> SiteTerm<S> for Cubic<S> {
         c1.scale(g1) + c2.scale(g2) + c3.scale(g3)
     }
     #[inline]
-    fn site_energy(&self, _t: S, m: Vec3<S>) -> S {
+    fn site_energy(&self, _t: S, _site: usize, m: Vec3<S>) -> S {
         let [c1, c2, c3] = self.axes;
         let (a1, a2, a3) = (m.dot(c1), m.dot(c2), m.dot(c3));
         let (q1, q2, q3) = (a1 * a1, a2 * a2, a3 * a3);

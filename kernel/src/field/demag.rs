@@ -28,11 +28,11 @@ impl<S: Real> Demag<S> {
 impl<S: Real> SiteTerm<S> for Demag<S> {
     const NAME: &'static str = "demag";
     #[inline(always)]
-    fn site_field(&self, _t: S, m: Vec3<S>) -> Vec3<S> {
+    fn site_field(&self, _t: S, _site: usize, m: Vec3<S>) -> Vec3<S> {
         Vec3::new(-self.n.x * m.x, -self.n.y * m.y, -self.n.z * m.z)
     }
     #[inline]
-    fn site_energy(&self, _t: S, m: Vec3<S>) -> S {
+    fn site_energy(&self, _t: S, _site: usize, m: Vec3<S>) -> S {
         S::HALF * (self.n.x * m.x * m.x + self.n.y * m.y * m.y + self.n.z * m.z * m.z)
     }
 }

@@ -6,8 +6,10 @@
 //! special: every term *adds* into the buffer the caller zeroed). A model is therefore one
 //! monomorphised type and the compiler inlines the whole field evaluation.
 //!
-//! The state is an array of `N` unit vectors (`N = 1` for a macrospin); single-site terms act on
-//! every spin alike, interaction terms (exchange, dipolar) see the whole array.
+//! The state is an array of `N` unit vectors (`N = 1` for a macrospin); single-site terms see
+//! one spin and its index, interaction terms (exchange, dipolar) see the whole array. Every term
+//! also gives the energy change of a single-spin move ([`FieldTerm::delta_energy`]), O(1) for
+//! single-site terms, for Monte Carlo.
 
 mod cubic;
 mod demag;
@@ -38,6 +40,18 @@ pub trait FieldTerm<S: Real> {
     }
     /// Reduced energy `e`, summed over the spins (each spin's energy density over mu0 Ms^2).
     fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S;
+    /// Change of [`FieldTerm::energy`] when spin `site` alone turns from `m[site]` to `new`:
+    /// what a Monte Carlo move needs. Single-site terms answer in O(1); this default (for
+    /// interaction terms that do not override it) evaluates the energy twice, O(N). A `site`
+    /// out of range changes nothing (0).
+    fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+        if site >= N {
+            return S::ZERO;
+        }
+        let mut moved = *m;
+        moved[site] = new;
+        self.energy(t, &moved) - self.energy(t, m)
+    }
     /// Calls `f(name, energy)` once per elementary term, in composition order.
     fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
         &self,
@@ -49,14 +63,16 @@ pub trait FieldTerm<S: Real> {
     }
 }
 
-/// A term that acts on each spin independently (Zeeman, anisotropies, demagnetisation).
+/// A term that acts on each spin independently (Zeeman, anisotropies, demagnetisation). The
+/// site index lets a term hold per-site parameters (axes, constants, moments); the uniform
+/// terms here ignore it.
 pub trait SiteTerm<S: Real> {
     /// Name used for the energy column (`"zeeman"`, `"uniaxial"`, ...).
     const NAME: &'static str;
-    /// Reduced field on one spin.
-    fn site_field(&self, t: S, m: Vec3<S>) -> Vec3<S>;
-    /// Reduced energy density of one spin.
-    fn site_energy(&self, t: S, m: Vec3<S>) -> S;
+    /// Reduced field on spin `site` in direction `m`.
+    fn site_field(&self, t: S, site: usize, m: Vec3<S>) -> Vec3<S>;
+    /// Reduced energy density of spin `site` in direction `m`.
+    fn site_energy(&self, t: S, site: usize, m: Vec3<S>) -> S;
 }
 
 macro_rules! site_terms {
@@ -64,23 +80,30 @@ macro_rules! site_terms {
         impl<S: Real> FieldTerm<S> for $ty<S> {
             #[inline(always)]
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
-                for (hi, &mi) in h.iter_mut().zip(m.iter()) {
-                    *hi += self.site_field(t, mi);
+                for (i, (hi, &mi)) in h.iter_mut().zip(m.iter()).enumerate() {
+                    *hi += self.site_field(t, i, mi);
                 }
             }
             #[inline(always)]
             fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
-                for (hi, &mi) in h.iter_mut().zip(m.iter()) {
-                    *hi = self.site_field(t, mi);
+                for (i, (hi, &mi)) in h.iter_mut().zip(m.iter()).enumerate() {
+                    *hi = self.site_field(t, i, mi);
                 }
             }
             #[inline]
             fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
                 let mut e = S::ZERO;
-                for &mi in m.iter() {
-                    e += self.site_energy(t, mi);
+                for (i, &mi) in m.iter().enumerate() {
+                    e += self.site_energy(t, i, mi);
                 }
                 e
+            }
+            #[inline]
+            fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+                match m.get(site) {
+                    Some(&old) => self.site_energy(t, site, new) - self.site_energy(t, site, old),
+                    None => S::ZERO,
+                }
             }
             fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
                 &self, t: S, m: &[Vec3<S>; N], f: &mut F,
@@ -97,6 +120,10 @@ impl<S: Real> FieldTerm<S> for () {
     fn add_field<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: &mut [Vec3<S>; N]) {}
     #[inline(always)]
     fn energy<const N: usize>(&self, _: S, _: &[Vec3<S>; N]) -> S {
+        S::ZERO
+    }
+    #[inline(always)]
+    fn delta_energy<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: usize, _: Vec3<S>) -> S {
         S::ZERO
     }
     fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
@@ -133,6 +160,13 @@ impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
             None => S::ZERO,
         }
     }
+    #[inline]
+    fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+        match self {
+            Some(term) => term.delta_energy(t, m, site, new),
+            None => S::ZERO,
+        }
+    }
     fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
         &self,
         t: S,
@@ -161,6 +195,10 @@ macro_rules! tuple_terms {
             #[inline]
             fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
                 self.$fidx.energy(t, m) $(+ self.$idx.energy(t, m))*
+            }
+            #[inline]
+            fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+                self.$fidx.delta_energy(t, m, site, new) $(+ self.$idx.delta_energy(t, m, site, new))*
             }
             fn visit_energies<const N: usize, V: FnMut(&'static str, S)>(
                 &self, t: S, m: &[Vec3<S>; N], f: &mut V,
@@ -191,4 +229,38 @@ pub fn total_field<S: Real, F: FieldTerm<S>, const N: usize>(
     h: &mut [Vec3<S>; N],
 ) {
     terms.set_field(t, m, h);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The O(1) single-site energy change equals the difference of two full energies, for a
+    /// composed model on several spins, at every site.
+    #[test]
+    fn delta_energy_is_the_energy_difference() {
+        let terms = (
+            Zeeman::constant(Vec3::new(0.1f64, -0.2, 0.3)),
+            Some(Uniaxial::new(0.4, 0.05, Vec3::new(0.0, 0.6, 0.8))),
+            Cubic::new(0.2, -0.1, Vec3::X, Vec3::Y),
+            Demag::new(Vec3::new(0.1, 0.2, 0.7)),
+        );
+        let m = [
+            Vec3::new(0.6, 0.0, 0.8),
+            Vec3::new(0.0, 1.0, 0.0),
+            Vec3::new(-0.48, 0.6, 0.64),
+        ];
+        let new = Vec3::new(0.0, -0.6, 0.8);
+        for site in 0..3 {
+            let mut moved = m;
+            moved[site] = new;
+            let full = terms.energy(0.0, &moved) - terms.energy(0.0, &m);
+            let local = terms.delta_energy(0.0, &m, site, new);
+            assert!(
+                (full - local).abs() < 1e-15,
+                "site {site}: {full} vs {local}"
+            );
+        }
+        assert_eq!(terms.delta_energy(0.0, &m, 3, new), 0.0);
+    }
 }

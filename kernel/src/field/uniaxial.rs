@@ -41,7 +41,7 @@ impl<S: Real> Uniaxial<S> {
 impl<S: Real> SiteTerm<S> for Uniaxial<S> {
     const NAME: &'static str = "uniaxial";
     #[inline(always)]
-    fn site_field(&self, _t: S, m: Vec3<S>) -> Vec3<S> {
+    fn site_field(&self, _t: S, _site: usize, m: Vec3<S>) -> Vec3<S> {
         let c = m.dot(self.axis);
         // K2 = 0 is the common case: keep its dependency chain short
         if self.k2 == S::ZERO {
@@ -51,7 +51,7 @@ impl<S: Real> SiteTerm<S> for Uniaxial<S> {
         self.axis.scale(c * (self.two_k1 + self.four_k2 * s2))
     }
     #[inline]
-    fn site_energy(&self, _t: S, m: Vec3<S>) -> S {
+    fn site_energy(&self, _t: S, _site: usize, m: Vec3<S>) -> S {
         let c = m.dot(self.axis);
         let s2 = S::ONE - c * c;
         s2 * (self.k1 + self.k2 * s2)
@@ -94,11 +94,11 @@ impl<S: Real> UniaxialK1<S> {
 impl<S: Real> SiteTerm<S> for UniaxialK1<S> {
     const NAME: &'static str = "uniaxial";
     #[inline(always)]
-    fn site_field(&self, _t: S, m: Vec3<S>) -> Vec3<S> {
+    fn site_field(&self, _t: S, _site: usize, m: Vec3<S>) -> Vec3<S> {
         self.axis.scale(m.dot(self.axis) * self.two_k1)
     }
     #[inline]
-    fn site_energy(&self, _t: S, m: Vec3<S>) -> S {
+    fn site_energy(&self, _t: S, _site: usize, m: Vec3<S>) -> S {
         let c = m.dot(self.axis);
         (S::ONE - c * c) * self.k1
     }

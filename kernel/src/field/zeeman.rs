@@ -53,11 +53,11 @@ impl<S: Real> Zeeman<S> {
 impl<S: Real> SiteTerm<S> for Zeeman<S> {
     const NAME: &'static str = "zeeman";
     #[inline(always)]
-    fn site_field(&self, t: S, _m: Vec3<S>) -> Vec3<S> {
+    fn site_field(&self, t: S, _site: usize, _m: Vec3<S>) -> Vec3<S> {
         self.field_at(t)
     }
     #[inline]
-    fn site_energy(&self, t: S, m: Vec3<S>) -> S {
+    fn site_energy(&self, t: S, _site: usize, m: Vec3<S>) -> S {
         -m.dot(self.field_at(t))
     }
 }
@@ -91,11 +91,11 @@ impl<S: Real> ConstantZeeman<S> {
 impl<S: Real> SiteTerm<S> for ConstantZeeman<S> {
     const NAME: &'static str = "zeeman";
     #[inline(always)]
-    fn site_field(&self, _t: S, _m: Vec3<S>) -> Vec3<S> {
+    fn site_field(&self, _t: S, _site: usize, _m: Vec3<S>) -> Vec3<S> {
         self.h0
     }
     #[inline]
-    fn site_energy(&self, _t: S, m: Vec3<S>) -> S {
+    fn site_energy(&self, _t: S, _site: usize, m: Vec3<S>) -> S {
         -m.dot(self.h0)
     }
 }

@@ -1,8 +1,9 @@
-use super::{commit_normalized, Step, Stepper};
+use super::{Step, Stepper};
 use crate::error::{check_min, Error};
 use crate::llg::Dynamics;
 use crate::math::powf_f64;
 use crate::real::Real;
+use crate::state::Geometry;
 use crate::vec3::Vec3;
 
 /// Error tolerances of the adaptive stepper.
@@ -148,7 +149,8 @@ impl<S: Real, const N: usize> Stepper<S, N> for DormandPrince<S, N> {
                 sys.rhs(t + hs * S::from_f64(C[s]), &self.y, &mut rest[0]);
             }
             // y holds the 5th-order solution (stage 7 input = b weights)
-            let mut sum = 0.0f64;
+            let mut e = [[0.0f64; 3]; N];
+            let (mut y0, mut y1) = ([[0.0f64; 3]; N], [[0.0f64; 3]; N]);
             let mut finite = true;
             for i in 0..N {
                 let mut err = Vec3::<S>::ZERO;
@@ -157,15 +159,11 @@ impl<S: Real, const N: usize> Stepper<S, N> for DormandPrince<S, N> {
                         err += ks[i].scale(hs * S::from_f64(E[s]));
                     }
                 }
-                let (e, y0, y1) = (err.to_f64(), m[i].to_f64(), self.y[i].to_f64());
-                for c in 0..3 {
-                    let sc = self.tol.atol + self.tol.rtol * y0[c].abs().max(y1[c].abs());
-                    let r = e[c] / sc;
-                    sum += r * r;
-                }
+                (e[i], y0[i], y1[i]) = (err.to_f64(), m[i].to_f64(), self.y[i].to_f64());
                 finite &= self.y[i].is_finite();
             }
-            let err = crate::math::sqrt_f64(sum / (3 * N) as f64);
+            let (sum, count) = D::Geometry::error_sum(&e, &y0, &y1, self.tol.atol, self.tol.rtol);
+            let err = crate::math::sqrt_f64(sum / count as f64);
             let factor = if err == 0.0 {
                 5.0
             } else {
@@ -173,7 +171,7 @@ impl<S: Real, const N: usize> Stepper<S, N> for DormandPrince<S, N> {
             };
             if finite && err <= 1.0 {
                 let y = self.y;
-                commit_normalized(m, &y, t)?;
+                D::Geometry::commit(m, &y, t)?;
                 let next = (h * factor).clamp(self.tol.dt_min, self.tol.dt_max);
                 return Ok(Step {
                     taken: hs,

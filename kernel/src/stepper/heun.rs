@@ -1,7 +1,8 @@
-use super::{axpy, commit_normalized, Step, Stepper};
+use super::{axpy, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
+use crate::state::Geometry;
 use crate::vec3::Vec3;
 
 /// Heun predictor-corrector (explicit trapezoidal rule): order 2 deterministically, strong order 1
@@ -49,7 +50,7 @@ fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
     for i in 0..N {
         tmp[i] = m[i] + (k1[i] + k2[i]).scale(half);
     }
-    commit_normalized(m, tmp, t)
+    D::Geometry::commit(m, tmp, t)
 }
 
 impl<S: Real, const N: usize> Stepper<S, N> for Heun<S, N> {

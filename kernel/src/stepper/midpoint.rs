@@ -2,6 +2,7 @@ use super::{Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
+use crate::state::Geometry;
 use crate::vec3::Vec3;
 
 /// Semi-implicit midpoint scheme "SIB" of Mentink et al., J. Phys.: Condens. Matter 22, 176001
@@ -60,6 +61,11 @@ impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
         m: &mut [Vec3<S>; N],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        if !D::Geometry::ROTATION {
+            return Err(Error::Inconsistent {
+                what: "the midpoint (Cayley) stepper rotates unit vectors: use rk4, heun or dopri45 for a state that is not on the unit sphere",
+            });
+        }
         let half = dt * S::HALF;
         sys.rhs(t, m, &mut self.f);
         for i in 0..N {

@@ -6,6 +6,11 @@
 //! | [`Heun`] | 2 (strong order 1 with noise, Stratonovich) | renormalised | thermal runs |
 //! | [`DormandPrince`] | 5(4), adaptive | renormalised | accuracy-controlled runs |
 //! | [`Midpoint`] | 2 | exactly preserved (Cayley rotation) | long runs, no projection |
+//!
+//! "Renormalised" means: the combined stage result is handed to the dynamics' own
+//! [`Geometry`](crate::state::Geometry), which puts it back on its manifold (unit sphere,
+//! free vector, or `(m, dm/dt)` tangent bundle). The midpoint rule needs a pure rotation and
+//! refuses any other geometry.
 
 mod dopri;
 mod heun;
@@ -68,28 +73,6 @@ pub(crate) fn axpy<S: Real, const N: usize>(
     for i in 0..N {
         out[i] = m[i] + k[i].scale(h);
     }
-}
-
-/// Puts every spin back on the unit sphere ([`Vec3::renormalized_from`]) and checks finiteness;
-/// on failure leaves `m` untouched. One finiteness test per spin: `|v|^2` is finite exactly when
-/// every component is (an overflow to infinity is a failure too).
-#[inline(always)]
-pub(crate) fn commit_normalized<S: Real, const N: usize>(
-    m: &mut [Vec3<S>; N],
-    new: &[Vec3<S>; N],
-    t: S,
-) -> Result<(), Error> {
-    let mut n2 = [S::ZERO; N];
-    for i in 0..N {
-        n2[i] = new[i].norm2();
-        if !n2[i].is_finite() {
-            return Err(Error::NonFiniteState { t: t.to_f64() });
-        }
-    }
-    for i in 0..N {
-        m[i] = new[i].renormalized_from(n2[i]);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

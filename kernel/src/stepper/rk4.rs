@@ -1,7 +1,8 @@
-use super::{axpy, commit_normalized, Step, Stepper};
+use super::{axpy, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
+use crate::state::Geometry;
 use crate::vec3::Vec3;
 
 /// Classical fourth-order Runge-Kutta; `m` renormalised after each step (a projection that keeps
@@ -52,7 +53,7 @@ fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
         let sum = k1[i] + k4[i] + (k2[i] + k3[i]).scale(S::TWO);
         tmp[i] = m[i] + sum.scale(sixth);
     }
-    commit_normalized(m, tmp, t)
+    D::Geometry::commit(m, tmp, t)
 }
 
 impl<S: Real, const N: usize> Stepper<S, N> for Rk4<S, N> {
