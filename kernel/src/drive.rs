@@ -223,26 +223,35 @@ impl DriveSpec {
             gamma: 1.0,
         };
         // With gamma mu0 Ms = 1 reduced time equals seconds.
-        self.compile::<f64>(&u).value(t)
+        let mut d = self.compile::<f64>(&u);
+        d.rebase(t);
+        d.value(0.0)
     }
 
-    /// Compiles to reduced time for scalar `S` (validate first).
+    /// Compiles to reduced time for scalar `S` (validate first). The waveform's times are kept
+    /// in f64 ([`Drive`] re-expresses them in each local-time window), so any SI time is
+    /// represented, whatever `S` is.
     pub fn compile<S: Real>(&self, u: &Units) -> Drive<S> {
-        let tr = |t: f64| S::from_f64(u.time_to_reduced(t));
-        match self {
-            DriveSpec::Constant(v) => Drive::Constant(S::from_f64(*v)),
+        let tr = |t: f64| u.time_to_reduced(t);
+        let mut pts = heapless::Vec::new();
+        let mut point = |t: f64, v: f64| {
+            // at most PIECEWISE_CAPACITY points by construction (validated spec)
+            let _ = pts.push((t, v));
+        };
+        let master = match self {
+            DriveSpec::Constant(v) => return Drive::constant(S::from_f64(*v)),
             DriveSpec::Sine {
                 amplitude,
                 frequency,
                 phase,
                 start,
                 offset,
-            } => Drive::Sine {
-                amplitude: S::from_f64(*amplitude),
-                omega: S::from_f64(2.0 * core::f64::consts::PI * u.freq_to_reduced(*frequency)),
-                phase: S::from_f64(*phase),
+            } => Master::Sine {
+                amplitude: *amplitude,
+                omega: 2.0 * core::f64::consts::PI * u.freq_to_reduced(*frequency),
+                phase: *phase,
                 start: tr(*start),
-                offset: S::from_f64(*offset),
+                offset: *offset,
             },
             DriveSpec::Pulse {
                 amplitude,
@@ -251,107 +260,199 @@ impl DriveSpec {
                 rise,
                 fall,
             } => {
-                let inv = |x: f64| {
-                    if x > 0.0 {
-                        S::from_f64(1.0 / u.time_to_reduced(x))
-                    } else {
-                        S::ZERO
-                    }
-                };
-                Drive::Pulse {
-                    amplitude: S::from_f64(*amplitude),
-                    t0: tr(*start),
-                    t1: tr(start + rise),
-                    t2: tr(start + duration),
-                    t3: tr(start + duration + fall),
-                    inv_rise: inv(*rise),
-                    inv_fall: inv(*fall),
-                }
+                point(tr(*start), 0.0);
+                point(tr(start + rise), *amplitude);
+                point(tr(start + duration), *amplitude);
+                point(tr(start + duration + fall), 0.0);
+                Master::Linear(pts)
             }
             DriveSpec::Ramp {
                 from,
                 to,
                 start,
                 duration,
-            } => Drive::Ramp {
-                from: S::from_f64(*from),
-                to: S::from_f64(*to),
-                t0: tr(*start),
-                t1: tr(start + duration),
-                slope: S::from_f64((to - from) / u.time_to_reduced(*duration)),
-            },
-            DriveSpec::Piecewise { times, values } => {
-                let mut pts = heapless::Vec::new();
-                for (&t, &v) in times.iter().zip(values.iter()) {
-                    // capacity equals the spec's capacity, so this cannot fail
-                    let _ = pts.push((tr(t), S::from_f64(v)));
-                }
-                Drive::Piecewise(pts)
+            } => {
+                point(tr(*start), *from);
+                point(tr(start + duration), *to);
+                Master::Linear(pts)
             }
-        }
+            DriveSpec::Piecewise { times, values } => {
+                for (&t, &v) in times.iter().zip(values.iter()) {
+                    point(tr(t), v);
+                }
+                Master::Linear(pts)
+            }
+        };
+        let mut d = Drive {
+            local: Wave::Constant(S::ZERO),
+            master,
+        };
+        d.rebase(0.0);
+        d
     }
 }
 
-/// A compiled waveform in reduced time (see [`DriveSpec`] for the meaning of each variant).
-#[allow(clippy::large_enum_variant)]
+/// Half-width of the span of a local-time window that a [`Drive`] represents exactly (reduced
+/// time): beyond it a waveform is held at its value there. It covers the window
+/// ([`crate::integrate::WINDOW`]) plus a step of up to 16 reduced units, and Q26's range.
+pub const LOCAL_SPAN: f64 = 24.0;
+
+/// Breakpoints of a window-local piecewise-linear waveform: the spec's plus two clip points.
+pub const LOCAL_CAPACITY: usize = PIECEWISE_CAPACITY + 2;
+
+/// The waveform in f64 reduced time, from which each window's local form is derived.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Drive<S> {
-    /// Constant value.
-    Constant(S),
+enum Master {
+    /// Constant (nothing to re-express).
+    Constant,
     /// Sine wave.
     Sine {
-        /// Amplitude.
+        amplitude: f64,
+        omega: f64,
+        phase: f64,
+        start: f64,
+        offset: f64,
+    },
+    /// Piecewise-linear through (time, value), right-continuous at coincident times (a sharp
+    /// pulse edge takes its new value at the edge time).
+    Linear(heapless::Vec<(f64, f64), PIECEWISE_CAPACITY>),
+}
+
+/// The waveform in the local time of the current window, in the model scalar.
+#[derive(Clone, Debug, PartialEq)]
+enum Wave<S> {
+    Constant(S),
+    Sine {
         amplitude: S,
-        /// Angular frequency (rad per unit reduced time).
         omega: S,
-        /// Phase (rad).
         phase: S,
-        /// Start (reduced time).
         start: S,
-        /// Offset.
         offset: S,
     },
-    /// Trapezoidal pulse with corner times t0 <= t1 <= t2 <= t3.
-    Pulse {
-        /// Height.
-        amplitude: S,
-        /// Start of rise.
-        t0: S,
-        /// End of rise.
-        t1: S,
-        /// Start of fall.
-        t2: S,
-        /// End of fall.
-        t3: S,
-        /// 1/(t1 - t0), 0 for a sharp edge.
-        inv_rise: S,
-        /// 1/(t3 - t2), 0 for a sharp edge.
-        inv_fall: S,
-    },
-    /// Linear ramp.
-    Ramp {
-        /// Value before t0.
-        from: S,
-        /// Value after t1.
-        to: S,
-        /// Start.
-        t0: S,
-        /// End.
-        t1: S,
-        /// (to - from)/(t1 - t0).
-        slope: S,
-    },
-    /// Piecewise-linear breakpoints (reduced time, value).
-    Piecewise(heapless::Vec<(S, S), PIECEWISE_CAPACITY>),
+    Linear(heapless::Vec<(S, S), LOCAL_CAPACITY>),
+}
+
+/// A compiled waveform (see [`DriveSpec`]): evaluated in the *local* time of a window
+/// (`t_local = t - epoch`, small in any scalar), its times kept in f64 and re-expressed when
+/// the window moves ([`Drive::rebase`]). A pulse 1 s after the start acts at the right step in
+/// f32 and Q26 alike; nothing is saturated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drive<S> {
+    local: Wave<S>,
+    master: Master,
 }
 
 impl<S: Real> Drive<S> {
-    /// Waveform value at reduced time `t`.
+    /// A constant waveform.
+    pub fn constant(v: S) -> Self {
+        Drive {
+            local: Wave::Constant(v),
+            master: Master::Constant,
+        }
+    }
+
+    /// A piecewise-linear waveform through `(time, value)` points in *reduced* time (times
+    /// non-decreasing; at a repeated time the later value holds from that time on), held
+    /// constant outside: a ramp is two points, a trapezoidal pulse four.
+    ///
+    /// ```
+    /// use larmor::drive::Drive;
+    /// let ramp = Drive::<f64>::linear(&[(0.0, 0.0), (10.0, 1.5)]).unwrap();
+    /// assert_eq!(ramp.value(5.0), 0.75);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] for no points, more than [`PIECEWISE_CAPACITY`], decreasing or
+    /// non-finite times or values.
+    pub fn linear(points: &[(f64, f64)]) -> Result<Self, Error> {
+        let bad = Error::Inconsistent {
+            what: "linear drive: 1 to 16 finite points with non-decreasing times",
+        };
+        let mut pts = heapless::Vec::new();
+        for (i, &(t, v)) in points.iter().enumerate() {
+            if !t.is_finite() || !v.is_finite() || (i > 0 && t < points[i - 1].0) {
+                return Err(bad);
+            }
+            pts.push((t, v)).map_err(|_| bad)?;
+        }
+        if pts.is_empty() {
+            return Err(bad);
+        }
+        let mut d = Drive {
+            local: Wave::Constant(S::ZERO),
+            master: Master::Linear(pts),
+        };
+        d.rebase(0.0);
+        Ok(d)
+    }
+
+    /// The value, if the waveform is constant.
+    pub fn as_constant(&self) -> Option<S> {
+        match self.local {
+            Wave::Constant(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `true` if the waveform depends on time.
+    pub fn is_timed(&self) -> bool {
+        self.master != Master::Constant
+    }
+
+    /// Re-expresses the waveform in the window that starts at absolute reduced time `epoch`:
+    /// afterwards [`Drive::value`]`(t)` is the waveform at `epoch + t`, exactly for
+    /// `|t| <= LOCAL_SPAN`. Costs f64 arithmetic: the integrator calls it once per window.
+    pub fn rebase(&mut self, epoch: f64) {
+        match &self.master {
+            Master::Constant => {}
+            Master::Sine {
+                amplitude,
+                omega,
+                phase,
+                start,
+                offset,
+            } => {
+                let (start_l, phase_l) = if epoch > *start {
+                    let two_pi = 2.0 * core::f64::consts::PI;
+                    (
+                        0.0,
+                        crate::math::fmod_f64(phase + omega * (epoch - start), two_pi),
+                    )
+                } else {
+                    ((start - epoch).min(LOCAL_SPAN), *phase)
+                };
+                self.local = Wave::Sine {
+                    amplitude: S::from_f64(*amplitude),
+                    omega: S::from_f64(*omega),
+                    phase: S::from_f64(phase_l),
+                    start: S::from_f64(start_l),
+                    offset: S::from_f64(*offset),
+                };
+            }
+            Master::Linear(pts) => {
+                let (lo, hi) = (epoch - LOCAL_SPAN, epoch + LOCAL_SPAN);
+                let mut local = heapless::Vec::new();
+                let mut push = |t: f64, v: f64| {
+                    // at most the master's points plus the two clip points
+                    let _ = local.push((S::from_f64(t - epoch), S::from_f64(v)));
+                };
+                push(lo, linear_at(pts, lo));
+                for &(t, v) in pts.iter().filter(|(t, _)| *t > lo && *t < hi) {
+                    push(t, v);
+                }
+                push(hi, linear_at(pts, hi));
+                self.local = Wave::Linear(local);
+            }
+        }
+    }
+
+    /// Waveform value at local time `t` (see [`Drive::rebase`]; before any rebase, local time
+    /// is absolute reduced time).
     #[inline]
     pub fn value(&self, t: S) -> S {
-        match self {
-            Drive::Constant(v) => *v,
-            Drive::Sine {
+        match &self.local {
+            Wave::Constant(v) => *v,
+            Wave::Sine {
                 amplitude,
                 omega,
                 phase,
@@ -365,60 +466,34 @@ impl<S: Real> Drive<S> {
                 };
                 *offset + *amplitude * arg.sin_cos().0
             }
-            Drive::Pulse {
-                amplitude,
-                t0,
-                t1,
-                t2,
-                t3,
-                inv_rise,
-                inv_fall,
-            } => {
-                if t < *t0 || t >= *t3 {
-                    S::ZERO
-                } else if t < *t1 {
-                    *amplitude * (t - *t0) * *inv_rise
-                } else if t < *t2 {
-                    *amplitude
-                } else {
-                    *amplitude * (*t3 - t) * *inv_fall
-                }
-            }
-            Drive::Ramp {
-                from,
-                to,
-                t0,
-                t1,
-                slope,
-            } => {
-                if t <= *t0 {
-                    *from
-                } else if t >= *t1 {
-                    *to
-                } else {
-                    *from + *slope * (t - *t0)
-                }
-            }
-            Drive::Piecewise(pts) => {
-                let (first, last) = match (pts.first(), pts.last()) {
-                    (Some(f), Some(l)) => (f, l),
-                    _ => return S::ZERO,
-                };
-                if t <= first.0 {
-                    return first.1;
-                }
-                if t >= last.0 {
-                    return last.1;
-                }
-                for w in pts.windows(2) {
-                    let (a, b) = (w[0], w[1]);
-                    if t < b.0 {
-                        return a.1 + (b.1 - a.1) * (t - a.0) / (b.0 - a.0);
-                    }
-                }
-                last.1
-            }
+            Wave::Linear(pts) => linear_at(pts, t),
         }
+    }
+}
+
+/// Piecewise-linear interpolation through `pts` (times non-decreasing), held constant outside,
+/// right-continuous where two points share a time.
+#[inline]
+fn linear_at<S: Real>(pts: &[(S, S)], t: S) -> S {
+    let Some(&(t_first, v_first)) = pts.first() else {
+        return S::ZERO;
+    };
+    if t < t_first {
+        return v_first;
+    }
+    // the last point at or before t
+    let mut i = 0;
+    while i + 1 < pts.len() && pts[i + 1].0 <= t {
+        i += 1;
+    }
+    let (a, b) = match pts.get(i + 1) {
+        Some(&b) => (pts[i], b),
+        None => return pts[i].1,
+    };
+    if a.1 == b.1 {
+        a.1
+    } else {
+        a.1 + (b.1 - a.1) * (t - a.0) / (b.0 - a.0)
     }
 }
 

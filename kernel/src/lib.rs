@@ -4,21 +4,22 @@
 //! spin lattices, generic over the scalar type ([`Real`]: f32, f64, fixed-point).
 //!
 //! Data flow: SI parameters ([`params::MacrospinSpec`]) are validated and compiled into a
-//! dimensionless model ([`params::Macrospin`], reduced units of [`units`]); a [`stepper::Stepper`]
-//! advances it; [`run::integrate`] drives the steps, feeds an observer and detects events.
+//! dimensionless model ([`params::Macrospin`], reduced units of [`units`]); the model's dynamics
+//! declares the geometry of its state ([`state`]); an [`integrate::Integrator`] owns the
+//! dynamics, a [`stepper::Stepper`], the state, the clock (device time) and the events, and
+//! advances them on request (`step`, `advance_to`, `run_to`, checkpoint and restore).
 //!
 //! ```
 //! use larmor::params::{MacrospinSpec, Shape, UniaxialSpec};
-//! use larmor::{run::integrate, stepper::Rk4};
+//! use larmor::{integrate::Integrator, stepper::Rk4};
 //!
 //! let mut spec = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24));
 //! spec.uniaxial = Some(UniaxialSpec { ku: 5e5, k2: 0.0, axis: [0.0, 0.0, 1.0] });
 //! spec.m0 = [1.0, 0.0, 0.1];
 //! let model = spec.compile::<f64>().unwrap();
-//! let mut m = [model.m0];
-//! let t_end = model.units.time_to_reduced(2e-9);
-//! integrate(&model.llg, &mut Rk4::new(), &mut m, 0.0, t_end, 0.02, &mut [], &mut ()).unwrap();
-//! assert!(m[0].z > 0.999); // relaxed onto the easy axis
+//! let mut run = Integrator::new(model.llg, Rk4::new(), [model.m0], 0.02).unwrap();
+//! run.advance_to(model.units.time_to_reduced(2e-9)).unwrap();
+//! assert!(run.state()[0].z > 0.999); // relaxed onto the easy axis
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
@@ -33,13 +34,13 @@ pub mod field;
 #[cfg(feature = "fixed")]
 pub mod fixed;
 pub mod gauss;
+pub mod integrate;
 pub mod llg;
 pub mod math;
 pub mod mtj;
 pub mod params;
 pub mod real;
 pub mod rng;
-pub mod run;
 pub mod state;
 pub mod stepper;
 pub mod sw;
@@ -47,6 +48,11 @@ pub mod thermal;
 pub mod torque;
 pub mod units;
 pub mod vec3;
+
+/// The event and observer types under their former module name (the host still imports them
+/// from here).
+#[doc(hidden)]
+pub use integrate as run;
 
 pub use error::Error;
 pub use real::Real;

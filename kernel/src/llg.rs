@@ -16,12 +16,19 @@ pub trait Dynamics<S: Real, const N: usize> {
     /// The manifold of the state (unit vectors for LLG, free vectors for LLB, `(m, dm/dt)`
     /// pairs for inertial LLG): what a stepper restores after each step.
     type Geometry: Geometry;
-    /// Writes `f(t, m)` into `dm`.
+    /// `false` if the right-hand side depends on time (drives); an autonomous system lets the
+    /// integrator skip all local-time bookkeeping.
+    const AUTONOMOUS: bool = false;
+    /// Writes `f(t, m)` into `dm`; `t` is the local time of the current window (see
+    /// [`crate::integrate`]).
     fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]);
     /// Reduced total energy at `(t, m)` (0 if the system has none).
     fn energy(&self, _t: S, _m: &[Vec3<S>; N]) -> S {
         S::ZERO
     }
+    /// Re-expresses every waveform in the local-time window that starts at absolute reduced
+    /// time `epoch` (see [`crate::drive::Drive::rebase`]).
+    fn rebase(&mut self, _epoch: f64) {}
 }
 
 /// Extra torques added to the LLG right-hand side (spin-transfer, spin-orbit): each adds its
@@ -33,9 +40,14 @@ pub trait Dynamics<S: Real, const N: usize> {
 pub trait Torque<S: Real> {
     /// Adds the torque on `m` (LL form, alpha-dependent prefactors included) into `dm`.
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]);
+    /// `false` if the torque depends on time (a current waveform).
+    const AUTONOMOUS: bool = false;
+    /// Re-expresses the torque's waveforms relative to `epoch` (see [`Dynamics::rebase`]).
+    fn rebase(&mut self, _epoch: f64) {}
 }
 
 impl<S: Real> Torque<S> for () {
+    const AUTONOMOUS: bool = true;
     #[inline(always)]
     fn add_torque<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: S, _: &mut [Vec3<S>; N]) {}
 }
@@ -94,6 +106,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
 
 impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for Llg<S, F, T> {
     type Geometry = UnitSphere;
+    const AUTONOMOUS: bool = F::AUTONOMOUS && T::AUTONOMOUS;
     #[inline(always)]
     fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
         let mut h = [Vec3::ZERO; N];
@@ -105,5 +118,9 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for 
     }
     fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
         self.terms.energy(t, m)
+    }
+    fn rebase(&mut self, epoch: f64) {
+        self.terms.rebase(epoch);
+        self.torque.rebase(epoch);
     }
 }

@@ -112,3 +112,15 @@ mod tests {
         assert!((cbrt_f64(27.0) - 3.0).abs() < 1e-15);
     }
 }
+
+/// Largest integer not above `x` (exact on every backend).
+#[inline]
+pub fn floor_f64(x: f64) -> f64 {
+    libm::floor(x)
+}
+
+/// Remainder of `x / y` with the sign of `x` (C `fmod`; exact on every backend).
+#[inline]
+pub fn fmod_f64(x: f64, y: f64) -> f64 {
+    libm::fmod(x, y)
+}

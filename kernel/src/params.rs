@@ -12,10 +12,11 @@ use rand_core::Rng;
 
 use crate::field::FieldTerm;
 use crate::gauss::Gaussian;
+use crate::integrate::{Crossing, Integrator, Kick, Observer, RunStats};
+use crate::llg::Dynamics;
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
 use crate::real::Real;
-use crate::run::{integrate, integrate_thermal, Crossing, Observer, RunStats};
 use crate::stepper::Stepper;
 use crate::thermal::Thermal;
 use crate::torque::{Current, Efficiency, SpinTorque};
@@ -443,9 +444,9 @@ pub struct Macrospin<S> {
 }
 
 impl<S: Real + Gaussian> Macrospin<S> {
-    /// Integrates this magnet from `t0` to `t_end` (reduced time): with Brown's thermal field
-    /// from `rng` when it has a temperature ([`integrate_thermal`]), deterministically otherwise
-    /// ([`integrate`], `rng` unused), on the [`Macrospin::lean`] concrete model when there is
+    /// Integrates this magnet from `t0` to `t_end` (reduced time) with an [`Integrator`]: with
+    /// Brown's thermal field from `rng` when it has a temperature ([`Integrator::thermal`]),
+    /// deterministically otherwise (`rng` unused), on the [`Macrospin::lean`] concrete model when there is
     /// one (same bits, fewer instructions per step).
     ///
     /// ```
@@ -458,7 +459,8 @@ impl<S: Real + Gaussian> Macrospin<S> {
     /// ```
     ///
     /// # Errors
-    /// As [`integrate`] and [`integrate_thermal`].
+    /// As [`Integrator::new`], [`Integrator::thermal`] and [`Integrator::advance_to`]; `m` holds
+    /// the last good state.
     #[allow(clippy::too_many_arguments)]
     pub fn integrate<R, St, O>(
         &self,
@@ -477,15 +479,25 @@ impl<S: Real + Gaussian> Macrospin<S> {
         O: Observer<S, 1>,
     {
         match self.lean() {
-            Some(lean) => self.integrate_system(&lean, rng, stepper, m, t0, t_end, dt, events, obs),
-            None => self.integrate_system(&self.llg, rng, stepper, m, t0, t_end, dt, events, obs),
+            Some(lean) => self.integrate_system(lean, rng, stepper, m, t0, t_end, dt, events, obs),
+            None => self.integrate_system(
+                self.llg.clone(),
+                rng,
+                stepper,
+                m,
+                t0,
+                t_end,
+                dt,
+                events,
+                obs,
+            ),
         }
     }
 
     #[allow(clippy::too_many_arguments)]
     fn integrate_system<F, R, St, O>(
         &self,
-        llg: &Llg<S, F, MacrospinTorques<S>>,
+        llg: Llg<S, F, MacrospinTorques<S>>,
         rng: &mut R,
         stepper: &mut St,
         m: &mut [Vec3<S>; 1],
@@ -503,12 +515,42 @@ impl<S: Real + Gaussian> Macrospin<S> {
     {
         match &self.thermal {
             Some(th) => {
-                let mut th = th.clone();
-                integrate_thermal(llg, &mut th, rng, stepper, m, t0, t_end, dt, events, obs)
+                let run = Integrator::thermal(llg, stepper, *m, dt, th.clone(), rng)?;
+                drive_to(run, m, t0, t_end, events, obs)
             }
-            None => integrate(llg, stepper, m, t0, t_end, dt, events, obs),
+            None => drive_to(
+                Integrator::new(llg, stepper, *m, dt)?,
+                m,
+                t0,
+                t_end,
+                events,
+                obs,
+            ),
         }
     }
+}
+
+/// Runs `run` from `t0` to `t_end` with `events` recorded; the final (or last good) state goes
+/// back to `m`.
+fn drive_to<S, D, St, K, O>(
+    mut run: Integrator<S, D, St, 1, K>,
+    m: &mut [Vec3<S>; 1],
+    t0: f64,
+    t_end: f64,
+    events: &mut [Crossing],
+    obs: &mut O,
+) -> Result<RunStats, Error>
+where
+    S: Real,
+    D: Dynamics<S, 1>,
+    St: Stepper<S, 1>,
+    K: Kick<S, D, 1>,
+    O: Observer<S, 1>,
+{
+    run.start_at(t0)?;
+    let result = run.run_recording(t_end, events, obs);
+    *m = *run.state();
+    result
 }
 
 impl<S: Real> Macrospin<S> {
@@ -621,7 +663,6 @@ mod tests {
     fn lean_model_gives_the_same_bits() {
         use crate::drive::DriveSpec;
         use crate::rng::Philox;
-        use crate::run::{integrate, integrate_thermal};
         use crate::stepper::{Heun, Rk4};
         let mut s = base();
         s.applied = [0.05, 0.0, 0.0866];
@@ -646,62 +687,27 @@ mod tests {
         let model = s.compile::<f64>().unwrap();
         let lean = model.lean().expect("standard layer specialises");
         let (dt, t_end) = (0.02, 40.0);
-        let (mut a, mut b) = ([model.m0], [model.m0]);
-        integrate(
-            &model.llg,
-            &mut Rk4::new(),
-            &mut a,
-            0.0,
-            t_end,
+        let mut a = Integrator::new(model.llg.clone(), Rk4::new(), [model.m0], dt).unwrap();
+        let mut b = Integrator::new(lean.clone(), Rk4::new(), [model.m0], dt).unwrap();
+        a.advance_to(t_end).unwrap();
+        b.advance_to(t_end).unwrap();
+        let bits = |m: &[Vec3<f64>; 1]| m[0].to_f64().map(f64::to_bits);
+        assert_eq!(bits(a.state()), bits(b.state()));
+        let th = model.thermal.clone().unwrap();
+        let mut a = Integrator::thermal(
+            model.llg.clone(),
+            Heun::new(),
+            [model.m0],
             dt,
-            &mut [],
-            &mut (),
+            th.clone(),
+            Philox::new(1, 2),
         )
         .unwrap();
-        integrate(
-            &lean,
-            &mut Rk4::new(),
-            &mut b,
-            0.0,
-            t_end,
-            dt,
-            &mut [],
-            &mut (),
-        )
-        .unwrap();
-        assert_eq!(
-            a[0].to_f64().map(f64::to_bits),
-            b[0].to_f64().map(f64::to_bits)
-        );
-        let (mut a, mut b) = ([model.m0], [model.m0]);
-        let mut th = model.thermal.clone().unwrap();
-        integrate_thermal(
-            &model.llg,
-            &mut th,
-            &mut Philox::new(1, 2),
-            &mut Heun::new(),
-            &mut a,
-            0.0,
-            t_end,
-            dt,
-            &mut [],
-            &mut (),
-        )
-        .unwrap();
-        let mut th = model.thermal.clone().unwrap();
-        integrate_thermal(
-            &lean,
-            &mut th,
-            &mut Philox::new(1, 2),
-            &mut Heun::new(),
-            &mut b,
-            0.0,
-            t_end,
-            dt,
-            &mut [],
-            &mut (),
-        )
-        .unwrap();
+        let mut b =
+            Integrator::thermal(lean, Heun::new(), [model.m0], dt, th, Philox::new(1, 2)).unwrap();
+        a.advance_to(t_end).unwrap();
+        b.advance_to(t_end).unwrap();
+        let (a, b) = (a.state(), b.state());
         assert_eq!(
             a[0].to_f64().map(f64::to_bits),
             b[0].to_f64().map(f64::to_bits)

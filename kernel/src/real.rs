@@ -45,6 +45,9 @@ pub trait Real:
     fn from_f64(x: f64) -> Self;
     /// The value as an `f64` (exact for every implemented type).
     fn to_f64(self) -> f64;
+    /// `self * k` for an integer `k`, without an f64 on the way (floats: one rounding;
+    /// fixed-point: exact, saturating): the integrator's local time `k dt`.
+    fn mul_u32(self, k: u32) -> Self;
     /// Square root; negative input gives NaN for floats and 0 for fixed-point.
     fn sqrt(self) -> Self;
     /// Sine and cosine (radians).
@@ -109,6 +112,10 @@ macro_rules! float_real {
             #[inline(always)]
             fn to_f64(self) -> f64 {
                 self as f64
+            }
+            #[inline(always)]
+            fn mul_u32(self, k: u32) -> Self {
+                self * k as $t
             }
             #[inline(always)]
             fn sqrt(self) -> Self {

@@ -7,6 +7,9 @@
 //! per 128-bit block, cheap on a Cortex-M4 and acceptable on an M0.
 
 use core::convert::Infallible;
+/// The random-generator trait every kernel sampler takes (`rand_core` 0.10), re-exported so
+/// that users need not depend on `rand_core` themselves.
+pub use rand_core::Rng;
 
 const M0: u32 = 0xD251_1F53;
 const M1: u32 = 0xCD9E_8D57;

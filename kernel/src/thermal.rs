@@ -39,7 +39,7 @@ impl<S: Real, const N: usize> Thermal<S, N> {
     ///
     /// ```
     /// use larmor::{drive::Drive, thermal::Thermal};
-    /// let mut th = Thermal::<f64, 1>::new(1e-7, Drive::Constant(300.0));
+    /// let mut th = Thermal::<f64, 1>::new(1e-7, Drive::constant(300.0));
     /// th.draw(0.0, 0.02, &mut larmor::rng::Philox::new(1, 0));
     /// assert!(th.h[0].norm() > 0.0);
     /// ```
@@ -81,6 +81,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N>
     for Noisy<'_, S, F, T, N>
 {
     type Geometry = UnitSphere;
+    const AUTONOMOUS: bool = F::AUTONOMOUS && T::AUTONOMOUS;
     #[inline(always)]
     fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
         let mut h = [Vec3::ZERO; N];
@@ -104,7 +105,7 @@ mod tests {
     fn variance_is_2d_over_dt() {
         let d = 2e-5;
         let dt = 0.05;
-        let mut th = Thermal::<f64, 1>::new(d / 300.0, Drive::Constant(300.0));
+        let mut th = Thermal::<f64, 1>::new(d / 300.0, Drive::constant(300.0));
         let mut rng = Philox::new(3, 0);
         let n = 200_000;
         let mut s2 = 0.0;
@@ -120,7 +121,7 @@ mod tests {
 
     #[test]
     fn zero_temperature_gives_no_field() {
-        let mut th = Thermal::<f32, 2>::new(1e-6, Drive::Constant(0.0));
+        let mut th = Thermal::<f32, 2>::new(1e-6, Drive::constant(0.0));
         th.draw(0.0, 0.01, &mut Philox::new(3, 0));
         assert_eq!(th.h, [Vec3::ZERO; 2]);
     }

@@ -103,7 +103,7 @@ impl<S: Real> SpinTorque<S> {
     /// ```
     /// use larmor::{drive::Drive, llg::Torque, torque::{Current, Efficiency, SpinTorque}, Vec3};
     /// let stt = SpinTorque::new(Vec3::Z, Efficiency::slonczewski(0.6, 1.0),
-    ///     Current::Density(Drive::Constant(0.1)), 0.0, 0.0);
+    ///     Current::Density(Drive::constant(0.1)), 0.0, 0.0);
     /// let mut dm = [Vec3::ZERO];
     /// stt.add_torque(0.0f64, &[Vec3::X], 0.0, &mut dm);
     /// assert!(dm[0].z > 0.0); // positive current pushes m towards p
@@ -143,6 +143,12 @@ impl<S: Real> SpinTorque<S> {
 }
 
 impl<S: Real> Torque<S> for SpinTorque<S> {
+    fn rebase(&mut self, epoch: f64) {
+        match &mut self.current {
+            Current::Density(d) => d.rebase(epoch),
+            Current::Voltage { volts, .. } => volts.rebase(epoch),
+        }
+    }
     #[inline(always)]
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], _alpha: S, dm: &mut [Vec3<S>; N]) {
         for i in 0..N {
@@ -162,6 +168,12 @@ impl<S: Real> Torque<S> for SpinTorque<S> {
 }
 
 impl<S: Real, T: Torque<S>> Torque<S> for Option<T> {
+    const AUTONOMOUS: bool = T::AUTONOMOUS;
+    fn rebase(&mut self, epoch: f64) {
+        if let Some(t) = self {
+            t.rebase(epoch);
+        }
+    }
     #[inline(always)]
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]) {
         if let Some(tq) = self {
@@ -171,6 +183,11 @@ impl<S: Real, T: Torque<S>> Torque<S> for Option<T> {
 }
 
 impl<S: Real, A: Torque<S>, B: Torque<S>> Torque<S> for (A, B) {
+    const AUTONOMOUS: bool = A::AUTONOMOUS && B::AUTONOMOUS;
+    fn rebase(&mut self, epoch: f64) {
+        self.0.rebase(epoch);
+        self.1.rebase(epoch);
+    }
     #[inline(always)]
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]) {
         self.0.add_torque(t, m, alpha, dm);
@@ -187,7 +204,7 @@ mod tests {
         let stt = SpinTorque::new(
             Vec3::new(0.0, 0.6, 0.8),
             Efficiency::slonczewski(0.6, 2.0),
-            Current::Density(Drive::Constant(0.3)),
+            Current::Density(Drive::constant(0.3)),
             0.05,
             0.2,
         );

@@ -6,12 +6,14 @@ pub mod strategies;
 
 use larmor::field::{FieldTerm, Zeeman};
 use larmor::llg::{Dynamics, Llg};
-use larmor::run::integrate;
+pub mod run;
+
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
+use run::integrate;
 
 /// Integrates a macrospin system and returns `(t, m)` after every step (reduced time).
-pub fn trace<S: Real, D: Dynamics<S, 1>, St: Stepper<S, 1>>(
+pub fn trace<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
     sys: &D,
     mut stepper: St,
     m0: Vec3<S>,
@@ -22,14 +24,14 @@ pub fn trace<S: Real, D: Dynamics<S, 1>, St: Stepper<S, 1>>(
     let mut m = [m0];
     let mut obs = |_: u64, t: f64, m: &[Vec3<S>; 1]| {
         out.push((t, m[0]));
-        larmor::run::Control::Continue
+        larmor::integrate::Control::Continue
     };
     integrate(sys, &mut stepper, &mut m, 0.0, t_end, dt, &mut [], &mut obs).expect("integration");
     out
 }
 
 /// Final state only.
-pub fn final_state<S: Real, D: Dynamics<S, 1>, St: Stepper<S, 1>>(
+pub fn final_state<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
     sys: &D,
     mut stepper: St,
     m0: Vec3<S>,

@@ -8,13 +8,14 @@
 use larmor::arrhenius::neel_brown;
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
+use larmor::integrate::{Control, Crossing, Direction};
 use larmor::llg::Llg;
 use larmor::rng::Philox;
-use larmor::run::{integrate_thermal, Control, Crossing, Direction};
 use larmor::stepper::Heun;
 use larmor::thermal::Thermal;
 use larmor::units::GAMMA_E;
 use larmor::Vec3;
+use larmor_tests::run::integrate_thermal;
 
 #[test]
 fn arrhenius_mean_switching_time_matches_sllg() {
@@ -39,7 +40,7 @@ fn arrhenius_mean_switching_time_matches_sllg() {
     let target = 0.5;
     let times: Vec<f64> = (0..trials)
         .map(|k| {
-            let mut th = Thermal::<f64, 1>::new(alpha * kappa, Drive::Constant(1.0));
+            let mut th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
             let mut rng = Philox::new(5, k);
             let mut m = [-Vec3::Z];
             let mut ev = [Crossing::mz(target, Direction::Rising)];

@@ -1,14 +1,15 @@
 //! Stoner-Wohlfarth against the LLG equation at T = 0: a macrospin with uniaxial anisotropy in a
-//! slowly ramped reversing field (kernel field terms Zeeman + Drive::Ramp, Uniaxial; Llg, Rk4,
+//! slowly ramped reversing field (kernel field terms Zeeman + a linear Drive, Uniaxial; Llg, Rk4,
 //! run::integrate with a Crossing event) switches at the SW switching field, and the overshoot
 //! falls with the sweep rate (as rate^(2/3), the saddle-node bottleneck).
 
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
+use larmor::integrate::{Control, Crossing, Direction};
 use larmor::llg::Llg;
-use larmor::run::{integrate, Control, Crossing, Direction};
 use larmor::stepper::Rk4;
 use larmor::{sw, Vec3};
+use larmor_tests::run::integrate;
 
 /// Reduced units with H_ref = Ms; k1 = 1/2 makes H_K = 2 k1 Ms = Ms, so reduced fields are
 /// in units of H_K. The field points against the initial moment at angle psi to the axis.
@@ -17,13 +18,7 @@ fn switching_field_llg(psi: f64, rate: f64, alpha: f64) -> f64 {
     let d = Vec3::new(-psi.sin(), 0.0, -psi.cos()); // reversing direction
     let h_end = 1.5;
     let t_end = h_end / rate;
-    let ramp = Drive::Ramp {
-        from: 0.0,
-        to: h_end,
-        t0: 0.0,
-        t1: t_end,
-        slope: rate,
-    };
+    let ramp = Drive::linear(&[(0.0, 0.0), (t_end, h_end)]).unwrap();
     let zeeman = Zeeman::constant(Vec3::ZERO).with_drive(d, ramp).unwrap();
     let llg = Llg::new(alpha, (zeeman, Uniaxial::new(0.5, 0.0, Vec3::Z)));
     let mut m = [Vec3::Z];
@@ -80,13 +75,7 @@ fn slow_ramp_switches_at_the_sw_field() {
 fn slow_ramp_tracks_the_sw_minimum() {
     let (psi, rate, alpha) = (0.5f64, 1e-4, 1.0);
     let d = Vec3::new(-psi.sin(), 0.0, -psi.cos());
-    let ramp = Drive::Ramp {
-        from: 0.0,
-        to: 1.0,
-        t0: 0.0,
-        t1: 1.0 / rate,
-        slope: rate,
-    };
+    let ramp = Drive::linear(&[(0.0, 0.0), (1.0 / rate, 1.0)]).unwrap();
     let zeeman = Zeeman::constant(Vec3::ZERO).with_drive(d, ramp).unwrap();
     let llg = Llg::new(alpha, (zeeman, Uniaxial::new(0.5, 0.0, Vec3::Z)));
     let mut m = [Vec3::Z];

@@ -4,14 +4,15 @@
 
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
+use larmor::integrate::{Crossing, Direction};
 use larmor::llg::Llg;
 use larmor::params::{CurrentSpec, MacrospinSpec, SttSpec};
 use larmor::rng::Philox;
-use larmor::run::{integrate, integrate_thermal, Crossing, Direction};
 use larmor::stepper::{Heun, Rk4};
 use larmor::thermal::Thermal;
 use larmor::units::{E_CHARGE, HBAR, MU0};
 use larmor::Vec3;
+use larmor_tests::run::{integrate, integrate_thermal};
 
 /// Final states of `n` independent trials of a uniaxial macrospin (reduced k1 along z, field
 /// h along z) at reduced temperature kappa = kB T/(mu0 Ms^2 V), from m = +z, after `t_end`.
@@ -33,7 +34,7 @@ fn equilibrium_samples(
     );
     (0..n)
         .map(|k| {
-            let mut th = Thermal::<f64, 1>::new(alpha * kappa, Drive::Constant(1.0));
+            let mut th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
             let mut rng = Philox::new(2026, k);
             let mut m = [Vec3::Z];
             integrate_thermal(
@@ -339,15 +340,15 @@ fn neel_brown_escape_time() {
     let trials = 400u64;
     let times: Vec<f64> = (0..trials)
         .map(|k| {
-            let mut th = Thermal::<f64, 1>::new(d, Drive::Constant(1.0));
+            let mut th = Thermal::<f64, 1>::new(d, Drive::constant(1.0));
             let mut rng = Philox::new(99, k);
             let mut m = [Vec3::Z];
             let mut ev = [Crossing::mz(target, Direction::Falling)];
             let mut obs = |_: u64, _: f64, m: &[Vec3<f64>; 1]| {
                 if m[0].z <= target {
-                    larmor::run::Control::Stop
+                    larmor::integrate::Control::Stop
                 } else {
-                    larmor::run::Control::Continue
+                    larmor::integrate::Control::Continue
                 }
             };
             integrate_thermal(

@@ -7,8 +7,9 @@
 //! [`MacrospinSpec::compile`] for the scalar at hand. 10^5 RK4 steps = 10 ns is the
 //! **standard trajectory**. The volume (a 40 nm x 1.5 nm disc) only matters for thermal noise.
 //!
-//! The time loop is [`run`]: `stepper.step(model, 0, m, dt)` repeated (the system is
-//! autonomous, so `t` stays 0 and no f64 time bookkeeping costs instructions on the target).
+//! The time loop is [`run`]: [`Integrator::step`] repeated. The standard system is autonomous,
+//! so the integrator keeps no local-time window and no f64 time bookkeeping costs
+//! instructions on the target.
 //!
 //! This crate depends on `larmor` with `deterministic`: a host build that also enables `std`
 //! (the tests crate) still uses libm, so f32 and f64 results are bit-identical to the
@@ -23,11 +24,13 @@ pub mod reduced;
 use larmor::drive::Drive;
 use larmor::field::{ConstantZeeman, Demag, UniaxialK1};
 use larmor::gauss::Gaussian;
+use larmor::integrate::Integrator;
+use larmor::llg::Dynamics;
 use larmor::llg::Llg;
 use larmor::params::{Macrospin, MacrospinSpec, Shape, UniaxialSpec};
 use larmor::rng::Philox;
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
-use larmor::thermal::{Noisy, Thermal};
+use larmor::thermal::Thermal;
 use larmor::units::{KB, MU0};
 use larmor::{Error, Real, Vec3};
 
@@ -132,12 +135,7 @@ pub fn run<S: Real, St: Stepper<S, 1>>(
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
-    let mut m = [model.m0];
-    let mut h = dt;
-    for _ in 0..steps {
-        h = stepper.step(&model.llg, S::ZERO, &mut m, h)?.next;
-    }
-    Ok(m[0])
+    run_system(&model.llg, model.m0, stepper, dt, steps)
 }
 
 /// The standard model as one concrete type: a constant Zeeman field, demag and first-order
@@ -235,19 +233,18 @@ impl StandardReduced for Q26 {
 /// # Errors
 /// A stepper error (non-finite state).
 #[inline(never)]
-pub fn run_system<S: Real, D: larmor::llg::Dynamics<S, 1>, St: Stepper<S, 1>>(
+pub fn run_system<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
     sys: &D,
     m0: Vec3<S>,
     stepper: &mut St,
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
-    let mut m = [m0];
-    let mut h = dt;
+    let mut run = Integrator::new(sys.clone(), stepper, [m0], dt.to_f64())?;
     for _ in 0..steps {
-        h = stepper.step(sys, S::ZERO, &mut m, h)?.next;
+        run.step()?;
     }
-    Ok(m[0])
+    Ok(run.state()[0])
 }
 
 /// Reduced thermal diffusion per kelvin, `alpha kB / (mu0 Ms^2 V)`, of a macrospin.
@@ -270,19 +267,20 @@ pub fn run_thermal<S: Real + Gaussian>(
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
-    let mut rng = Philox::new(SEED, 0);
-    let mut thermal = Thermal::<S, 1>::new(d_per_kelvin, Drive::Constant(S::from_f64(TEMPERATURE)));
-    let mut heun = Heun::new();
-    let mut m = [model.m0];
+    let thermal = Thermal::<S, 1>::new(d_per_kelvin, Drive::constant(S::from_f64(TEMPERATURE)));
+    let rng = Philox::new(SEED, 0);
+    let mut run = Integrator::thermal(
+        model.llg.clone(),
+        Heun::new(),
+        [model.m0],
+        dt.to_f64(),
+        thermal,
+        rng,
+    )?;
     for _ in 0..steps {
-        thermal.draw(S::ZERO, dt, &mut rng);
-        let noisy = Noisy {
-            llg: &model.llg,
-            h: &thermal.h,
-        };
-        heun.step(&noisy, S::ZERO, &mut m, dt)?;
+        run.step()?;
     }
-    Ok(m[0])
+    Ok(run.state()[0])
 }
 
 /// Runs one deterministic scenario on a compiled model (thermal scenarios need a

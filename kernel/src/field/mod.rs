@@ -27,6 +27,11 @@ use crate::vec3::Vec3;
 
 /// An energy term with its effective field, in reduced units (see [`crate::units`]).
 pub trait FieldTerm<S: Real> {
+    /// `false` if the term depends on time (a driven Zeeman field).
+    const AUTONOMOUS: bool = true;
+    /// Re-expresses the term's waveforms in the local-time window starting at absolute reduced
+    /// time `epoch` (see [`crate::drive::Drive::rebase`]); nothing for static terms.
+    fn rebase(&mut self, _epoch: f64) {}
     /// Adds this term's reduced field `h = -de/dm` at reduced time `t` into `h`.
     fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]);
     /// Overwrites `h` with this term's field (the first term of a sum sets, the rest add, as
@@ -76,8 +81,12 @@ pub trait SiteTerm<S: Real> {
 }
 
 macro_rules! site_terms {
-    ($($ty:ident),*) => {$(
+    ($($ty:ident $(: $timed:tt)?),*) => {$(
         impl<S: Real> FieldTerm<S> for $ty<S> {
+            $(const AUTONOMOUS: bool = false;
+            fn rebase(&mut self, epoch: f64) {
+                self.$timed(epoch);
+            })?
             #[inline(always)]
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
                 for (i, (hi, &mi)) in h.iter_mut().zip(m.iter()).enumerate() {
@@ -113,7 +122,7 @@ macro_rules! site_terms {
         }
     )*};
 }
-site_terms!(Zeeman, ConstantZeeman, Uniaxial, UniaxialK1, Cubic, Demag);
+site_terms!(Zeeman: rebase_drives, ConstantZeeman, Uniaxial, UniaxialK1, Cubic, Demag);
 
 impl<S: Real> FieldTerm<S> for () {
     #[inline(always)]
@@ -136,6 +145,12 @@ impl<S: Real> FieldTerm<S> for () {
 }
 
 impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
+    const AUTONOMOUS: bool = T::AUTONOMOUS;
+    fn rebase(&mut self, epoch: f64) {
+        if let Some(t) = self {
+            t.rebase(epoch);
+        }
+    }
     #[inline(always)]
     fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
         if let Some(term) = self {
@@ -182,6 +197,11 @@ impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
 macro_rules! tuple_terms {
     ($(($first:ident . $fidx:tt $(, $name:ident . $idx:tt)*)),*) => {$(
         impl<S: Real, $first: FieldTerm<S>, $($name: FieldTerm<S>),*> FieldTerm<S> for ($first, $($name,)*) {
+            const AUTONOMOUS: bool = $first::AUTONOMOUS $(&& $name::AUTONOMOUS)*;
+            fn rebase(&mut self, epoch: f64) {
+                self.$fidx.rebase(epoch);
+                $(self.$idx.rebase(epoch);)*
+            }
             #[inline(always)]
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
                 self.$fidx.add_field(t, m, h);

@@ -39,7 +39,13 @@ impl<S: Real> Zeeman<S> {
         self.drives.push((amplitude, drive))?;
         Ok(self)
     }
-    /// The applied field at reduced time `t`.
+    /// Re-expresses every waveform in the window starting at `epoch` ([`Drive::rebase`]).
+    pub fn rebase_drives(&mut self, epoch: f64) {
+        for (_, d) in self.drives.iter_mut() {
+            d.rebase(epoch);
+        }
+    }
+    /// The applied field at local time `t`.
     #[inline(always)]
     pub fn field_at(&self, t: S) -> Vec3<S> {
         let mut h = self.h0;
@@ -117,7 +123,7 @@ mod tests {
         c.set_field(0.3, &m, &mut b);
         assert_eq!(a, b);
         assert_eq!(z.energy(0.3, &m).to_bits(), c.energy(0.3, &m).to_bits());
-        let driven = z.with_drive(Vec3::X, Drive::Constant(0.5)).unwrap();
+        let driven = z.with_drive(Vec3::X, Drive::constant(0.5)).unwrap();
         assert_eq!(ConstantZeeman::from_zeeman(&driven), None);
         assert_eq!(driven.field_at(1.0), Vec3::new(0.55, 0.0, 0.0866));
     }

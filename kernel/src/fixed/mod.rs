@@ -278,6 +278,11 @@ impl<const F: u32> Real for Fx<F> {
     fn to_f64(self) -> f64 {
         self.0 as f64 * Self::LSB
     }
+    #[inline]
+    fn mul_u32(self, k: u32) -> Self {
+        let k = i32::try_from(k).unwrap_or(i32::MAX);
+        Self(self.0.saturating_mul(k))
+    }
     /// Correctly rounded square root; negative input gives 0.
     #[inline]
     fn sqrt(self) -> Self {

@@ -1,0 +1,819 @@
+//! The resumable integrator: one object that owns a dynamics, a stepper, the state, the clock,
+//! the events and (for stochastic runs) the noise source, and advances them on request.
+//!
+//! ```text
+//! Integrator::new(sys, stepper, state, dt)     deterministic
+//! Integrator::thermal(llg, stepper, m, dt, thermal, rng)   Brown's field drawn once per step
+//!   .step()                    one step
+//!   .advance_to(t)             steps until t (the last step shortened to land on it), or an event
+//!   .run_to(t, observer)       the same, reporting every accepted step
+//!   .checkpoint() / restore()  state, clock, step count and RNG position: a run continues
+//!                              bit for bit
+//! ```
+//!
+//! **Device time.** Absolute time is never held in the model scalar. The clock counts steps
+//! (`u64`) and keeps absolute reduced time in `f64` for reports only; the dynamics sees a
+//! *window-local* time `t_local = t - epoch` in its scalar, which stays below [`WINDOW`]: when
+//! it would pass it, the epoch moves forward and the dynamics re-expresses its drives in the new
+//! window ([`Dynamics::rebase`]). An f32 or Q26 model therefore keeps the same time resolution
+//! after a second of device time as after a picosecond. For a fixed step the local time is
+//! `k dt` (one rounding, no accumulation); an autonomous model never reads it, and the
+//! compiler drops the bookkeeping.
+//!
+//! **Events** are threshold crossings of one spin component, located on the cubic Hermite
+//! interpolant of the step (values and derivatives at both ends, O(dt^4)); a crossing either
+//! records its time or also stops the run ([`EventAction`]).
+
+use crate::error::{check_min, Error};
+use crate::field::FieldTerm;
+use crate::gauss::Gaussian;
+use crate::llg::{Dynamics, Llg, Torque};
+use crate::real::Real;
+use crate::stepper::{Step, Stepper};
+use crate::thermal::{Noisy, Thermal};
+use crate::vec3::Vec3;
+use rand_core::Rng;
+
+/// Length of the local-time window (reduced time units): the dynamics never sees a time larger
+/// than this plus one step. 4 is exact in every scalar (Q26 holds [-32, 32)); an f32 local time
+/// below 4 has a resolution of 4.8e-7, 2e-5 of a 0.1 ps step of a typical free layer.
+pub const WINDOW: f64 = 4.0;
+
+/// Most events one integrator watches (fixed capacity).
+pub const MAX_EVENTS: usize = 8;
+
+/// Which sign changes a [`Crossing`] reacts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Direction {
+    /// From below to above the threshold.
+    Rising,
+    /// From above to below.
+    Falling,
+    /// Either.
+    Either,
+}
+
+/// Event: the first time component `component` (0 = x, 1 = y, 2 = z) of state vector `spin`
+/// crosses `threshold` in `direction`, located on the step's cubic Hermite interpolant.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Crossing {
+    /// Index of the state vector (the spin).
+    pub spin: usize,
+    /// Component index (0, 1, 2).
+    pub component: usize,
+    /// Threshold value.
+    pub threshold: f64,
+    /// Direction.
+    pub direction: Direction,
+    /// Reduced time of the first crossing, once it happened.
+    pub time: Option<f64>,
+}
+
+impl Crossing {
+    /// A crossing of `m_z` of spin 0 through `threshold`.
+    pub fn mz(threshold: f64, direction: Direction) -> Self {
+        Self {
+            spin: 0,
+            component: 2,
+            threshold,
+            direction,
+            time: None,
+        }
+    }
+}
+
+/// What happens when an event fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum EventAction {
+    /// Record its time and go on.
+    Record,
+    /// Record its time and stop [`Integrator::advance_to`] after the step.
+    Stop,
+}
+
+/// What the observer wants after a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Control {
+    /// Go on.
+    Continue,
+    /// Stop the run now (e.g. interrupted by the user).
+    Stop,
+}
+
+/// Receives the state after the start and after every accepted step.
+pub trait Observer<S: Real, const N: usize> {
+    /// `step` counts accepted steps (0 = initial state); `t` is absolute reduced time.
+    fn observe(&mut self, step: u64, t: f64, m: &[Vec3<S>; N]) -> Control;
+}
+
+impl<S: Real, const N: usize> Observer<S, N> for () {
+    #[inline(always)]
+    fn observe(&mut self, _: u64, _: f64, _: &[Vec3<S>; N]) -> Control {
+        Control::Continue
+    }
+}
+
+impl<S: Real, const N: usize, F: FnMut(u64, f64, &[Vec3<S>; N]) -> Control> Observer<S, N> for F {
+    #[inline(always)]
+    fn observe(&mut self, step: u64, t: f64, m: &[Vec3<S>; N]) -> Control {
+        self(step, t, m)
+    }
+}
+
+/// Why [`Integrator::advance_to`] or [`Integrator::run_to`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Stop {
+    /// The requested time was reached.
+    Reached,
+    /// The event with this index (in the order of [`Integrator::add_event`]) fired and is a
+    /// stopping one.
+    Event(usize),
+    /// The observer asked to stop.
+    Observer,
+}
+
+/// Summary of a run so far.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RunStats {
+    /// Accepted steps.
+    pub steps: u64,
+    /// Rejected attempts (adaptive methods).
+    pub rejected: u64,
+    /// Reduced time reached.
+    pub t: f64,
+    /// `true` if the observer stopped the run early.
+    pub stopped: bool,
+}
+
+/// What a step adds to the deterministic dynamics: nothing (`()`), or a stochastic field drawn
+/// once per step ([`ThermalKick`]).
+pub trait Kick<S: Real, D: Dynamics<S, N>, const N: usize> {
+    /// One step of `stepper` on `sys` with this kick applied, from local time `t`.
+    ///
+    /// # Errors
+    /// The stepper's.
+    fn step<St: Stepper<S, N>>(
+        &mut self,
+        sys: &D,
+        stepper: &mut St,
+        t: S,
+        m: &mut [Vec3<S>; N],
+        dt: S,
+    ) -> Result<Step<S>, Error>;
+    /// `false` if the kick depends on time (then the integrator keeps a local-time window).
+    const AUTONOMOUS: bool = true;
+    /// Re-expresses time-dependent parameters (a temperature waveform) relative to `epoch`.
+    fn rebase(&mut self, _epoch: f64) {}
+}
+
+impl<S: Real, D: Dynamics<S, N>, const N: usize> Kick<S, D, N> for () {
+    #[inline(always)]
+    fn step<St: Stepper<S, N>>(
+        &mut self,
+        sys: &D,
+        stepper: &mut St,
+        t: S,
+        m: &mut [Vec3<S>; N],
+        dt: S,
+    ) -> Result<Step<S>, Error> {
+        stepper.step(sys, t, m, dt)
+    }
+}
+
+/// Brown's thermal field ([`Thermal`]) and the random stream it is drawn from: before every
+/// step the field is drawn once and held over all stages (Stratonovich).
+#[derive(Clone, Debug)]
+pub struct ThermalKick<S, R, const N: usize> {
+    /// The thermal field.
+    pub thermal: Thermal<S, N>,
+    /// Its random stream.
+    pub rng: R,
+}
+
+impl<S, F, T, R, const N: usize> Kick<S, Llg<S, F, T>, N> for ThermalKick<S, R, N>
+where
+    S: Real + Gaussian,
+    F: FieldTerm<S>,
+    T: Torque<S>,
+    R: Rng,
+{
+    #[inline(always)]
+    fn step<St: Stepper<S, N>>(
+        &mut self,
+        llg: &Llg<S, F, T>,
+        stepper: &mut St,
+        t: S,
+        m: &mut [Vec3<S>; N],
+        dt: S,
+    ) -> Result<Step<S>, Error> {
+        self.thermal.draw(t, dt, &mut self.rng);
+        let noisy = Noisy {
+            llg,
+            h: &self.thermal.h,
+        };
+        stepper.step(&noisy, t, m, dt)
+    }
+    const AUTONOMOUS: bool = false;
+    fn rebase(&mut self, epoch: f64) {
+        self.thermal.temperature.rebase(epoch);
+    }
+}
+
+/// Where an integrator is in time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+struct Clock {
+    /// Accepted steps since the start.
+    steps: u64,
+    /// Rejected attempts since the start.
+    rejected: u64,
+    /// Absolute reduced time of the grid origin (fixed-step methods: `t = origin + k dt`).
+    origin: f64,
+    /// Steps since `origin`.
+    k: u64,
+    /// Absolute reduced time (adaptive methods; fixed-step ones compute `origin + k h`).
+    t: f64,
+    /// Start of the current local-time window (absolute reduced time).
+    epoch: f64,
+    /// `k` at the start of the window.
+    window_k: u64,
+    /// Step size for the next step (reduced; adaptive methods update it).
+    h: f64,
+    /// The initial state has been reported to an observer.
+    reported: bool,
+}
+
+/// A snapshot from which [`Integrator::restore`] continues a run bit for bit: the state, the
+/// clock (step count, time, window, next step size), the events and the noise source with its
+/// random stream position.
+#[derive(Clone, Debug)]
+pub struct Checkpoint<S, K, const N: usize> {
+    state: [Vec3<S>; N],
+    clock: Clock,
+    time: f64,
+    events: heapless::Vec<(Crossing, EventAction), MAX_EVENTS>,
+    kick: K,
+}
+
+impl<S: Real, K, const N: usize> Checkpoint<S, K, N> {
+    /// The state at the checkpoint.
+    pub fn state(&self) -> &[Vec3<S>; N] {
+        &self.state
+    }
+    /// Accepted steps at the checkpoint.
+    pub fn steps(&self) -> u64 {
+        self.clock.steps
+    }
+    /// Absolute reduced time at the checkpoint.
+    pub fn time(&self) -> f64 {
+        self.time
+    }
+}
+
+/// A resumable integrator of the dynamics `D` with stepper `St`, state of `N` vectors and kick
+/// `K` (see the [module docs](self)).
+#[derive(Clone, Debug)]
+pub struct Integrator<S: Real, D, St, const N: usize, K = ()> {
+    sys: D,
+    stepper: St,
+    state: [Vec3<S>; N],
+    clock: Clock,
+    /// `WINDOW` in the model scalar.
+    window: S,
+    /// The fixed step in the model scalar.
+    dt: S,
+    events: heapless::Vec<(Crossing, EventAction), MAX_EVENTS>,
+    kick: K,
+}
+
+impl<S, D, St, const N: usize> Integrator<S, D, St, N, ()>
+where
+    S: Real,
+    D: Dynamics<S, N>,
+    St: Stepper<S, N>,
+{
+    /// A deterministic integrator starting at reduced time 0 from `state`, with step `dt`
+    /// (reduced; the first try for adaptive steppers).
+    ///
+    /// ```
+    /// use larmor::{field::Zeeman, integrate::Integrator, llg::Llg, stepper::Rk4, Vec3};
+    /// let sys = Llg::new(0.5f64, Zeeman::constant(Vec3::Z));
+    /// let mut run = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.01).unwrap();
+    /// run.advance_to(40.0).unwrap();
+    /// assert_eq!(run.steps(), 4000);
+    /// assert!(run.state()[0].z > 0.9999);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (key `solver.dt`) unless `dt` is finite and > 0;
+    /// [`Error::NonFiniteState`] for a non-finite initial state.
+    pub fn new(sys: D, stepper: St, state: [Vec3<S>; N], dt: f64) -> Result<Self, Error> {
+        Self::with_kick(sys, stepper, state, dt, ())
+    }
+}
+
+impl<S, F, T, St, R, const N: usize> Integrator<S, Llg<S, F, T>, St, N, ThermalKick<S, R, N>>
+where
+    S: Real + Gaussian,
+    F: FieldTerm<S>,
+    T: Torque<S>,
+    St: Stepper<S, N>,
+    R: Rng,
+{
+    /// A stochastic-LLG integrator: Brown's field `thermal` drawn from `rng` once per step and
+    /// reused by every stage (Stratonovich).
+    ///
+    /// ```
+    /// use larmor::{drive::Drive, field::Zeeman, integrate::Integrator, llg::Llg, rng::Philox};
+    /// use larmor::{stepper::Heun, thermal::Thermal, Vec3};
+    /// let llg = Llg::new(0.1f64, Zeeman::constant(Vec3::Z));
+    /// let th = Thermal::new(1e-4, Drive::constant(300.0));
+    /// let mut run = Integrator::thermal(llg, Heun::new(), [Vec3::X], 0.01, th, Philox::new(7, 0)).unwrap();
+    /// run.advance_to(10.0).unwrap();
+    /// assert!((run.state()[0].norm() - 1.0).abs() < 1e-12);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] for a stepper that is not consistent with the Stratonovich
+    /// calculus (RK4, Dormand-Prince: their stages would need noise at intermediate times);
+    /// otherwise as [`Integrator::new`].
+    pub fn thermal(
+        llg: Llg<S, F, T>,
+        stepper: St,
+        m: [Vec3<S>; N],
+        dt: f64,
+        thermal: Thermal<S, N>,
+        rng: R,
+    ) -> Result<Self, Error> {
+        if !St::STOCHASTIC {
+            return Err(Error::Inconsistent {
+                what:
+                    "thermal runs need a stochastic stepper (heun or midpoint), not rk4 or dopri45",
+            });
+        }
+        Self::with_kick(llg, stepper, m, dt, ThermalKick { thermal, rng })
+    }
+}
+
+impl<S, D, St, K, const N: usize> Integrator<S, D, St, N, K>
+where
+    S: Real,
+    D: Dynamics<S, N>,
+    St: Stepper<S, N>,
+    K: Kick<S, D, N>,
+{
+    /// An integrator with any kick (see [`Integrator::new`], [`Integrator::thermal`]).
+    ///
+    /// # Errors
+    /// As [`Integrator::new`].
+    pub fn with_kick(
+        mut sys: D,
+        stepper: St,
+        state: [Vec3<S>; N],
+        dt: f64,
+        mut kick: K,
+    ) -> Result<Self, Error> {
+        check_min("solver.dt", dt, 0.0, false, "> 0")?;
+        if state.iter().any(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteState { t: 0.0 });
+        }
+        sys.rebase(0.0);
+        kick.rebase(0.0);
+        Ok(Self {
+            sys,
+            stepper,
+            state,
+            clock: Clock {
+                steps: 0,
+                rejected: 0,
+                origin: 0.0,
+                k: 0,
+                t: 0.0,
+                epoch: 0.0,
+                window_k: 0,
+                h: dt,
+                reported: false,
+            },
+            window: S::from_f64(WINDOW),
+            dt: S::from_f64(dt),
+            events: heapless::Vec::new(),
+            kick,
+        })
+    }
+
+    /// Moves the start of a fresh integrator to absolute reduced time `t0` (default 0).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (key `solver.t0`) for a non-finite `t0`, [`Error::Inconsistent`]
+    /// once the integrator has stepped.
+    pub fn start_at(&mut self, t0: f64) -> Result<(), Error> {
+        crate::error::check_finite("solver.t0", t0)?;
+        if self.clock.steps != 0 {
+            return Err(Error::Inconsistent {
+                what: "start_at: the integrator has already stepped",
+            });
+        }
+        self.clock.origin = t0;
+        self.clock.t = t0;
+        self.clock.k = 0;
+        self.rebase_now();
+        Ok(())
+    }
+
+    /// Watches a threshold crossing; returns its index (for [`Integrator::event`] and
+    /// [`Stop::Event`]).
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] if the event names a vector or component that does not exist,
+    /// or if [`MAX_EVENTS`] are already watched.
+    pub fn add_event(&mut self, event: Crossing, action: EventAction) -> Result<usize, Error> {
+        if event.spin >= N || event.component > 2 {
+            return Err(Error::Inconsistent {
+                what: "event refers to a spin or component that does not exist",
+            });
+        }
+        self.events
+            .push((event, action))
+            .map_err(|_| Error::Inconsistent {
+                what: "too many events (at most 8)",
+            })?;
+        Ok(self.events.len() - 1)
+    }
+
+    /// Event `i` as watched so far (its `time` is set once it fired).
+    pub fn event(&self, i: usize) -> Option<&Crossing> {
+        self.events.get(i).map(|(e, _)| e)
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &[Vec3<S>; N] {
+        &self.state
+    }
+
+    /// The dynamics.
+    pub fn system(&self) -> &D {
+        &self.sys
+    }
+
+    /// The noise source (the thermal field and its stream, for [`ThermalKick`]).
+    pub fn kick(&self) -> &K {
+        &self.kick
+    }
+
+    /// Accepted steps so far.
+    pub fn steps(&self) -> u64 {
+        self.clock.steps
+    }
+
+    /// Absolute reduced time.
+    pub fn time(&self) -> f64 {
+        self.t_abs()
+    }
+
+    /// Steps, rejections and time so far.
+    pub fn stats(&self) -> RunStats {
+        RunStats {
+            steps: self.clock.steps,
+            rejected: self.clock.rejected,
+            t: self.t_abs(),
+            stopped: false,
+        }
+    }
+
+    /// Local time of the dynamics for the current state.
+    #[inline(always)]
+    fn local_time(&self) -> S {
+        if St::ADAPTIVE {
+            S::from_f64(self.clock.t - self.clock.epoch)
+        } else {
+            // k dt since the window start: steps since the epoch, one product
+            self.dt.mul_u32(self.local_steps())
+        }
+    }
+
+    /// Steps since the window started (fixed-step methods).
+    #[inline(always)]
+    fn local_steps(&self) -> u32 {
+        (self.clock.k - self.clock.window_k) as u32
+    }
+
+    /// Moves the window start to the current time; the dynamics and the kick re-express
+    /// their waveforms in the new window.
+    #[inline(never)]
+    fn rebase_now(&mut self) {
+        self.clock.epoch = self.t_abs();
+        self.clock.window_k = self.clock.k;
+        self.sys.rebase(self.clock.epoch);
+        self.kick.rebase(self.clock.epoch);
+    }
+
+    /// `true` when neither the dynamics nor the kick reads time: no window bookkeeping at all.
+    const AUTONOMOUS: bool = D::AUTONOMOUS && K::AUTONOMOUS;
+
+    /// Absolute reduced time of the current state.
+    #[inline(always)]
+    fn t_abs(&self) -> f64 {
+        if St::ADAPTIVE {
+            self.clock.t
+        } else {
+            self.clock.origin + self.clock.k as f64 * self.clock.h
+        }
+    }
+
+    /// Runs to `t_end` watching `events` (recorded, not stopping) and writes their times back:
+    /// the whole-run form the host's commands use. The state stays in the integrator
+    /// ([`Integrator::state`]), also after an error (the last good step).
+    ///
+    /// # Errors
+    /// As [`Integrator::add_event`] and [`Integrator::advance_to`].
+    pub fn run_recording<O: Observer<S, N>>(
+        &mut self,
+        t_end: f64,
+        events: &mut [Crossing],
+        obs: &mut O,
+    ) -> Result<RunStats, Error> {
+        let first = self.events.len();
+        for e in events.iter() {
+            self.add_event(*e, EventAction::Record)?;
+        }
+        let result = self.run_to(t_end, obs);
+        for (i, e) in events.iter_mut().enumerate() {
+            e.time = self.event(first + i).and_then(|e| e.time);
+        }
+        Ok(RunStats {
+            stopped: result? == Stop::Observer,
+            ..self.stats()
+        })
+    }
+
+    /// One step (`None`: the nominal grid step; `Some((h, t1))`: a step of size `h` that ends
+    /// at absolute time `t1`, or an adaptive try), then the events.
+    #[inline(always)]
+    fn one_step(&mut self, h: Option<(S, f64)>) -> Result<Step<S>, Error> {
+        let local = if Self::AUTONOMOUS {
+            S::ZERO
+        } else {
+            let l = self.local_time();
+            if l >= self.window {
+                self.rebase_now();
+                self.local_time()
+            } else {
+                l
+            }
+        };
+        let prev = self.state;
+        let t0 = if self.events.is_empty() {
+            0.0
+        } else {
+            self.t_abs()
+        };
+        let dt = match h {
+            Some((h, _)) => h,
+            // the controller's proposal (S -> f64 -> S is exact)
+            None if St::ADAPTIVE => S::from_f64(self.clock.h),
+            None => self.dt,
+        };
+        let s = self
+            .kick
+            .step(&self.sys, &mut self.stepper, local, &mut self.state, dt)?;
+        self.clock.steps += 1;
+        self.clock.rejected += u64::from(s.rejected);
+        if St::ADAPTIVE {
+            self.clock.t += s.taken.to_f64();
+            self.clock.h = s.next.to_f64();
+        } else if h.is_none() {
+            self.clock.k += 1;
+        }
+        if !self.events.is_empty() {
+            let t1 = match h {
+                Some((_, t1)) if !St::ADAPTIVE => t1,
+                _ => self.t_abs(),
+            };
+            let l1 = local + s.taken;
+            for (e, _) in self.events.iter_mut().filter(|(e, _)| e.time.is_none()) {
+                e.time = detect(&self.sys, e, (t0, local), &prev, (t1, l1), &self.state);
+            }
+        }
+        Ok(s)
+    }
+
+    /// Takes one step of the nominal size (fixed-step methods) or of the size the adaptive
+    /// controller proposes, and updates the events.
+    ///
+    /// # Errors
+    /// The stepper's ([`Error::NonFiniteState`], [`Error::StepSizeUnderflow`]); the state is
+    /// left at the last good step.
+    pub fn step(&mut self) -> Result<Step<S>, Error> {
+        self.one_step(None)
+    }
+
+    /// Steps until absolute reduced time `t_end` (the last step is shortened to land on it),
+    /// or until a stopping event fires.
+    ///
+    /// ```
+    /// use larmor::integrate::{Crossing, Direction, EventAction, Integrator, Stop};
+    /// use larmor::{field::Zeeman, llg::Llg, stepper::Rk4, Vec3};
+    /// let sys = Llg::new(0.3f64, Zeeman::constant(Vec3::Z));
+    /// let mut run = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.05).unwrap();
+    /// let e = run.add_event(Crossing::mz(0.5, Direction::Rising), EventAction::Stop).unwrap();
+    /// assert_eq!(run.advance_to(100.0).unwrap(), Stop::Event(e));
+    /// let t = run.event(e).unwrap().time.unwrap(); // atanh(0.5) (1 + alpha^2) / alpha
+    /// assert!((t - 0.5493061443 * 1.09 / 0.3).abs() < 1e-6);
+    /// assert_eq!(run.advance_to(100.0).unwrap(), Stop::Reached); // resumes where it stopped
+    /// assert_eq!(run.time(), 100.0);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (key `solver.duration`) if `t_end` is before the current time or
+    /// not finite; any stepper error (the state is left at the last good step).
+    pub fn advance_to(&mut self, t_end: f64) -> Result<Stop, Error> {
+        self.run_to(t_end, &mut NoReport)
+    }
+
+    /// As [`Integrator::advance_to`], reporting the state to `obs`: first the current state if
+    /// nothing was reported yet (a fresh integrator reports its initial state as step 0), then
+    /// every accepted step.
+    ///
+    /// # Errors
+    /// As [`Integrator::advance_to`].
+    pub fn run_to<O: Observer<S, N>>(&mut self, t_end: f64, obs: &mut O) -> Result<Stop, Error> {
+        let t_now = self.t_abs();
+        check_min("solver.duration", t_end - t_now, 0.0, true, ">= 0")?;
+        if !self.clock.reported {
+            self.clock.reported = true;
+            if obs.observe(self.clock.steps, t_now, &self.state) == Control::Stop {
+                return Ok(Stop::Observer);
+            }
+        }
+        if St::ADAPTIVE {
+            while self.clock.t < t_end - 1e-12 * self.clock.h {
+                let h = S::from_f64(self.clock.h.min(t_end - self.clock.t));
+                if let Some(stop) = self.after_step(Some((h, t_end)), obs)? {
+                    return Ok(stop);
+                }
+            }
+            return Ok(Stop::Reached);
+        }
+        // fixed grid t = origin + k h: the full steps that end at or before t_end (a
+        // remainder below 1e-9 steps counts as none), then one shortened step onto t_end
+        let h = self.clock.h;
+        let last = crate::math::floor_f64((t_end - self.clock.origin) / h + 1e-9);
+        let last = if last > 0.0 { last as u64 } else { 0 };
+        let watching = !self.events.is_empty();
+        while self.clock.k < last {
+            if watching {
+                if let Some(stop) = self.after_step(None, obs)? {
+                    return Ok(stop);
+                }
+            } else {
+                self.one_step(None)?;
+                if obs.observe(self.clock.steps, self.t_abs(), &self.state) == Control::Stop {
+                    return Ok(Stop::Observer);
+                }
+            }
+        }
+        let rest = t_end - self.t_abs();
+        if rest > 1e-9 * h {
+            let stop = self.after_step(Some((S::from_f64(rest), t_end)), obs)?;
+            // the grid starts again at t_end
+            self.clock.origin = t_end;
+            self.clock.k = 0;
+            if !Self::AUTONOMOUS {
+                self.rebase_now();
+            }
+            if let Some(stop) = stop {
+                return Ok(stop);
+            }
+        }
+        Ok(Stop::Reached)
+    }
+
+    /// One step of size `h` (`None`: the nominal grid step), then the observer and the stopping
+    /// events.
+    #[inline(always)]
+    fn after_step<O: Observer<S, N>>(
+        &mut self,
+        h: Option<(S, f64)>,
+        obs: &mut O,
+    ) -> Result<Option<Stop>, Error> {
+        let before = self.fired();
+        self.one_step(h)?;
+        let t = match h {
+            Some((_, t1)) if !St::ADAPTIVE => t1,
+            _ => self.t_abs(),
+        };
+        if obs.observe(self.clock.steps, t, &self.state) == Control::Stop {
+            return Ok(Some(Stop::Observer));
+        }
+        Ok(self.fired_stop(&before).map(Stop::Event))
+    }
+
+    /// Index of a stopping event that fired in the last step.
+    fn fired_stop(&self, before: &[bool; MAX_EVENTS]) -> Option<usize> {
+        self.events
+            .iter()
+            .enumerate()
+            .position(|(i, (e, a))| *a == EventAction::Stop && e.time.is_some() && !before[i])
+    }
+
+    /// Which events had fired.
+    fn fired(&self) -> [bool; MAX_EVENTS] {
+        let mut f = [false; MAX_EVENTS];
+        for (i, (e, _)) in self.events.iter().enumerate() {
+            f[i] = e.time.is_some();
+        }
+        f
+    }
+
+    /// A snapshot of everything that evolves (state, clock, events, noise and its stream).
+    pub fn checkpoint(&self) -> Checkpoint<S, K, N>
+    where
+        K: Clone,
+    {
+        Checkpoint {
+            state: self.state,
+            clock: self.clock,
+            time: self.t_abs(),
+            events: self.events.clone(),
+            kick: self.kick.clone(),
+        }
+    }
+
+    /// Continues from `cp`: the following steps are bit-identical to those that followed the
+    /// checkpoint in the original run.
+    pub fn restore(&mut self, cp: &Checkpoint<S, K, N>)
+    where
+        K: Clone,
+    {
+        self.state = cp.state;
+        self.clock = cp.clock;
+        self.events = cp.events.clone();
+        self.kick = cp.kick.clone();
+        self.sys.rebase(self.clock.epoch);
+    }
+}
+
+/// An observer that ignores everything and never stops.
+struct NoReport;
+
+impl<S: Real, const N: usize> Observer<S, N> for NoReport {
+    #[inline(always)]
+    fn observe(&mut self, _: u64, _: f64, _: &[Vec3<S>; N]) -> Control {
+        Control::Continue
+    }
+}
+
+/// Crossing time within the step from `(t0, local0)` to `(t1, local1)` (absolute f64, local
+/// model time), if the event fires in it.
+fn detect<S: Real, D: Dynamics<S, N>, const N: usize>(
+    sys: &D,
+    e: &Crossing,
+    (t0, l0): (f64, S),
+    m0: &[Vec3<S>; N],
+    (t1, l1): (f64, S),
+    m1: &[Vec3<S>; N],
+) -> Option<f64> {
+    let comp = |v: Vec3<S>| v.to_f64()[e.component];
+    let y0 = comp(m0[e.spin]) - e.threshold;
+    let y1 = comp(m1[e.spin]) - e.threshold;
+    let fired = match e.direction {
+        Direction::Rising => y0 < 0.0 && y1 >= 0.0,
+        Direction::Falling => y0 > 0.0 && y1 <= 0.0,
+        Direction::Either => (y0 < 0.0 && y1 >= 0.0) || (y0 > 0.0 && y1 <= 0.0),
+    };
+    if !fired {
+        return None;
+    }
+    let h = t1 - t0;
+    let mut d = [Vec3::ZERO; N];
+    sys.rhs(l0, m0, &mut d);
+    let d0 = comp(d[e.spin]) * h;
+    sys.rhs(l1, m1, &mut d);
+    let d1 = comp(d[e.spin]) * h;
+    // cubic Hermite p(s), s in [0,1]; bisection keeps the bracket (p(0), p(1) differ in sign)
+    let p = |s: f64| {
+        let s2 = s * s;
+        let s3 = s2 * s;
+        (2.0 * s3 - 3.0 * s2 + 1.0) * y0
+            + (s3 - 2.0 * s2 + s) * d0
+            + (-2.0 * s3 + 3.0 * s2) * y1
+            + (s3 - s2) * d1
+    };
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    let rising = y0 < 0.0;
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if (p(mid) < 0.0) == rising {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(t0 + 0.5 * (lo + hi) * h)
+}
