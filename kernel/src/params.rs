@@ -12,6 +12,7 @@ use rand_core::Rng;
 
 use crate::field::FieldTerm;
 use crate::gauss::Gaussian;
+use crate::inertial::InertialLlg;
 use crate::integrate::{Crossing, Integrator, Kick, Observer, RunStats};
 use crate::llg::Dynamics;
 use crate::llg::Llg;
@@ -163,6 +164,13 @@ pub struct SttSpec {
     pub thickness: Option<f64>,
 }
 
+/// Moment of inertia of the magnetisation ([`crate::inertial`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct InertiaSpec {
+    /// Angular-momentum relaxation time tau (s), > 0; `eta = alpha tau`.
+    pub tau: f64,
+}
+
 /// Spin-orbit torque from a spin Hall current in an adjacent heavy metal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SotSpec {
@@ -207,6 +215,8 @@ pub struct MacrospinSpec {
     pub stt: Option<SttSpec>,
     /// Spin-orbit torque.
     pub sot: Option<SotSpec>,
+    /// Inertial dynamics (none: plain LLG).
+    pub inertia: Option<InertiaSpec>,
 }
 
 impl MacrospinSpec {
@@ -226,6 +236,7 @@ impl MacrospinSpec {
             thermal: None,
             stt: None,
             sot: None,
+            inertia: None,
         }
     }
 
@@ -310,6 +321,21 @@ impl MacrospinSpec {
             check_finite("sot.field_like", sot.field_like)?;
             sot.current_density.validate("sot.current_density")?;
             self.thickness(sot.thickness, "sot.thickness")?;
+        }
+        if let Some(i) = &self.inertia {
+            check_min("inertia.tau", i.tau, 0.0, false, "> 0 s")?;
+            check_min(
+                "magnet.alpha",
+                self.alpha,
+                0.0,
+                false,
+                "> 0 with [inertia] (eta = alpha tau)",
+            )?;
+            if self.thermal.is_some() || self.stt.is_some() || self.sot.is_some() {
+                return Err(Error::Inconsistent {
+                    what: "[inertia] does not combine with [thermal], [stt] or [sot] yet",
+                });
+            }
         }
         Ok((units, volume, demag))
     }
@@ -405,6 +431,7 @@ impl MacrospinSpec {
             m0,
             llg: Llg::with_torque(alpha, (zeeman, demag_term, uniaxial, cubic), (stt, sot)),
             thermal,
+            inertia_tau: self.inertia.map(|i| units.time_to_reduced(i.tau)),
         })
     }
 }
@@ -441,6 +468,8 @@ pub struct Macrospin<S> {
     pub llg: Llg<S, MacrospinTerms<S>, MacrospinTorques<S>>,
     /// Brown's thermal field (`None` at T = 0).
     pub thermal: Option<Thermal<S, 1>>,
+    /// Reduced inertial relaxation time (`None`: plain LLG).
+    pub inertia_tau: Option<f64>,
 }
 
 impl<S: Real + Gaussian> Macrospin<S> {
@@ -581,6 +610,25 @@ impl<S: Real> Macrospin<S> {
             ),
             self.llg.torque.clone(),
         ))
+    }
+
+    /// The inertial equation of motion when the spec has `[inertia]`, with the initial state
+    /// `[m0, v0]` (`v0` the Landau-Lifshitz velocity at `m0`: consistent with the field, so
+    /// nutation starts from the inertial lag only); `None` for plain LLG.
+    ///
+    /// # Errors
+    /// As [`InertialLlg::new`] (a reduced `tau` the scalar cannot hold).
+    #[allow(clippy::type_complexity)]
+    pub fn inertial(
+        &self,
+    ) -> Option<Result<(InertialLlg<S, MacrospinTerms<S>>, [Vec3<S>; 2]), Error>> {
+        let tau = self.inertia_tau?;
+        Some(
+            InertialLlg::new(self.llg.alpha, self.llg.terms.clone(), S::from_f64(tau)).map(|sys| {
+                let v0 = sys.llg_velocity(self.m0);
+                (sys, [self.m0, v0])
+            }),
+        )
     }
 
     /// Converts a reduced energy of this magnet to joules.
