@@ -318,6 +318,70 @@ enum Master {
     Linear(heapless::Vec<(f64, f64), PIECEWISE_CAPACITY>),
 }
 
+/// The window-local form of a [`Master`] in f64 (computed once for every scalar type: the
+/// f64 work is not instantiated per scalar).
+enum Local {
+    Constant,
+    Sine {
+        amplitude: f64,
+        omega: f64,
+        phase: f64,
+        start: f64,
+        offset: f64,
+    },
+    Linear(heapless::Vec<(f64, f64), LOCAL_CAPACITY>),
+}
+
+impl Master {
+    /// The waveform in the window starting at `epoch`: times relative to it, exact within
+    /// `LOCAL_SPAN` (a linear waveform is clipped there with interpolated end points; a sine
+    /// that has started gets its phase at the epoch).
+    #[inline(never)]
+    fn local(&self, epoch: f64) -> Local {
+        match self {
+            Master::Constant => Local::Constant,
+            Master::Sine {
+                amplitude,
+                omega,
+                phase,
+                start,
+                offset,
+            } => {
+                let (start, phase) = if epoch > *start {
+                    let two_pi = 2.0 * core::f64::consts::PI;
+                    (
+                        0.0,
+                        crate::math::fmod_f64(phase + omega * (epoch - start), two_pi),
+                    )
+                } else {
+                    ((start - epoch).min(LOCAL_SPAN), *phase)
+                };
+                Local::Sine {
+                    amplitude: *amplitude,
+                    omega: *omega,
+                    phase,
+                    start,
+                    offset: *offset,
+                }
+            }
+            Master::Linear(pts) => {
+                let (lo, hi) = (epoch - LOCAL_SPAN, epoch + LOCAL_SPAN);
+                let mut local = heapless::Vec::new();
+                let mut push = |t: f64, v: f64| {
+                    // at most the master's points plus the two clip points
+                    let _ = local.push((t - epoch, v));
+                };
+                push(lo, linear_at(pts, lo));
+                for &(t, v) in pts.iter().filter(|(t, _)| *t > lo && *t < hi) {
+                    push(t, v);
+                }
+                push(hi, linear_at(pts, hi));
+                Local::Linear(local)
+            }
+        }
+    }
+}
+
 /// The waveform in the local time of the current window, in the model scalar.
 #[derive(Clone, Debug, PartialEq)]
 enum Wave<S> {
@@ -403,44 +467,29 @@ impl<S: Real> Drive<S> {
     /// afterwards [`Drive::value`]`(t)` is the waveform at `epoch + t`, exactly for
     /// `|t| <= LOCAL_SPAN`. Costs f64 arithmetic: the integrator calls it once per window.
     pub fn rebase(&mut self, epoch: f64) {
-        match &self.master {
-            Master::Constant => {}
-            Master::Sine {
+        match self.master.local(epoch) {
+            Local::Constant => {}
+            Local::Sine {
                 amplitude,
                 omega,
                 phase,
                 start,
                 offset,
             } => {
-                let (start_l, phase_l) = if epoch > *start {
-                    let two_pi = 2.0 * core::f64::consts::PI;
-                    (
-                        0.0,
-                        crate::math::fmod_f64(phase + omega * (epoch - start), two_pi),
-                    )
-                } else {
-                    ((start - epoch).min(LOCAL_SPAN), *phase)
-                };
                 self.local = Wave::Sine {
-                    amplitude: S::from_f64(*amplitude),
-                    omega: S::from_f64(*omega),
-                    phase: S::from_f64(phase_l),
-                    start: S::from_f64(start_l),
-                    offset: S::from_f64(*offset),
+                    amplitude: S::from_f64(amplitude),
+                    omega: S::from_f64(omega),
+                    phase: S::from_f64(phase),
+                    start: S::from_f64(start),
+                    offset: S::from_f64(offset),
                 };
             }
-            Master::Linear(pts) => {
-                let (lo, hi) = (epoch - LOCAL_SPAN, epoch + LOCAL_SPAN);
+            Local::Linear(pts) => {
                 let mut local = heapless::Vec::new();
-                let mut push = |t: f64, v: f64| {
-                    // at most the master's points plus the two clip points
-                    let _ = local.push((S::from_f64(t - epoch), S::from_f64(v)));
-                };
-                push(lo, linear_at(pts, lo));
-                for &(t, v) in pts.iter().filter(|(t, _)| *t > lo && *t < hi) {
-                    push(t, v);
+                for &(t, v) in pts.iter() {
+                    // same capacity
+                    let _ = local.push((S::from_f64(t), S::from_f64(v)));
                 }
-                push(hi, linear_at(pts, hi));
                 self.local = Wave::Linear(local);
             }
         }

@@ -4,6 +4,7 @@
 //! ```text
 //! Integrator::new(sys, stepper, state, dt)     deterministic
 //! Integrator::thermal(llg, stepper, m, dt, thermal, rng)   Brown's field drawn once per step
+//!   .with_events::<E>()        room for E threshold crossings (none by default: no cost)
 //!   .step()                    one step
 //!   .advance_to(t)             steps until t (the last step shortened to land on it), or an event
 //!   .run_to(t, observer)       the same, reporting every accepted step
@@ -39,7 +40,7 @@ use rand_core::Rng;
 /// below 4 has a resolution of 4.8e-7, 2e-5 of a 0.1 ps step of a typical free layer.
 pub const WINDOW: f64 = 4.0;
 
-/// Most events one integrator watches (fixed capacity).
+/// Event capacity for [`Integrator::with_events`] when one does not need to choose: 8.
 pub const MAX_EVENTS: usize = 8;
 
 /// Which sign changes a [`Crossing`] reacts to.
@@ -253,15 +254,15 @@ struct Clock {
 /// clock (step count, time, window, next step size), the events and the noise source with its
 /// random stream position.
 #[derive(Clone, Debug)]
-pub struct Checkpoint<S, K, const N: usize> {
+pub struct Checkpoint<S, K, const N: usize, const E: usize = 0> {
     state: [Vec3<S>; N],
     clock: Clock,
     time: f64,
-    events: heapless::Vec<(Crossing, EventAction), MAX_EVENTS>,
+    events: heapless::Vec<(Crossing, EventAction), E>,
     kick: K,
 }
 
-impl<S: Real, K, const N: usize> Checkpoint<S, K, N> {
+impl<S: Real, K, const N: usize, const E: usize> Checkpoint<S, K, N, E> {
     /// The state at the checkpoint.
     pub fn state(&self) -> &[Vec3<S>; N] {
         &self.state
@@ -276,10 +277,12 @@ impl<S: Real, K, const N: usize> Checkpoint<S, K, N> {
     }
 }
 
-/// A resumable integrator of the dynamics `D` with stepper `St`, state of `N` vectors and kick
-/// `K` (see the [module docs](self)).
+/// A resumable integrator of the dynamics `D` with stepper `St`, state of `N` vectors, kick
+/// `K` and room for `E` events (see the [module docs](self)). With `E = 0` (what
+/// [`Integrator::new`] gives; [`Integrator::with_events`] makes room) no event code is compiled
+/// into the step.
 #[derive(Clone, Debug)]
-pub struct Integrator<S: Real, D, St, const N: usize, K = ()> {
+pub struct Integrator<S: Real, D, St, const N: usize, K = (), const E: usize = 0> {
     sys: D,
     stepper: St,
     state: [Vec3<S>; N],
@@ -288,7 +291,7 @@ pub struct Integrator<S: Real, D, St, const N: usize, K = ()> {
     window: S,
     /// The fixed step in the model scalar.
     dt: S,
-    events: heapless::Vec<(Crossing, EventAction), MAX_EVENTS>,
+    events: heapless::Vec<(Crossing, EventAction), E>,
     kick: K,
 }
 
@@ -361,7 +364,7 @@ where
     }
 }
 
-impl<S, D, St, K, const N: usize> Integrator<S, D, St, N, K>
+impl<S, D, St, K, const N: usize> Integrator<S, D, St, N, K, 0>
 where
     S: Real,
     D: Dynamics<S, N>,
@@ -407,6 +410,36 @@ where
         })
     }
 
+    /// The same integrator with room for `E` events ([`Integrator::add_event`]).
+    ///
+    /// ```
+    /// use larmor::integrate::{Crossing, Direction, EventAction, Integrator};
+    /// use larmor::{field::Zeeman, llg::Llg, stepper::Rk4, Vec3};
+    /// let sys = Llg::new(0.3f64, Zeeman::constant(Vec3::Z));
+    /// let mut run = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.05).unwrap().with_events::<2>();
+    /// run.add_event(Crossing::mz(0.5, Direction::Rising), EventAction::Record).unwrap();
+    /// ```
+    pub fn with_events<const E: usize>(self) -> Integrator<S, D, St, N, K, E> {
+        Integrator {
+            sys: self.sys,
+            stepper: self.stepper,
+            state: self.state,
+            clock: self.clock,
+            window: self.window,
+            dt: self.dt,
+            events: heapless::Vec::new(),
+            kick: self.kick,
+        }
+    }
+}
+
+impl<S, D, St, K, const N: usize, const E: usize> Integrator<S, D, St, N, K, E>
+where
+    S: Real,
+    D: Dynamics<S, N>,
+    St: Stepper<S, N>,
+    K: Kick<S, D, N>,
+{
     /// Moves the start of a fresh integrator to absolute reduced time `t0` (default 0).
     ///
     /// # Errors
@@ -431,7 +464,7 @@ where
     ///
     /// # Errors
     /// [`Error::Inconsistent`] if the event names a vector or component that does not exist,
-    /// or if [`MAX_EVENTS`] are already watched.
+    /// or if `E` events are already watched.
     pub fn add_event(&mut self, event: Crossing, action: EventAction) -> Result<usize, Error> {
         if event.spin >= N || event.component > 2 {
             return Err(Error::Inconsistent {
@@ -441,7 +474,7 @@ where
         self.events
             .push((event, action))
             .map_err(|_| Error::Inconsistent {
-                what: "too many events (at most 8)",
+                what: "too many events for this integrator (make room with with_events)",
             })?;
         Ok(self.events.len() - 1)
     }
@@ -568,7 +601,7 @@ where
             }
         };
         let prev = self.state;
-        let t0 = if self.events.is_empty() {
+        let t0 = if E == 0 || self.events.is_empty() {
             0.0
         } else {
             self.t_abs()
@@ -590,7 +623,7 @@ where
         } else if h.is_none() {
             self.clock.k += 1;
         }
-        if !self.events.is_empty() {
+        if E > 0 && !self.events.is_empty() {
             let t1 = match h {
                 Some((_, t1)) if !St::ADAPTIVE => t1,
                 _ => self.t_abs(),
@@ -620,7 +653,7 @@ where
     /// use larmor::integrate::{Crossing, Direction, EventAction, Integrator, Stop};
     /// use larmor::{field::Zeeman, llg::Llg, stepper::Rk4, Vec3};
     /// let sys = Llg::new(0.3f64, Zeeman::constant(Vec3::Z));
-    /// let mut run = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.05).unwrap();
+    /// let mut run = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.05).unwrap().with_events::<1>();
     /// let e = run.add_event(Crossing::mz(0.5, Direction::Rising), EventAction::Stop).unwrap();
     /// assert_eq!(run.advance_to(100.0).unwrap(), Stop::Event(e));
     /// let t = run.event(e).unwrap().time.unwrap(); // atanh(0.5) (1 + alpha^2) / alpha
@@ -665,7 +698,7 @@ where
         let h = self.clock.h;
         let last = crate::math::floor_f64((t_end - self.clock.origin) / h + 1e-9);
         let last = if last > 0.0 { last as u64 } else { 0 };
-        let watching = !self.events.is_empty();
+        let watching = E > 0 && !self.events.is_empty();
         while self.clock.k < last {
             if watching {
                 if let Some(stop) = self.after_step(None, obs)? {
@@ -715,7 +748,7 @@ where
     }
 
     /// Index of a stopping event that fired in the last step.
-    fn fired_stop(&self, before: &[bool; MAX_EVENTS]) -> Option<usize> {
+    fn fired_stop(&self, before: &[bool; E]) -> Option<usize> {
         self.events
             .iter()
             .enumerate()
@@ -723,8 +756,8 @@ where
     }
 
     /// Which events had fired.
-    fn fired(&self) -> [bool; MAX_EVENTS] {
-        let mut f = [false; MAX_EVENTS];
+    fn fired(&self) -> [bool; E] {
+        let mut f = [false; E];
         for (i, (e, _)) in self.events.iter().enumerate() {
             f[i] = e.time.is_some();
         }
@@ -732,7 +765,7 @@ where
     }
 
     /// A snapshot of everything that evolves (state, clock, events, noise and its stream).
-    pub fn checkpoint(&self) -> Checkpoint<S, K, N>
+    pub fn checkpoint(&self) -> Checkpoint<S, K, N, E>
     where
         K: Clone,
     {
@@ -747,7 +780,7 @@ where
 
     /// Continues from `cp`: the following steps are bit-identical to those that followed the
     /// checkpoint in the original run.
-    pub fn restore(&mut self, cp: &Checkpoint<S, K, N>)
+    pub fn restore(&mut self, cp: &Checkpoint<S, K, N, E>)
     where
         K: Clone,
     {
@@ -796,7 +829,14 @@ fn detect<S: Real, D: Dynamics<S, N>, const N: usize>(
     let d0 = comp(d[e.spin]) * h;
     sys.rhs(l1, m1, &mut d);
     let d1 = comp(d[e.spin]) * h;
-    // cubic Hermite p(s), s in [0,1]; bisection keeps the bracket (p(0), p(1) differ in sign)
+    Some(t0 + hermite_root(y0, d0, y1, d1) * h)
+}
+
+/// The root in [0, 1] of the cubic Hermite interpolant with end values `y0`, `y1` (of opposite
+/// signs, or `y1 = 0`) and end slopes `d0`, `d1` (per unit step), by bisection (60 halvings:
+/// f64 resolution). Not generic, so it is compiled once.
+#[inline(never)]
+fn hermite_root(y0: f64, d0: f64, y1: f64, d1: f64) -> f64 {
     let p = |s: f64| {
         let s2 = s * s;
         let s3 = s2 * s;
@@ -815,5 +855,5 @@ fn detect<S: Real, D: Dynamics<S, N>, const N: usize>(
             hi = mid;
         }
     }
-    Some(t0 + 0.5 * (lo + hi) * h)
+    0.5 * (lo + hi)
 }

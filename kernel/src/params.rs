@@ -13,7 +13,7 @@ use rand_core::Rng;
 use crate::field::FieldTerm;
 use crate::gauss::Gaussian;
 use crate::inertial::InertialLlg;
-use crate::integrate::{Crossing, Integrator, Kick, Observer, RunStats};
+use crate::integrate::{Crossing, Integrator, Kick, Observer, RunStats, MAX_EVENTS};
 use crate::llg::Dynamics;
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
@@ -562,7 +562,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
 /// Runs `run` from `t0` to `t_end` with `events` recorded; the final (or last good) state goes
 /// back to `m`.
 fn drive_to<S, D, St, K, O>(
-    mut run: Integrator<S, D, St, 1, K>,
+    run: Integrator<S, D, St, 1, K>,
     m: &mut [Vec3<S>; 1],
     t0: f64,
     t_end: f64,
@@ -576,6 +576,7 @@ where
     K: Kick<S, D, 1>,
     O: Observer<S, 1>,
 {
+    let mut run = run.with_events::<MAX_EVENTS>();
     run.start_at(t0)?;
     let result = run.run_recording(t_end, events, obs);
     *m = *run.state();

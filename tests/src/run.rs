@@ -4,7 +4,7 @@
 
 use larmor::field::FieldTerm;
 use larmor::gauss::Gaussian;
-use larmor::integrate::{Crossing, Integrator, Kick, Observer, RunStats};
+use larmor::integrate::{Crossing, Integrator, Kick, Observer, RunStats, MAX_EVENTS};
 use larmor::llg::{Dynamics, Llg, Torque};
 use larmor::rng::Rng;
 use larmor::stepper::Stepper;
@@ -66,7 +66,7 @@ where
 }
 
 fn finish<S, D, St, K, O, const N: usize>(
-    mut run: Integrator<S, D, St, N, K>,
+    run: Integrator<S, D, St, N, K>,
     m: &mut [Vec3<S>; N],
     t0: f64,
     t_end: f64,
@@ -80,6 +80,7 @@ where
     K: Kick<S, D, N>,
     O: Observer<S, N>,
 {
+    let mut run = run.with_events::<MAX_EVENTS>();
     run.start_at(t0)?;
     let result = run.run_recording(t_end, events, obs);
     *m = *run.state();
