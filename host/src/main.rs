@@ -1,16 +1,9 @@
 //! `larmor`: the Larmor kernel at scale on a workstation.
 
-mod campaign;
-mod cmd_bench;
-mod cmd_ensemble;
-mod cmd_run;
-mod cmd_sw;
-mod cmd_sweep;
-mod cmd_thermal_activation;
+mod commands;
 mod error;
-mod interrupt;
+mod exec;
 mod output;
-mod plot;
 mod scenario;
 
 use clap::{Parser, Subcommand};
@@ -26,27 +19,27 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     /// Integrate one trajectory: CSV trace, optional PNG plot, summary on stderr.
-    Run(cmd_run::RunArgs),
+    Run(commands::run::RunArgs),
     /// Switching probability: many independent stochastic trials on all cores (shardable,
     /// resumable).
-    Ensemble(cmd_ensemble::EnsembleArgs),
+    Ensemble(commands::ensemble::EnsembleArgs),
     /// Switching probability and write-error rate against current, voltage, pulse width or
     /// temperature: one ensemble per point.
-    Sweep(cmd_sweep::SweepArgs),
+    Sweep(commands::sweep::SweepArgs),
     /// Merge the TRIALS.csv files of shards into one campaign (+ summary).
-    Merge(cmd_ensemble::MergeArgs),
+    Merge(commands::ensemble::MergeArgs),
     /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
-    Bench(cmd_bench::BenchArgs),
+    Bench(commands::bench::BenchArgs),
     /// Stoner-Wohlfarth particles: the astroid, and hysteresis loops of one particle or of a
     /// population.
-    Sw(cmd_sw::SwArgs),
+    Sw(commands::sw::SwArgs),
     /// Neel-Brown relaxation time of one particle in a field: barriers, attempt frequencies,
     /// rates.
-    NeelBrown(cmd_thermal_activation::NeelBrownArgs),
+    NeelBrown(commands::thermal_activation::NeelBrownArgs),
     /// Magnetic viscosity: M(t) of a population with distributed barriers (kinetic Monte Carlo).
-    Viscosity(cmd_thermal_activation::ViscosityArgs),
+    Viscosity(commands::thermal_activation::ViscosityArgs),
     /// Sharrock's law: coercivity against field sweep rate or waiting time.
-    Sharrock(cmd_thermal_activation::SharrockArgs),
+    Sharrock(commands::thermal_activation::SharrockArgs),
 }
 
 fn main() {
@@ -72,15 +65,15 @@ fn main() {
         },
     };
     let result = match &cli.cmd {
-        Cmd::Run(a) => cmd_run::run(a),
-        Cmd::Ensemble(a) => cmd_ensemble::run(a),
-        Cmd::Merge(a) => cmd_ensemble::merge(a),
-        Cmd::Sweep(a) => cmd_sweep::run(a),
-        Cmd::Bench(a) => cmd_bench::run(a),
-        Cmd::Sw(a) => cmd_sw::run(a),
-        Cmd::NeelBrown(a) => cmd_thermal_activation::neel_brown(a),
-        Cmd::Viscosity(a) => cmd_thermal_activation::viscosity(a),
-        Cmd::Sharrock(a) => cmd_thermal_activation::sharrock(a),
+        Cmd::Run(a) => commands::run::run(a),
+        Cmd::Ensemble(a) => commands::ensemble::run(a),
+        Cmd::Merge(a) => commands::ensemble::merge(a),
+        Cmd::Sweep(a) => commands::sweep::run(a),
+        Cmd::Bench(a) => commands::bench::run(a),
+        Cmd::Sw(a) => commands::sw::run(a),
+        Cmd::NeelBrown(a) => commands::thermal_activation::neel_brown(a),
+        Cmd::Viscosity(a) => commands::thermal_activation::viscosity(a),
+        Cmd::Sharrock(a) => commands::thermal_activation::sharrock(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

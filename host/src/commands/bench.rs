@@ -173,7 +173,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     }
     if want("d_ensemble_heun_300k") {
         let model = compile(&case_b())?;
-        let pool = crate::cmd_ensemble::pool(args.threads)?;
+        let pool = crate::commands::ensemble::pool(args.threads)?;
         let trials = 1000u64;
         let run_all = || -> Result<u64> {
             pool.install(|| {

@@ -14,10 +14,10 @@ use larmor::sw::{self, Axes, Dist, Population};
 use plotters::style::RGBColor;
 use rayon::prelude::*;
 
-use crate::cmd_ensemble::{pool, progress};
+use crate::commands::ensemble::{pool, progress};
 use crate::error::{HostError, Result};
+use crate::output::plot::{decimate, draw, Panel, Series};
 use crate::output::{check_writable, AtomicFile};
-use crate::plot::{decimate, draw, Panel, Series};
 
 /// Arguments of `larmor sw`.
 #[derive(Debug, Args)]
@@ -123,7 +123,7 @@ pub fn run(args: &SwArgs) -> Result<()> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// helpers shared with cmd_thermal_activation
+// helpers shared with commands::thermal_activation
 
 /// `OPT = VALUE is out of range: allowed RANGE` (exit code 2), the kernel's wording.
 pub(crate) fn out_of_range(opt: &str, value: f64, allowed: &str) -> HostError {

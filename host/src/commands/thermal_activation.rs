@@ -16,13 +16,13 @@ use larmor::sw::{self, Dist};
 use larmor::units::{GAMMA_E, KB};
 use rayon::prelude::*;
 
-use crate::cmd_ensemble::{pool, progress};
-use crate::cmd_sw::{
+use crate::commands::ensemble::{pool, progress};
+use crate::commands::sw::{
     check_outputs, check_points, kernel_err, num, out_of_range, write_csv, BLUE, GREEN, ORANGE,
     PLOT_POINTS, RED,
 };
 use crate::error::{HostError, Result};
-use crate::plot::{decimate, draw, Panel, Series};
+use crate::output::plot::{decimate, draw, Panel, Series};
 
 /// Kernel parameter names and the options that set them.
 const NAMES: &[(&str, &str)] = &[

@@ -15,8 +15,8 @@ use larmor::{Real, Vec3};
 use plotters::style::RGBColor;
 
 use crate::error::{HostError, Result};
+use crate::output::plot::{decimate, draw, Panel, Series};
 use crate::output::{check_writable, AtomicFile};
-use crate::plot::{decimate, draw, Panel, Series};
 use crate::scenario::{Component, DirectionToml, Method, Scenario};
 
 /// Arguments of `larmor run`.
@@ -72,7 +72,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let Some(p) = &args.plot {
         check_writable(p, "--plot")?;
     }
-    crate::interrupt::install();
+    crate::exec::interrupt::install();
     let start = Instant::now();
     let out = match args.precision {
         Precision::F64 => run_typed::<f64>(&sc, args)?,
@@ -223,7 +223,7 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
                 }
                 last_written = k;
             }
-            if crate::interrupt::requested() {
+            if crate::exec::interrupt::requested() {
                 Control::Stop
             } else {
                 Control::Continue
@@ -269,7 +269,8 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
         m: last.2.to_f64(),
         energy,
         rows,
-        interrupted: stats.map(|s| s.stopped).unwrap_or(false) && crate::interrupt::requested(),
+        interrupted: stats.map(|s| s.stopped).unwrap_or(false)
+            && crate::exec::interrupt::requested(),
         events: names
             .into_iter()
             .zip(events.iter().map(|e| e.time.map(|t| u.time_to_si(t))))

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use rayon::prelude::*;
 
-use crate::campaign::{Campaign, Summary, TrialResult};
-use crate::cmd_run::Precision;
+use crate::commands::run::Precision;
 use crate::error::{HostError, Result};
+use crate::exec::campaign::{Campaign, Summary, TrialResult};
+use crate::output::plot::{draw, Panel, Series};
 use crate::output::{check_writable, part_path, write_atomic};
-use crate::plot::{draw, Panel, Series};
 use crate::scenario::Scenario;
 
 /// A shard `i/n`: this process runs trials `[i N / n, (i+1) N / n)`.
@@ -139,7 +139,7 @@ pub fn run_trials<S: larmor::Real + larmor::gauss::Gaussian>(
     let chunk = (pool.current_num_threads() as u64 * 16).max(64);
     let mut k = range.start;
     while k < range.end {
-        if crate::interrupt::requested() {
+        if crate::exec::interrupt::requested() {
             return Ok(false);
         }
         let hi = (k + chunk).min(range.end);
@@ -222,7 +222,7 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
     camp: &Campaign<S>,
     pool: &rayon::ThreadPool,
 ) -> Result<()> {
-    crate::interrupt::install();
+    crate::exec::interrupt::install();
     let shard = args.shard.unwrap_or(Shard { index: 0, count: 1 });
     let range = shard.range(args.trials);
     let text = std::fs::read(&args.scenario).unwrap_or_default();

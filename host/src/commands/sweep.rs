@@ -8,11 +8,11 @@ use clap::{Args, ValueEnum};
 use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, MacrospinSpec};
 
-use crate::campaign::{Campaign, Summary};
-use crate::cmd_ensemble::{fnv1a, pool, progress, run_trials};
+use crate::commands::ensemble::{fnv1a, pool, progress, run_trials};
 use crate::error::{HostError, Result};
+use crate::exec::campaign::{Campaign, Summary};
+use crate::output::plot::{draw, Panel, Series};
 use crate::output::{check_writable, part_path, write_atomic};
-use crate::plot::{draw, Panel, Series};
 use crate::scenario::Scenario;
 
 /// What a sweep varies.
@@ -218,7 +218,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .map(|s| Campaign::with_spec(&sc, s))
         .collect::<Result<_>>()?;
     let pool = pool(args.threads)?;
-    crate::interrupt::install();
+    crate::exec::interrupt::install();
     let part = part_path(&args.out);
     let text = std::fs::read(&args.scenario).unwrap_or_default();
     let fingerprint = format!(

@@ -1,0 +1,4 @@
+//! Execution stage: campaigns and Ctrl-C.
+
+pub mod campaign;
+pub mod interrupt;

@@ -1,0 +1,5 @@
+//! Scenario stage: schema, locator and lowering.
+
+pub mod schema;
+
+pub use schema::*;
