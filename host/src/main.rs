@@ -1,4 +1,12 @@
-//! `larmor`: the Larmor kernel at scale on a workstation.
+//! `larmor`: the Larmor kernel at scale on a workstation. This file is the command-line wiring
+//! (clap); the host's stages follow the data flow:
+//!
+//! 1. [`scenario`]: a scenario file is parsed, located and lowered into a validated run plan;
+//! 2. [`exec`]: the plan runs (solver dispatch, campaigns, shards, resumption, statistics);
+//! 3. [`commands`]: one file per subcommand, wiring input, execution and output together;
+//! 4. [`output`]: CSV, JSON, plots and atomic files.
+//!
+//! Errors ([`error`]) become one line on stderr and an exit code.
 
 mod commands;
 mod error;
@@ -27,7 +35,7 @@ enum Cmd {
     /// temperature: one ensemble per point.
     Sweep(commands::sweep::SweepArgs),
     /// Merge the TRIALS.csv files of shards into one campaign (+ summary).
-    Merge(commands::ensemble::MergeArgs),
+    Merge(commands::merge::MergeArgs),
     /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
     Bench(commands::bench::BenchArgs),
     /// Stoner-Wohlfarth particles: the astroid, and hysteresis loops of one particle or of a
@@ -35,11 +43,11 @@ enum Cmd {
     Sw(commands::sw::SwArgs),
     /// Neel-Brown relaxation time of one particle in a field: barriers, attempt frequencies,
     /// rates.
-    NeelBrown(commands::thermal_activation::NeelBrownArgs),
+    NeelBrown(commands::neel_brown::NeelBrownArgs),
     /// Magnetic viscosity: M(t) of a population with distributed barriers (kinetic Monte Carlo).
-    Viscosity(commands::thermal_activation::ViscosityArgs),
+    Viscosity(commands::viscosity::ViscosityArgs),
     /// Sharrock's law: coercivity against field sweep rate or waiting time.
-    Sharrock(commands::thermal_activation::SharrockArgs),
+    Sharrock(commands::sharrock::SharrockArgs),
 }
 
 fn main() {
@@ -67,13 +75,13 @@ fn main() {
     let result = match &cli.cmd {
         Cmd::Run(a) => commands::run::run(a),
         Cmd::Ensemble(a) => commands::ensemble::run(a),
-        Cmd::Merge(a) => commands::ensemble::merge(a),
+        Cmd::Merge(a) => commands::merge::merge(a),
         Cmd::Sweep(a) => commands::sweep::run(a),
         Cmd::Bench(a) => commands::bench::run(a),
         Cmd::Sw(a) => commands::sw::run(a),
-        Cmd::NeelBrown(a) => commands::thermal_activation::neel_brown(a),
-        Cmd::Viscosity(a) => commands::thermal_activation::viscosity(a),
-        Cmd::Sharrock(a) => commands::thermal_activation::sharrock(a),
+        Cmd::NeelBrown(a) => commands::neel_brown::neel_brown(a),
+        Cmd::Viscosity(a) => commands::viscosity::viscosity(a),
+        Cmd::Sharrock(a) => commands::sharrock::sharrock(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -1,56 +1,23 @@
-//! `larmor ensemble` (switching probability over many stochastic trials, on all cores, in shards,
-//! resumable) and `larmor merge` (shards into one campaign).
+//! Command `larmor ensemble`: switching probability over many stochastic trials, on all cores, in
+//! shards, resumable.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use rayon::prelude::*;
 
-use crate::commands::run::Precision;
+use crate::commands::Precision;
 use crate::error::{HostError, Result};
-use crate::exec::campaign::{Campaign, Summary, TrialResult};
-use crate::output::plot::{draw, Panel, Series};
-use crate::output::{check_writable, part_path, write_atomic};
+use crate::exec::campaign::{Campaign, TrialResult};
+use crate::exec::pool::{pool, progress};
+use crate::exec::resume::Journal;
+use crate::exec::shard::Shard;
+use crate::exec::stats::Summary;
+use crate::exec::trials::run_trials;
+use crate::output::check_writable;
+use crate::output::json::write_json;
+use crate::output::plot::{draw, Panel, Series, BLUE};
+use crate::output::trials::read_rows;
 use crate::scenario::Scenario;
-
-/// A shard `i/n`: this process runs trials `[i N / n, (i+1) N / n)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    /// Index, 0-based.
-    pub index: u64,
-    /// Count.
-    pub count: u64,
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        let (i, n) = s.split_once('/').ok_or("expected i/n, e.g. 0/4")?;
-        let index: u64 = i
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard index `{i}` is not a number"))?;
-        let count: u64 = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard count `{n}` is not a number"))?;
-        if count == 0 || index >= count {
-            return Err(format!("shard {index}/{count}: allowed 0 <= i < n, n >= 1"));
-        }
-        Ok(Shard { index, count })
-    }
-}
-
-impl Shard {
-    /// The trial range of this shard out of `trials`.
-    pub fn range(&self, trials: u64) -> std::ops::Range<u64> {
-        let lo = (self.index as u128 * trials as u128 / self.count as u128) as u64;
-        let hi = ((self.index + 1) as u128 * trials as u128 / self.count as u128) as u64;
-        lo..hi
-    }
-}
 
 /// Arguments of `larmor ensemble`.
 #[derive(Debug, Args)]
@@ -87,121 +54,6 @@ pub struct EnsembleArgs {
     pub precision: Precision,
 }
 
-/// FNV-1a 64-bit hash (fingerprints of campaigns, stable across platforms and versions).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// Builds a thread pool with `threads` workers (all cores when `None`).
-pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    if threads == Some(0) {
-        return Err(HostError::input(
-            "--threads = 0 is out of range: allowed >= 1",
-        ));
-    }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| HostError::runtime(format!("thread pool: {e}")))
-}
-
-/// A progress bar on a terminal, nothing when stderr is piped.
-pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    let pb = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(&format!(
-            "{{bar:40.cyan/blue}} {{pos}}/{{len}} {what} ({{per_sec}}, ETA {{eta}})"
-        ))
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    pb
-}
-
-/// Runs trials `range` of a campaign in parallel, in chunks written in trial order;
-/// `sink` gets every finished chunk. Stops early (returning `false`) on Ctrl-C.
-pub fn run_trials<S: larmor::Real + larmor::gauss::Gaussian>(
-    camp: &Campaign<S>,
-    seed: u64,
-    stream_base: u64,
-    range: std::ops::Range<u64>,
-    pool: &rayon::ThreadPool,
-    pb: &indicatif::ProgressBar,
-    mut sink: impl FnMut(&[TrialResult]) -> Result<()>,
-) -> Result<bool> {
-    let chunk = (pool.current_num_threads() as u64 * 16).max(64);
-    let mut k = range.start;
-    while k < range.end {
-        if crate::exec::interrupt::requested() {
-            return Ok(false);
-        }
-        let hi = (k + chunk).min(range.end);
-        let rows: Vec<Result<TrialResult>> = pool.install(|| {
-            (k..hi)
-                .into_par_iter()
-                .map(|t| {
-                    let r = camp.trial(seed, stream_base + t, t);
-                    pb.inc(1);
-                    r
-                })
-                .collect()
-        });
-        let rows: Vec<TrialResult> = rows.into_iter().collect::<Result<_>>()?;
-        sink(&rows)?;
-        k = hi;
-    }
-    Ok(true)
-}
-
-fn read_rows(path: &Path) -> Result<(Vec<TrialResult>, u64)> {
-    let f = File::open(path)
-        .map_err(|e| HostError::input(format!("cannot read {}: {e}", path.display())))?;
-    let mut r = BufReader::new(f);
-    let mut line = String::new();
-    let mut rows = Vec::new();
-    let mut good_len = 0u64;
-    let mut first = true;
-    loop {
-        line.clear();
-        let n = r
-            .read_line(&mut line)
-            .map_err(|e| HostError::input(format!("reading {}: {e}", path.display())))?;
-        if n == 0 || !line.ends_with('\n') {
-            break; // end, or a torn last line from a kill: dropped
-        }
-        if first {
-            if line.trim_end() != TrialResult::HEADER {
-                return Err(HostError::input(format!(
-                    "{}: not a trials file (header must be `{}`)",
-                    path.display(),
-                    TrialResult::HEADER
-                )));
-            }
-            first = false;
-        } else {
-            match TrialResult::parse(&line) {
-                Some(row) => rows.push(row),
-                None => break,
-            }
-        }
-        good_len += n as u64;
-    }
-    Ok((rows, good_len))
-}
-
-fn meta_path(out: &Path) -> PathBuf {
-    let mut p = part_path(out).into_os_string();
-    p.push(".meta");
-    PathBuf::from(p)
-}
-
 /// Runs `larmor ensemble`.
 pub fn run(args: &EnsembleArgs) -> Result<()> {
     let sc = Scenario::load(&args.scenario)?;
@@ -223,37 +75,30 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
     pool: &rayon::ThreadPool,
 ) -> Result<()> {
     crate::exec::interrupt::install();
-    let shard = args.shard.unwrap_or(Shard { index: 0, count: 1 });
+    let shard = args.shard.unwrap_or(Shard::ALL);
     let range = shard.range(args.trials);
-    let text = std::fs::read(&args.scenario).unwrap_or_default();
     let fingerprint = format!(
         "scenario={:016x} seed={} trials={} shard={}/{} precision={:?}",
-        fnv1a(&text),
-        args.seed,
-        args.trials,
-        shard.index,
-        shard.count,
-        args.precision
+        sc.hash, args.seed, args.trials, shard.index, shard.count, args.precision
     );
-    let part = part_path(&args.out);
-    let meta = meta_path(&args.out);
+    let journal = Journal::of(&args.out);
+    let part = &journal.part;
     let mut done: Vec<TrialResult> = Vec::new();
-    let mut file = if part.exists() {
+    let mut file = if journal.exists() {
         if !args.resume {
             return Err(HostError::input(format!(
                 "{} holds an interrupted campaign: add --resume to complete it, or delete it",
                 part.display()
             )));
         }
-        let old = std::fs::read_to_string(&meta).unwrap_or_default();
-        if old.trim() != fingerprint {
+        let old = journal.fingerprint();
+        if old != fingerprint {
             return Err(HostError::input(format!(
-                "--resume: {} belongs to a different campaign ({}), not ({fingerprint})",
+                "--resume: {} belongs to a different campaign ({old}), not ({fingerprint})",
                 part.display(),
-                old.trim()
             )));
         }
-        let (rows, good_len) = read_rows(&part)?;
+        let (rows, good_len) = read_rows(part)?;
         for (i, r) in rows.iter().enumerate() {
             if r.trial != range.start + i as u64 {
                 return Err(HostError::input(format!(
@@ -263,13 +108,7 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
                 )));
             }
         }
-        let mut f = OpenOptions::new()
-            .write(true)
-            .open(&part)
-            .map_err(|e| HostError::runtime(format!("{}: {e}", part.display())))?;
-        f.set_len(good_len)
-            .and_then(|_| f.seek(SeekFrom::End(0)))
-            .map_err(|e| HostError::runtime(e.to_string()))?;
+        let f = journal.reopen(good_len)?;
         eprintln!(
             "resuming {}: {} of {} trials already done",
             part.display(),
@@ -279,15 +118,7 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
         done = rows;
         f
     } else {
-        if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| HostError::input(format!("{}: {e}", dir.display())))?;
-        }
-        write_atomic(&meta, fingerprint.as_bytes())?;
-        let mut f = File::create(&part)
-            .map_err(|e| HostError::input(format!("{}: {e}", part.display())))?;
-        writeln!(f, "{}", TrialResult::HEADER).map_err(|e| HostError::runtime(e.to_string()))?;
-        f
+        journal.start(&fingerprint, TrialResult::HEADER)?
     };
     let start = range.start + done.len() as u64;
     let pb = progress(range.end - range.start, "trials");
@@ -298,9 +129,7 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
         for r in rows {
             buf.push_str(&r.csv_row());
         }
-        file.write_all(buf.as_bytes())
-            .and_then(|_| file.sync_data())
-            .map_err(|e| HostError::runtime(format!("{}: {e}", part.display())))?;
+        journal.append(&mut file, &buf)?;
         done.extend_from_slice(rows);
         Ok(())
     })?;
@@ -319,9 +148,7 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
             code: 130,
         });
     }
-    std::fs::rename(&part, &args.out)
-        .map_err(|e| HostError::runtime(format!("{}: {e}", args.out.display())))?;
-    let _ = std::fs::remove_file(&meta);
+    journal.complete(&args.out)?;
     // statistics from the file as written (rounded times), so a merge of shards gives the same
     let rows = read_rows(&args.out)?.0;
     finish(
@@ -344,9 +171,7 @@ fn finish(
 ) -> Result<()> {
     let s = Summary::of(rows);
     if let Some(p) = summary {
-        let json =
-            serde_json::to_string_pretty(&s).map_err(|e| HostError::runtime(e.to_string()))?;
-        write_atomic(p, (json + "\n").as_bytes())?;
+        write_json(p, &s)?;
     }
     if let Some(p) = plot {
         let mut ts: Vec<f64> = rows.iter().filter_map(|r| r.t_switch).collect();
@@ -358,11 +183,11 @@ fn finish(
             pts.push((t * 1e9, (i + 1) as f64 / n));
         }
         let read = sc
-            .raw
+            .plan
             .switching
             .as_ref()
             .map(|s| s.read_time)
-            .unwrap_or(sc.raw.solver.duration);
+            .unwrap_or(sc.plan.solver.duration);
         pts.push((read * 1e9, ts.len() as f64 / n));
         draw(
             p,
@@ -376,7 +201,7 @@ fn finish(
                 series: vec![Series {
                     label: "cumulative switching probability",
                     points: pts,
-                    color: plotters::style::RGBColor(31, 119, 180),
+                    color: BLUE,
                 }],
                 log_y: false,
                 y_range: Some((0.0, 1.02)),
@@ -399,74 +224,5 @@ fn finish(
         );
     }
     eprintln!("  wrote     {}", out.display());
-    Ok(())
-}
-
-/// Arguments of `larmor merge`.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Shard files (any order).
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
-    /// Merged TRIALS.csv (rows sorted by trial).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Summary JSON of the merged campaign.
-    #[arg(long)]
-    pub summary: Option<PathBuf>,
-    /// Expected number of trials (checks that none is missing).
-    #[arg(long)]
-    pub trials: Option<u64>,
-}
-
-/// Runs `larmor merge`.
-pub fn merge(args: &MergeArgs) -> Result<()> {
-    check_writable(&args.out, "--out")?;
-    let mut rows = Vec::new();
-    for p in &args.inputs {
-        rows.extend(read_rows(p)?.0);
-    }
-    rows.sort_by_key(|r| r.trial);
-    for w in rows.windows(2) {
-        if w[0].trial == w[1].trial {
-            return Err(HostError::input(format!(
-                "trial {} appears twice in the inputs",
-                w[0].trial
-            )));
-        }
-    }
-    let expected = args.trials.unwrap_or(rows.len() as u64);
-    let complete =
-        rows.len() as u64 == expected && rows.iter().enumerate().all(|(i, r)| r.trial == i as u64);
-    if !complete {
-        let missing = (0..expected).find(|t| rows.binary_search_by_key(t, |r| r.trial).is_err());
-        return Err(HostError::input(format!(
-            "merged rows are not trials 0..{expected} (first missing: {})",
-            missing
-                .map(|m| m.to_string())
-                .unwrap_or_else(|| "none; extra trials present".into())
-        )));
-    }
-    let mut text = String::from(TrialResult::HEADER);
-    text.push('\n');
-    for r in &rows {
-        text.push_str(&r.csv_row());
-    }
-    write_atomic(&args.out, text.as_bytes())?;
-    let s = Summary::of(&rows);
-    if let Some(p) = &args.summary {
-        let json =
-            serde_json::to_string_pretty(&s).map_err(|e| HostError::runtime(e.to_string()))?;
-        write_atomic(p, (json + "\n").as_bytes())?;
-    }
-    eprintln!(
-        "larmor merge: {} trials from {} files: P_sw = {:.5} (Wilson 95%: {:.5} .. {:.5}); wrote {}",
-        s.trials,
-        args.inputs.len(),
-        s.p_switch,
-        s.p_low,
-        s.p_high,
-        args.out.display()
-    );
     Ok(())
 }
