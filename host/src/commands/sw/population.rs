@@ -2,6 +2,7 @@
 //! (one loop engine per particle, in parallel; the result does not depend on the number of
 //! threads), with remanence and coercivity and their standard errors.
 
+use larmor::sw::coercivity::{self, branch_sums, BranchSums};
 use larmor::sw::{self, Axes, Dist, Population};
 use rayon::prelude::*;
 
@@ -19,37 +20,18 @@ fn chunk_size(n: usize) -> usize {
 }
 
 /// Volume-weighted mean of `m_par` on the descending major branch at the field `h`, with the
-/// standard error of a weighted mean over independently drawn particles.
+/// standard error of a weighted mean over independently drawn particles (chunks in parallel,
+/// summed in chunk order by the kernel).
 fn branch_mean(pop: &Population<'_>, h: f64, pool: &rayon::ThreadPool) -> Result<(f64, f64)> {
     let n = pop.len();
     let cs = chunk_size(n);
-    let sums: Vec<[f64; 5]> = pool.install(|| {
+    let sums: Vec<BranchSums> = pool.install(|| {
         (0..n.div_ceil(cs))
             .into_par_iter()
-            .map(|c| {
-                let mut s = [0.0; 5];
-                for p in pop.iter(c * cs..(c + 1) * cs) {
-                    let x = sw::major_branch(&p, h).map_err(|e| kernel_err(e, &[]))?.0;
-                    let w = p.volume;
-                    s[0] += w;
-                    s[1] += w * x;
-                    s[2] += w * w;
-                    s[3] += w * w * x;
-                    s[4] += w * w * x * x;
-                }
-                Ok(s)
-            })
+            .map(|c| branch_sums(pop, c * cs..(c + 1) * cs, h).map_err(|e| kernel_err(e, &[])))
             .collect::<Result<_>>()
     })?;
-    let mut t = [0.0; 5];
-    for s in &sums {
-        for i in 0..5 {
-            t[i] += s[i];
-        }
-    }
-    let mean = t[1] / t[0];
-    let var = (t[4] - 2.0 * mean * t[3] + mean * mean * t[2]).max(0.0);
-    Ok((mean, var.sqrt() / t[0]))
+    Ok(coercivity::branch_mean(&sums))
 }
 
 pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) -> Result<()> {
@@ -157,34 +139,8 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
     let bracket = (1..half)
         .find(|&k| rows[k][1] <= 0.0 && rows[k - 1][1] > 0.0)
         .map(|k| (fields[k], fields[k - 1]));
-    let coercivity = if mr.is_nan() || mr <= 0.0 {
-        Some((0.0, 0.0)) // no remanence: no coercive field
-    } else {
-        let mean = |h: f64| branch_mean(&pop, h, &pool).map(|m| m.0);
-        // M(lo) <= 0 < M(hi) from the loop's grid; confirmed on the exact branch, else widened
-        let (mut lo, mut hi) = bracket.unwrap_or((-args.hmax, 0.0));
-        if !(mean(lo)? <= 0.0 && mean(hi)? > 0.0) {
-            (lo, hi) = (-args.hmax, 0.0);
-        }
-        if mean(lo)? > 0.0 {
-            None
-        } else {
-            while hi - lo > 1e-11 * (1.0 + args.hmax) {
-                let mid = 0.5 * (lo + hi);
-                if mean(mid)? > 0.0 {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            let hc = -0.5 * (lo + hi);
-            // standard error: SE of M at -Hc over the local slope of M(h) (delta method)
-            let d = (1e-3 * args.hmax).min(0.5 * hc.max(1e-9));
-            let se = branch_mean(&pop, -hc, &pool)?.1;
-            let slope = (mean(-hc + d)? - mean(-hc - d)?) / (2.0 * d);
-            Some((hc, if slope > 0.0 { se / slope } else { f64::NAN }))
-        }
-    };
+    let coercivity =
+        coercivity::coercivity(mr, bracket, args.hmax, |h| branch_mean(&pop, h, &pool))?;
     if let Some(plot) = &args.plot {
         plot_loop(plot, &format!("{n} particles, {}", kind_name(kind)), &rows)?;
     }
