@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use larmor::arrhenius::waiting::waiting_coercivity;
 use larmor::arrhenius::{self, kmc_sweep};
 use larmor::sw;
 use rayon::prelude::*;
@@ -147,20 +148,8 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
                         let (hc, hs) = if sigma <= x {
                             (0.0, 0.0) // superparamagnetic over t
                         } else {
-                            let (mut lo, mut hi) = (0.0, h_sw);
-                            for _ in 0..200 {
-                                let mid = 0.5 * (lo + hi);
-                                if mid <= lo || mid >= hi {
-                                    break;
-                                }
-                                if up(mid) > x {
-                                    lo = mid;
-                                } else {
-                                    hi = mid;
-                                }
-                            }
                             (
-                                0.5 * (lo + hi),
+                                waiting_coercivity(x, h_sw, up),
                                 h_sw * arrhenius::sharrock(sigma, f0, v, m_exp).map_err(kerr)?,
                             )
                         };
