@@ -33,6 +33,7 @@ pub mod field;
 #[cfg(feature = "fixed")]
 pub mod fixed;
 pub mod gauss;
+pub mod geometry;
 pub mod llg;
 pub mod math;
 pub mod mtj;

@@ -2,6 +2,7 @@
 //! host's run plan (solver, events, switching), every check located at its key's line.
 
 use larmor::drive::DriveSpec;
+use larmor::geometry::disc_area;
 use larmor::mtj::MtjSpec;
 use larmor::params::{
     CubicSpec, CurrentSpec, FieldDrive, MacrospinSpec, Shape, SotSpec, SttSpec, ThermalSpec,
@@ -78,9 +79,7 @@ impl ScenarioFile {
                 (None, Some(v), Some(mtj)) => {
                     let area = match (mtj.area, &m.shape) {
                         (Some(a), _) => a,
-                        (None, ShapeToml::Disc { diameter, .. }) => {
-                            0.25 * std::f64::consts::PI * diameter * diameter
-                        }
+                        (None, ShapeToml::Disc { diameter, .. }) => disc_area(*diameter),
                         _ => {
                             return Err(src.at_key("stt.mtj", "stt.mtj.area is required unless the shape is a disc"))
                         }
