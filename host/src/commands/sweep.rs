@@ -236,6 +236,11 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         );
         journal.reopen(done.1)?
     } else {
+        if let Some(d) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // the message of output::AtomicFile for a directory that cannot be created
+            std::fs::create_dir_all(d)
+                .map_err(|e| HostError::input(format!("cannot create {}: {e}", d.display())))?;
+        }
         journal.start(&fingerprint, SWEEP_HEADER)?
     };
     let pb = progress(values.len() as u64 * args.trials, "trials");
