@@ -1,4 +1,4 @@
-//! Stage 5, output: everything that leaves the process as a file. One CSV writer and one number
+//! Stage 4, output: everything that leaves the process as a file. One CSV writer and one number
 //! format for the tabular commands ([`csv`]), the fixed-format trial and sweep rows that shards,
 //! merges and resumption read back ([`trials`]), summary JSON ([`json`]), the trace of a run
 //! ([`trace`]), PNG plots ([`plot`]), and atomic files (`NAME.part`, then rename: [`atomic`]).
