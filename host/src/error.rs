@@ -1,4 +1,4 @@
-//! Host errors: every one becomes a single line on stderr and exit code 2.
+//! Errors of every stage: each one becomes a single line on stderr and an exit code.
 
 use std::fmt;
 

@@ -1,16 +1,17 @@
-//! `larmor`: the Larmor kernel at scale on a workstation.
+//! `larmor`: the Larmor kernel at scale on a workstation. This file is the command-line wiring
+//! (clap); the host's stages follow the data flow:
+//!
+//! 1. [`scenario`]: a scenario file is parsed, located and lowered into a validated run plan;
+//! 2. [`exec`]: the plan runs (solver dispatch, campaigns, shards, resumption, statistics);
+//! 3. [`commands`]: one file per subcommand, wiring input, execution and output together;
+//! 4. [`output`]: CSV, JSON, plots and atomic files.
+//!
+//! Errors ([`error`]) become one line on stderr and an exit code.
 
-mod campaign;
-mod cmd_bench;
-mod cmd_ensemble;
-mod cmd_run;
-mod cmd_sw;
-mod cmd_sweep;
-mod cmd_thermal_activation;
+mod commands;
 mod error;
-mod interrupt;
+mod exec;
 mod output;
-mod plot;
 mod scenario;
 
 use clap::{Parser, Subcommand};
@@ -26,27 +27,27 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     /// Integrate one trajectory: CSV trace, optional PNG plot, summary on stderr.
-    Run(cmd_run::RunArgs),
+    Run(commands::run::RunArgs),
     /// Switching probability: many independent stochastic trials on all cores (shardable,
     /// resumable).
-    Ensemble(cmd_ensemble::EnsembleArgs),
+    Ensemble(commands::ensemble::EnsembleArgs),
     /// Switching probability and write-error rate against current, voltage, pulse width or
     /// temperature: one ensemble per point.
-    Sweep(cmd_sweep::SweepArgs),
+    Sweep(commands::sweep::SweepArgs),
     /// Merge the TRIALS.csv files of shards into one campaign (+ summary).
-    Merge(cmd_ensemble::MergeArgs),
+    Merge(commands::merge::MergeArgs),
     /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
-    Bench(cmd_bench::BenchArgs),
+    Bench(commands::bench::BenchArgs),
     /// Stoner-Wohlfarth particles: the astroid, and hysteresis loops of one particle or of a
     /// population.
-    Sw(cmd_sw::SwArgs),
+    Sw(commands::sw::SwArgs),
     /// Neel-Brown relaxation time of one particle in a field: barriers, attempt frequencies,
     /// rates.
-    NeelBrown(cmd_thermal_activation::NeelBrownArgs),
+    NeelBrown(commands::neel_brown::NeelBrownArgs),
     /// Magnetic viscosity: M(t) of a population with distributed barriers (kinetic Monte Carlo).
-    Viscosity(cmd_thermal_activation::ViscosityArgs),
+    Viscosity(commands::viscosity::ViscosityArgs),
     /// Sharrock's law: coercivity against field sweep rate or waiting time.
-    Sharrock(cmd_thermal_activation::SharrockArgs),
+    Sharrock(commands::sharrock::SharrockArgs),
 }
 
 fn main() {
@@ -72,15 +73,15 @@ fn main() {
         },
     };
     let result = match &cli.cmd {
-        Cmd::Run(a) => cmd_run::run(a),
-        Cmd::Ensemble(a) => cmd_ensemble::run(a),
-        Cmd::Merge(a) => cmd_ensemble::merge(a),
-        Cmd::Sweep(a) => cmd_sweep::run(a),
-        Cmd::Bench(a) => cmd_bench::run(a),
-        Cmd::Sw(a) => cmd_sw::run(a),
-        Cmd::NeelBrown(a) => cmd_thermal_activation::neel_brown(a),
-        Cmd::Viscosity(a) => cmd_thermal_activation::viscosity(a),
-        Cmd::Sharrock(a) => cmd_thermal_activation::sharrock(a),
+        Cmd::Run(a) => commands::run::run(a),
+        Cmd::Ensemble(a) => commands::ensemble::run(a),
+        Cmd::Merge(a) => commands::merge::merge(a),
+        Cmd::Sweep(a) => commands::sweep::run(a),
+        Cmd::Bench(a) => commands::bench::run(a),
+        Cmd::Sw(a) => commands::sw::run(a),
+        Cmd::NeelBrown(a) => commands::neel_brown::neel_brown(a),
+        Cmd::Viscosity(a) => commands::viscosity::viscosity(a),
+        Cmd::Sharrock(a) => commands::sharrock::sharrock(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -34,6 +34,7 @@ pub mod field;
 #[cfg(feature = "fixed")]
 pub mod fixed;
 pub mod gauss;
+pub mod geometry;
 pub mod inertial;
 pub mod integrate;
 pub mod llg;

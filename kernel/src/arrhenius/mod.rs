@@ -16,6 +16,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 mod kmc;
+pub mod waiting;
 
 pub use kmc::{kmc_relax, kmc_sweep, uniform, Grains};
 

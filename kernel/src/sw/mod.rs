@@ -33,6 +33,7 @@
 // `!(x > y)` is deliberate: it is true for NaN, which must be rejected too.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod coercivity;
 mod hysteresis;
 mod poly;
 mod population;

@@ -1,4 +1,4 @@
-//! PNG plots with plotters (bitmap backend, embedded font: no system fonts needed).
+//! Output stage: PNG plots with plotters (bitmap backend, embedded font: no system fonts needed).
 
 use std::path::Path;
 use std::sync::Once;
@@ -6,6 +6,20 @@ use std::sync::Once;
 use plotters::prelude::*;
 
 use crate::error::{HostError, Result};
+
+/// Plot colours (matplotlib's first four).
+pub const BLUE: RGBColor = RGBColor(31, 119, 180);
+/// Second colour.
+pub const ORANGE: RGBColor = RGBColor(255, 127, 14);
+/// Third colour.
+pub const GREEN: RGBColor = RGBColor(44, 160, 44);
+/// Fourth colour.
+pub const RED: RGBColor = RGBColor(214, 39, 40);
+/// Reference curves and bounds.
+pub const GREY: RGBColor = RGBColor(150, 150, 150);
+
+/// Most points drawn per curve.
+pub const PLOT_POINTS: usize = 4000;
 
 static FONT: Once = Once::new();
 

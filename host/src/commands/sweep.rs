@@ -1,18 +1,21 @@
-//! `larmor sweep`: switching probability and write-error rate against current amplitude, pulse
-//! width, voltage or temperature; one ensemble per point, one summary row per point.
+//! Command `larmor sweep`: switching probability and write-error rate against current amplitude,
+//! pulse width, voltage or temperature; one ensemble per point, one summary row per point.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, MacrospinSpec};
 
-use crate::campaign::{Campaign, Summary};
-use crate::cmd_ensemble::{fnv1a, pool, progress, run_trials};
 use crate::error::{HostError, Result};
-use crate::output::{check_writable, part_path, write_atomic};
-use crate::plot::{draw, Panel, Series};
+use crate::exec::campaign::Campaign;
+use crate::exec::pool::{pool, progress};
+use crate::exec::resume::{read_lines, Journal};
+use crate::exec::stats::Summary;
+use crate::exec::trials::run_trials;
+use crate::output::check_writable;
+use crate::output::plot::{draw, Panel, Series, BLUE, GREY, RED};
+use crate::output::trials::{sweep_row, SWEEP_HEADER};
 use crate::scenario::Scenario;
 
 /// What a sweep varies.
@@ -71,9 +74,6 @@ pub struct SweepArgs {
     #[arg(long)]
     pub plot: Option<PathBuf>,
 }
-
-const HEADER: &str =
-    "value,trials,switched,p_switch,p_low,p_high,wer,mean_t_switch,median_t_switch";
 
 fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
     let v = if !args.values.is_empty() {
@@ -171,21 +171,6 @@ fn apply(
     Ok(s)
 }
 
-fn row(value: f64, s: &Summary) -> String {
-    let opt = |x: Option<f64>| x.map(|t| format!("{t:.6e}")).unwrap_or_default();
-    format!(
-        "{value:.6e},{},{},{:.6},{:.6},{:.6},{:.6e},{},{}\n",
-        s.trials,
-        s.switched,
-        s.p_switch,
-        s.p_low,
-        s.p_high,
-        1.0 - s.p_switch,
-        opt(s.mean_t_switch),
-        opt(s.median_t_switch)
-    )
-}
-
 /// Runs `larmor sweep`.
 pub fn run(args: &SweepArgs) -> Result<()> {
     let sc = Scenario::load(&args.scenario)?;
@@ -193,7 +178,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     if let Some(p) = &args.plot {
         check_writable(p, "--plot")?;
     }
-    if sc.raw.switching.is_none() {
+    if sc.plan.switching.is_none() {
         return Err(HostError::input(format!(
             "{}: a sweep needs a [switching] table",
             sc.file
@@ -218,48 +203,46 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .map(|s| Campaign::with_spec(&sc, s))
         .collect::<Result<_>>()?;
     let pool = pool(args.threads)?;
-    crate::interrupt::install();
-    let part = part_path(&args.out);
-    let text = std::fs::read(&args.scenario).unwrap_or_default();
+    crate::exec::interrupt::install();
     let fingerprint = format!(
         "# larmor sweep: scenario={:016x} vary={:?} values={:?} trials={} seed={}",
-        fnv1a(&text),
-        args.vary,
-        values,
-        args.trials,
-        args.seed
+        sc.hash, args.vary, values, args.trials, args.seed
     );
+    let journal = Journal::of(&args.out);
+    let part = &journal.part;
     let mut lines: Vec<String> = Vec::new();
-    if part.exists() {
+    let mut file = if journal.exists() {
         if !args.resume {
             return Err(HostError::input(format!(
                 "{} holds an interrupted sweep: add --resume to complete it, or delete it",
                 part.display()
             )));
         }
-        let old = std::fs::read_to_string(&part).map_err(|e| HostError::input(e.to_string()))?;
-        let mut it = old.split_inclusive('\n');
-        if it.next().map(str::trim_end) != Some(fingerprint.as_str())
-            || it.next().map(str::trim_end) != Some(HEADER)
-        {
-            return Err(HostError::input(format!(
-                "--resume: {} belongs to a different sweep",
-                part.display()
-            )));
-        }
-        lines = it.filter(|l| l.ends_with('\n')).map(String::from).collect();
+        let done = match read_lines(part, SWEEP_HEADER)? {
+            Some(done) if journal.fingerprint() == fingerprint => done,
+            _ => {
+                return Err(HostError::input(format!(
+                    "--resume: {} belongs to a different sweep",
+                    part.display()
+                )))
+            }
+        };
+        lines = done.0;
         eprintln!(
             "resuming {}: {} of {} points already done",
             part.display(),
             lines.len(),
             values.len()
         );
-    }
-    let mut body = format!("{fingerprint}\n{HEADER}\n");
-    for l in &lines {
-        body.push_str(l);
-    }
-    write_atomic(&part, body.as_bytes())?;
+        journal.reopen(done.1)?
+    } else {
+        if let Some(d) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // the message of output::AtomicFile for a directory that cannot be created
+            std::fs::create_dir_all(d)
+                .map_err(|e| HostError::input(format!("cannot create {}: {e}", d.display())))?;
+        }
+        journal.start(&fingerprint, SWEEP_HEADER)?
+    };
     let pb = progress(values.len() as u64 * args.trials, "trials");
     pb.set_position(lines.len() as u64 * args.trials);
     for p in lines.len()..values.len() {
@@ -288,23 +271,13 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 code: 130,
             });
         }
-        let l = row(values[p], &Summary::of(&rows));
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&part)
-            .map_err(|e| HostError::runtime(format!("{}: {e}", part.display())))?;
-        f.write_all(l.as_bytes())
-            .and_then(|_| f.sync_data())
-            .map_err(|e| HostError::runtime(e.to_string()))?;
+        let l = sweep_row(values[p], &Summary::of(&rows));
+        journal.append(&mut file, &l)?;
         lines.push(l);
     }
     pb.finish_and_clear();
-    let mut out = format!("{HEADER}\n");
-    for l in &lines {
-        out.push_str(l);
-    }
-    write_atomic(&args.out, out.as_bytes())?;
-    let _ = std::fs::remove_file(&part);
+    drop(file);
+    journal.complete(&args.out)?;
     let parsed: Vec<Vec<f64>> = lines
         .iter()
         .map(|l| {
@@ -329,9 +302,6 @@ pub fn run(args: &SweepArgs) -> Result<()> {
             }
         };
         let col = |c: usize| parsed.iter().map(|r| (xs(r), r[c])).collect::<Vec<_>>();
-        let blue = plotters::style::RGBColor(31, 119, 180);
-        let grey = plotters::style::RGBColor(150, 150, 150);
-        let red = plotters::style::RGBColor(214, 39, 40);
         draw(
             plot,
             &[
@@ -346,17 +316,17 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                         Series {
                             label: "P_sw",
                             points: col(3),
-                            color: blue,
+                            color: BLUE,
                         },
                         Series {
                             label: "Wilson 95% low",
                             points: col(4),
-                            color: grey,
+                            color: GREY,
                         },
                         Series {
                             label: "Wilson 95% high",
                             points: col(5),
-                            color: grey,
+                            color: GREY,
                         },
                     ],
                     log_y: false,
@@ -370,12 +340,12 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                         Series {
                             label: "WER",
                             points: col(6),
-                            color: red,
+                            color: RED,
                         },
                         Series {
                             label: "WER upper 95% (1 - p_low)",
                             points: parsed.iter().map(|r| (xs(r), 1.0 - r[4])).collect(),
-                            color: grey,
+                            color: GREY,
                         },
                     ],
                     log_y: true,

@@ -1,4 +1,5 @@
-//! `larmor run`: one deterministic macrospin trajectory from a scenario file to CSV (+ PNG).
+//! Command `larmor run`: one deterministic macrospin trajectory from a scenario file to CSV
+//! (+ PNG).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,15 +10,16 @@ use larmor::field::FieldTerm;
 use larmor::gauss::Gaussian;
 use larmor::params::Macrospin;
 use larmor::rng::Philox;
-use larmor::run::{Control, Crossing, Direction};
-use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
+use larmor::run::{Control, Crossing};
+use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
-use plotters::style::RGBColor;
 
+use crate::commands::Precision;
 use crate::error::{HostError, Result};
-use crate::output::{check_writable, AtomicFile};
-use crate::plot::{decimate, draw, Panel, Series};
-use crate::scenario::{Component, DirectionToml, Method, Scenario};
+use crate::exec::solver::{with_stepper, StepperTask};
+use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
+use crate::output::{check_writable, trace, AtomicFile};
+use crate::scenario::{Event, Scenario};
 
 /// Arguments of `larmor run`.
 #[derive(Debug, Args)]
@@ -42,15 +44,6 @@ pub struct RunArgs {
     pub seed: u64,
 }
 
-/// Kernel scalar type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Precision {
-    /// 64-bit floats.
-    F64,
-    /// 32-bit floats (as on a Cortex-M4F).
-    F32,
-}
-
 /// What a run produced.
 struct Outcome {
     steps: u64,
@@ -72,7 +65,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let Some(p) = &args.plot {
         check_writable(p, "--plot")?;
     }
-    crate::interrupt::install();
+    crate::exec::interrupt::install();
     let start = Instant::now();
     let out = match args.precision {
         Precision::F64 => run_typed::<f64>(&sc, args)?,
@@ -102,35 +95,48 @@ fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcom
         .spec
         .compile()
         .map_err(|e| HostError::input(e.to_string()))?;
-    let s = &sc.raw.solver;
+    let s = &sc.plan.solver;
     let u = model.units;
     let dt = u.time_to_reduced(s.dt);
     let t_end = u.time_to_reduced(s.duration);
-    match sc.raw.method() {
-        Method::Rk4 => go(sc, args, &model, Rk4::new(), dt, t_end),
-        Method::Heun => go(sc, args, &model, Heun::new(), dt, t_end),
-        Method::Midpoint => go(sc, args, &model, Midpoint::new(), dt, t_end),
-        Method::Dopri45 => {
-            let tol = Tolerance::new(
-                s.atol.unwrap_or(1e-8),
-                s.rtol.unwrap_or(1e-8),
-                dt * 1e-9,
-                t_end.max(dt),
-            )
-            .map_err(|e| HostError::input(e.to_string()))?;
-            go(sc, args, &model, DormandPrince::new(tol), dt, t_end)
-        }
+    let task = Trace {
+        sc,
+        args,
+        model: &model,
+        dt,
+        t_end,
+    };
+    with_stepper(s, dt, t_end, task)?
+}
+
+/// The trajectory, waiting for its stepper.
+struct Trace<'a, S> {
+    sc: &'a Scenario,
+    args: &'a RunArgs,
+    model: &'a Macrospin<S>,
+    dt: f64,
+    t_end: f64,
+}
+
+impl<S: Real + Gaussian> StepperTask<S> for Trace<'_, S> {
+    type Output = Result<Outcome>;
+
+    fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<Outcome> {
+        go(self, stepper)
     }
 }
 
 fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
-    sc: &Scenario,
-    args: &RunArgs,
-    model: &Macrospin<S>,
+    task: Trace<'_, S>,
     mut stepper: St,
-    dt: f64,
-    t_end: f64,
 ) -> Result<Outcome> {
+    let Trace {
+        sc,
+        args,
+        model,
+        dt,
+        t_end,
+    } = task;
     let u = model.units;
     let mut file = AtomicFile::create(&args.out)?;
     let mut names = Vec::new();
@@ -138,34 +144,11 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
         .llg
         .terms
         .visit_energies(S::ZERO, &[model.m0], &mut |n, _| names.push(n));
-    let mut header = String::from("t,mx,my,mz,energy");
-    for n in &names {
-        header.push_str(&format!(",e_{n}"));
-    }
-    header.push_str(",bx,by,bz\n");
+    let header = trace::header(&names);
     let io = |e: std::io::Error| HostError::runtime(format!("writing {}: {e}", args.out.display()));
     file.writer().write_all(header.as_bytes()).map_err(io)?;
 
-    let mut events: Vec<Crossing> = sc
-        .raw
-        .events
-        .iter()
-        .map(|e| Crossing {
-            spin: 0,
-            component: match e.component {
-                Component::X => 0,
-                Component::Y => 1,
-                Component::Z => 2,
-            },
-            threshold: e.threshold,
-            direction: match e.direction {
-                DirectionToml::Rising => Direction::Rising,
-                DirectionToml::Falling => Direction::Falling,
-                DirectionToml::Either => Direction::Either,
-            },
-            time: None,
-        })
-        .collect();
+    let mut events: Vec<Crossing> = sc.plan.events.iter().map(Event::crossing).collect();
 
     let mut m = [model.m0];
     let mut rows = 0u64;
@@ -190,21 +173,7 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
             .to_f64()
             .map(|h| u.reduced_to_tesla(h));
         let mm = mv.to_f64();
-        line.clear();
-        use std::fmt::Write as _;
-        let _ = write!(
-            line,
-            "{:.9e},{:.12},{:.12},{:.12},{:.9e}",
-            u.time_to_si(t),
-            mm[0],
-            mm[1],
-            mm[2],
-            total
-        );
-        for e in &e_terms {
-            let _ = write!(line, ",{e:.9e}");
-        }
-        let _ = writeln!(line, ",{:.9e},{:.9e},{:.9e}", b[0], b[1], b[2]);
+        trace::row(&mut line, u.time_to_si(t), mm, total, &e_terms, b);
         file.writer().write_all(line.as_bytes())?;
         samples.push([u.time_to_si(t) * 1e9, mm[0], mm[1], mm[2], b[0], b[1], b[2]]);
         rows += 1;
@@ -223,7 +192,7 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
                 }
                 last_written = k;
             }
-            if crate::interrupt::requested() {
+            if crate::exec::interrupt::requested() {
                 Control::Stop
             } else {
                 Control::Continue
@@ -255,13 +224,6 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
     file.finish()?;
     let ts = S::from_f64(last.1);
     let energy = model.energy_joules(model.llg.terms.energy(ts, &[last.2]));
-    let names: Vec<String> = sc
-        .raw
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| e.name.clone().unwrap_or_else(|| format!("event{i}")))
-        .collect();
     Ok(Outcome {
         steps: last.0,
         rejected: stats.map(|s| s.rejected).unwrap_or(0),
@@ -269,9 +231,13 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
         m: last.2.to_f64(),
         energy,
         rows,
-        interrupted: stats.map(|s| s.stopped).unwrap_or(false) && crate::interrupt::requested(),
-        events: names
-            .into_iter()
+        interrupted: stats.map(|s| s.stopped).unwrap_or(false)
+            && crate::exec::interrupt::requested(),
+        events: sc
+            .plan
+            .events
+            .iter()
+            .map(|e| e.name.clone())
             .zip(events.iter().map(|e| e.time.map(|t| u.time_to_si(t))))
             .collect(),
         samples,
@@ -283,14 +249,10 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
     let pts = |i: usize| -> Vec<(f64, f64)> {
         decimate(
             &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
-            4000,
+            PLOT_POINTS,
         )
     };
-    let colors = [
-        RGBColor(214, 39, 40),
-        RGBColor(44, 160, 44),
-        RGBColor(31, 119, 180),
-    ];
+    let colors = [RED, GREEN, BLUE];
     let mut panels = vec![Panel {
         title: format!("{}: m(t)", sc.file),
         x_label: "t (ns)",
@@ -315,11 +277,9 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
         log_y: false,
         y_range: Some((-1.05, 1.05)),
     }];
-    if !sc.raw.field.drive.is_empty() {
-        // hysteresis: m and B projected on the (first) drive axis
-        let a = sc.raw.field.drive[0].axis;
-        let n = (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
-        let a = a.map(|c| c / n);
+    if let Some(drive) = sc.spec.drives.first() {
+        // hysteresis: m and B projected on the (first) drive axis (normalised by lowering)
+        let a = drive.amplitude;
         let loop_pts: Vec<(f64, f64)> = out
             .samples
             .iter()
@@ -336,7 +296,7 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
             y_label: "m . axis",
             series: vec![Series {
                 label: "m . axis",
-                points: decimate(&loop_pts, 4000),
+                points: decimate(&loop_pts, PLOT_POINTS),
                 color: colors[2],
             }],
             log_y: false,
@@ -347,8 +307,8 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
 }
 
 fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
-    let s = &sc.raw.solver;
-    let method = sc.raw.method().name();
+    let s = &sc.plan.solver;
+    let method = s.method.name();
     eprintln!("larmor run: {} ({method}, {:?})", sc.file, args.precision);
     eprintln!(
         "  steps     {} accepted{} to t = {:.4} ns (dt {:.3e} s)",

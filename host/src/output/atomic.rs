@@ -1,4 +1,4 @@
-//! Output files that never exist half-written: data goes to `NAME.part` and is renamed into
+//! Output stage: files that never exist half-written: data goes to `NAME.part` and is renamed into
 //! place when finished (also after an interruption, so nothing computed is lost).
 
 use std::fs::File;

@@ -1,4 +1,5 @@
-//! `larmor bench`: throughput of the standard macrospin cases (median of 5 runs after a warm-up).
+//! Command `larmor bench`: throughput of the standard macrospin cases (median of 5 runs after a
+//! warm-up).
 //!
 //! Cases (issue: room temperature and spin torque):
 //! - `a_rk4`: free layer Ms = 1e6 A/m, alpha = 0.01, disc 40 nm x 1.5 nm, demag (0, 0, 1),
@@ -16,11 +17,14 @@ use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, SttSpec, ThermalSpec};
 use larmor::rng::Philox;
 use larmor::run::Control;
-use larmor::stepper::{Heun, Rk4};
+use larmor::stepper::Stepper;
 use larmor::Vec3;
 use rayon::prelude::*;
 
 use crate::error::{HostError, Result};
+use crate::exec::pool::pool;
+use crate::exec::solver::{with_stepper, StepperTask};
+use crate::scenario::{Method, Solver};
 
 /// Arguments of `larmor bench`.
 #[derive(Debug, Args)]
@@ -75,7 +79,8 @@ fn compile(s: &MacrospinSpec) -> Result<Macrospin<f64>> {
     s.compile().map_err(|e| HostError::runtime(e.to_string()))
 }
 
-/// Integrates `duration` seconds keeping one sample every 100 steps; returns steps.
+/// Integrates `duration` seconds keeping one sample every 100 steps; returns steps. Heun for
+/// the thermal cases, RK4 otherwise, through the one solver dispatch.
 fn single(
     model: &Macrospin<f64>,
     duration: f64,
@@ -85,39 +90,58 @@ fn single(
 ) -> Result<u64> {
     let u = model.units;
     let (dt, t_end) = (u.time_to_reduced(DT), u.time_to_reduced(duration));
-    let mut m = [model.m0];
-    samples.clear();
-    let mut obs = |k: u64, _t: f64, m: &[Vec3<f64>; 1]| {
-        if k % 100 == 0 {
-            samples.push(m[0]);
-        }
-        Control::Continue
+    let solver = Solver {
+        method: if thermal { Method::Heun } else { Method::Rk4 },
+        dt: DT,
+        duration,
+        atol: Solver::DEFAULT_TOL,
+        rtol: Solver::DEFAULT_TOL,
     };
-    let mut rng = Philox::new(seed, 0);
-    let stats = if thermal {
-        model.integrate(
+    let task = Single {
+        model,
+        dt,
+        t_end,
+        seed,
+        samples,
+    };
+    with_stepper(&solver, dt, t_end, task)?
+}
+
+/// One timed run, waiting for its stepper.
+struct Single<'a> {
+    model: &'a Macrospin<f64>,
+    dt: f64,
+    t_end: f64,
+    seed: u64,
+    samples: &'a mut Vec<Vec3<f64>>,
+}
+
+impl StepperTask<f64> for Single<'_> {
+    type Output = Result<u64>;
+
+    fn run<St: Stepper<f64, 1>>(self, mut stepper: St) -> Result<u64> {
+        let mut m = [self.model.m0];
+        let samples = self.samples;
+        samples.clear();
+        let mut obs = |k: u64, _t: f64, m: &[Vec3<f64>; 1]| {
+            if k % 100 == 0 {
+                samples.push(m[0]);
+            }
+            Control::Continue
+        };
+        let mut rng = Philox::new(self.seed, 0);
+        let stats = self.model.integrate(
             &mut rng,
-            &mut Heun::new(),
+            &mut stepper,
             &mut m,
             0.0,
-            t_end,
-            dt,
+            self.t_end,
+            self.dt,
             &mut [],
             &mut obs,
-        )
-    } else {
-        model.integrate(
-            &mut rng,
-            &mut Rk4::new(),
-            &mut m,
-            0.0,
-            t_end,
-            dt,
-            &mut [],
-            &mut obs,
-        )
-    };
-    Ok(stats.map_err(|e| HostError::runtime(e.to_string()))?.steps)
+        );
+        Ok(stats.map_err(|e| HostError::runtime(e.to_string()))?.steps)
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -173,7 +197,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     }
     if want("d_ensemble_heun_300k") {
         let model = compile(&case_b())?;
-        let pool = crate::cmd_ensemble::pool(args.threads)?;
+        let pool = pool(args.threads)?;
         let trials = 1000u64;
         let run_all = || -> Result<u64> {
             pool.install(|| {

@@ -1,5 +1,5 @@
-//! Ctrl-C handling: the first interrupt asks the run to stop cleanly (results so far are saved);
-//! a second one exits at once.
+//! Execution stage: Ctrl-C handling. The first interrupt asks the run to stop cleanly (results so
+//! far are saved); a second one exits at once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;

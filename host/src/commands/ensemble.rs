@@ -1,0 +1,228 @@
+//! Command `larmor ensemble`: switching probability over many stochastic trials, on all cores, in
+//! shards, resumable.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::commands::Precision;
+use crate::error::{HostError, Result};
+use crate::exec::campaign::{Campaign, TrialResult};
+use crate::exec::pool::{pool, progress};
+use crate::exec::resume::Journal;
+use crate::exec::shard::Shard;
+use crate::exec::stats::Summary;
+use crate::exec::trials::run_trials;
+use crate::output::check_writable;
+use crate::output::json::write_json;
+use crate::output::plot::{draw, Panel, Series, BLUE};
+use crate::output::trials::read_rows;
+use crate::scenario::Scenario;
+
+/// Arguments of `larmor ensemble`.
+#[derive(Debug, Args)]
+pub struct EnsembleArgs {
+    /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`).
+    pub scenario: PathBuf,
+    /// Number of trials in the whole campaign (all shards).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Seed: trial k uses the random stream (seed, k).
+    #[arg(long)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run only shard i of n (contiguous trial ranges; merge with `larmor merge` or by
+    /// concatenation).
+    #[arg(long)]
+    pub shard: Option<Shard>,
+    /// Complete an interrupted campaign (OUT.part) instead of refusing to overwrite it.
+    #[arg(long)]
+    pub resume: bool,
+    /// One row per trial: trial, switched, t_switch (s), mx, my, mz.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Summary JSON: trials, switched, p_switch, Wilson 95 % p_low/p_high, mean and median t_switch.
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// PNG: cumulative switching probability against time.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Scalar type.
+    #[arg(long, value_enum, default_value_t = Precision::F64)]
+    pub precision: Precision,
+}
+
+/// Runs `larmor ensemble`.
+pub fn run(args: &EnsembleArgs) -> Result<()> {
+    let sc = Scenario::load(&args.scenario)?;
+    check_writable(&args.out, "--out")?;
+    for p in [&args.summary, &args.plot].into_iter().flatten() {
+        check_writable(p, "output")?;
+    }
+    let pool = pool(args.threads)?;
+    match args.precision {
+        Precision::F64 => ensemble_typed(&sc, args, &Campaign::<f64>::new(&sc)?, &pool),
+        Precision::F32 => ensemble_typed(&sc, args, &Campaign::<f32>::new(&sc)?, &pool),
+    }
+}
+
+fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
+    sc: &Scenario,
+    args: &EnsembleArgs,
+    camp: &Campaign<S>,
+    pool: &rayon::ThreadPool,
+) -> Result<()> {
+    crate::exec::interrupt::install();
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    let range = shard.range(args.trials);
+    let fingerprint = format!(
+        "scenario={:016x} seed={} trials={} shard={}/{} precision={:?}",
+        sc.hash, args.seed, args.trials, shard.index, shard.count, args.precision
+    );
+    let journal = Journal::of(&args.out);
+    let part = &journal.part;
+    let mut done: Vec<TrialResult> = Vec::new();
+    let mut file = if journal.exists() {
+        if !args.resume {
+            return Err(HostError::input(format!(
+                "{} holds an interrupted campaign: add --resume to complete it, or delete it",
+                part.display()
+            )));
+        }
+        let old = journal.fingerprint();
+        if old != fingerprint {
+            return Err(HostError::input(format!(
+                "--resume: {} belongs to a different campaign ({old}), not ({fingerprint})",
+                part.display(),
+            )));
+        }
+        let (rows, good_len) = read_rows(part)?;
+        for (i, r) in rows.iter().enumerate() {
+            if r.trial != range.start + i as u64 {
+                return Err(HostError::input(format!(
+                    "--resume: {} is not a prefix of this shard's trials (row {i} is trial {})",
+                    part.display(),
+                    r.trial
+                )));
+            }
+        }
+        let f = journal.reopen(good_len)?;
+        eprintln!(
+            "resuming {}: {} of {} trials already done",
+            part.display(),
+            rows.len(),
+            range.end - range.start
+        );
+        done = rows;
+        f
+    } else {
+        journal.start(&fingerprint, TrialResult::HEADER)?
+    };
+    let start = range.start + done.len() as u64;
+    let pb = progress(range.end - range.start, "trials");
+    pb.set_position(done.len() as u64);
+    let t0 = std::time::Instant::now();
+    let complete = run_trials(camp, args.seed, 0, start..range.end, pool, &pb, |rows| {
+        let mut buf = String::with_capacity(rows.len() * 64);
+        for r in rows {
+            buf.push_str(&r.csv_row());
+        }
+        journal.append(&mut file, &buf)?;
+        done.extend_from_slice(rows);
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+    let wall = t0.elapsed().as_secs_f64();
+    drop(file);
+    if !complete {
+        eprintln!(
+            "interrupted: {} of {} trials saved in {}; run again with --resume to complete",
+            done.len(),
+            range.end - range.start,
+            part.display()
+        );
+        return Err(HostError {
+            message: "interrupted".into(),
+            code: 130,
+        });
+    }
+    journal.complete(&args.out)?;
+    // statistics from the file as written (rounded times), so a merge of shards gives the same
+    let rows = read_rows(&args.out)?.0;
+    finish(
+        sc,
+        &args.out,
+        &rows,
+        args.summary.as_deref(),
+        args.plot.as_deref(),
+        wall,
+    )
+}
+
+fn finish(
+    sc: &Scenario,
+    out: &Path,
+    rows: &[TrialResult],
+    summary: Option<&Path>,
+    plot: Option<&Path>,
+    wall: f64,
+) -> Result<()> {
+    let s = Summary::of(rows);
+    if let Some(p) = summary {
+        write_json(p, &s)?;
+    }
+    if let Some(p) = plot {
+        let mut ts: Vec<f64> = rows.iter().filter_map(|r| r.t_switch).collect();
+        ts.sort_by(f64::total_cmp);
+        let n = rows.len().max(1) as f64;
+        let mut pts = vec![(0.0, 0.0)];
+        for (i, t) in ts.iter().enumerate() {
+            pts.push((t * 1e9, i as f64 / n));
+            pts.push((t * 1e9, (i + 1) as f64 / n));
+        }
+        let read = sc
+            .plan
+            .switching
+            .as_ref()
+            .map(|s| s.read_time)
+            .unwrap_or(sc.plan.solver.duration);
+        pts.push((read * 1e9, ts.len() as f64 / n));
+        draw(
+            p,
+            &[Panel {
+                title: format!(
+                    "{}: P_sw = {:.4} [{:.4}, {:.4}] of {} trials",
+                    sc.file, s.p_switch, s.p_low, s.p_high, s.trials
+                ),
+                x_label: "t (ns)",
+                y_label: "fraction switched by t",
+                series: vec![Series {
+                    label: "cumulative switching probability",
+                    points: pts,
+                    color: BLUE,
+                }],
+                log_y: false,
+                y_range: Some((0.0, 1.02)),
+            }],
+        )?;
+    }
+    eprintln!(
+        "larmor ensemble: {} ({} trials in {:.2} s)",
+        sc.file, s.trials, wall
+    );
+    eprintln!(
+        "  switched  {} of {}: P_sw = {:.5} (Wilson 95%: {:.5} .. {:.5})",
+        s.switched, s.trials, s.p_switch, s.p_low, s.p_high
+    );
+    if let (Some(mean), Some(med)) = (s.mean_t_switch, s.median_t_switch) {
+        eprintln!(
+            "  t_switch  mean {:.4} ns, median {:.4} ns",
+            mean * 1e9,
+            med * 1e9
+        );
+    }
+    eprintln!("  wrote     {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! Stage 3, commands: one file per subcommand. Each reads its input (a scenario through
+//! `scenario/`, or command-line values checked in [`checks`]), runs it through `exec/` or the
+//! kernel, and writes through `output/`.
+
+pub mod bench;
+pub mod checks;
+pub mod ensemble;
+pub mod merge;
+pub mod neel_brown;
+pub mod run;
+pub mod sharrock;
+pub mod sw;
+pub mod sweep;
+pub mod viscosity;
+
+/// Kernel scalar type (`--precision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Precision {
+    /// 64-bit floats.
+    F64,
+    /// 32-bit floats (as on a Cortex-M4F).
+    F32,
+}

@@ -1,0 +1,180 @@
+//! Command `larmor sw`: Stoner-Wohlfarth particles. The astroid from the kernel's stability
+//! analysis (here), and quasi-static hysteresis loops of one particle (`single`: the kernel's
+//! history-following loop engine) or of a population of non-interacting particles
+//! (`population`: one loop engine per particle, in parallel; the result does not depend on the
+//! number of threads).
+//!
+//! Fields are in units of the anisotropy field `H_K = 2 K / (mu0 Ms)`, moments in units of
+//! `Ms` (Stoner & Wohlfarth, Phil. Trans. R. Soc. A 240, 599 (1948)).
+
+mod population;
+mod single;
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use larmor::sw;
+
+use crate::commands::checks::{check_outputs, check_points, kernel_err, wrote};
+use crate::error::Result;
+use crate::output::csv::write_csv;
+use crate::output::plot::{decimate, draw, Panel, Series, BLUE, PLOT_POINTS, RED};
+
+/// Arguments of `larmor sw`.
+#[derive(Debug, Args)]
+pub struct SwArgs {
+    #[command(subcommand)]
+    pub cmd: SwCmd,
+}
+
+/// The `larmor sw` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SwCmd {
+    /// Switching field h_sw(psi) against the field angle (the astroid), from the stability
+    /// condition e' = e'' = 0.
+    Astroid(AstroidArgs),
+    /// Quasi-static hysteresis loop +hmax -> -hmax -> +hmax of one particle (--psi) or of a
+    /// population (--population); remanence and coercivity on stderr.
+    Loop(LoopArgs),
+}
+
+/// Arguments of `larmor sw astroid`.
+#[derive(Debug, Args)]
+pub struct AstroidArgs {
+    /// Output CSV, one row per field angle: psi_deg (angle between field and easy axis,
+    /// degrees), h_sw (switching field, units of H_K), h_par = h_sw cos psi, h_perp = h_sw sin psi.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PNG: the astroid in the (h_par, h_perp) plane and h_sw against psi.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Number of field angles, evenly spaced from 0 to 360 degrees inclusive (2 to 10^7).
+    #[arg(long, default_value_t = 361)]
+    pub points: usize,
+}
+
+/// Easy-axis distribution of a population (the field is applied along +z).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PopKind {
+    /// Axes uniformly random on the sphere (pseudo-random from --seed).
+    Random3d,
+    /// Axes uniformly random in the plane of the field (x-z plane).
+    Random2d,
+    /// All axes at --psi degrees to the field (default 0).
+    Aligned,
+    /// Deterministic quadrature of the random-3D average (Fibonacci sphere): no sampling noise.
+    Stratified3d,
+    /// Deterministic quadrature of the random-2D average (evenly spaced angles).
+    Stratified2d,
+}
+
+/// Arguments of `larmor sw loop`.
+#[derive(Debug, Args)]
+pub struct LoopArgs {
+    /// Angle between the field and the easy axis (degrees, finite) for one particle; with
+    /// --population aligned, the angle of every particle's axis (default 0).
+    #[arg(long, allow_negative_numbers = true)]
+    pub psi: Option<f64>,
+    /// Largest field (units of H_K, 0 < hmax <= 1e6): the field goes from +hmax (positive
+    /// saturation) to -hmax and back to +hmax. For populations with a spread of H_K, choose it
+    /// above the largest switching field.
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+    pub hmax: f64,
+    /// Field values per branch, evenly spaced from +hmax to -hmax (3 to 10^6); the CSV has
+    /// 2 N - 1 rows.
+    #[arg(long, default_value_t = 401)]
+    pub points: usize,
+    /// Loop of a population of non-interacting particles with this easy-axis distribution
+    /// (instead of one particle); m_par, m_perp are volume-weighted averages.
+    #[arg(long, value_enum)]
+    pub population: Option<PopKind>,
+    /// Number of particles of the population (1 to 10^9).
+    #[arg(long)]
+    pub particles: Option<usize>,
+    /// Seed of the population: particle k depends only on (seed, k) [default: 0].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Spread of the particles' anisotropy fields: H_K/H_K,ref is log-normal with median 1 and
+    /// this standard deviation of its logarithm (>= 0) [default: 0, all equal].
+    #[arg(long, allow_negative_numbers = true)]
+    pub hk_spread: Option<f64>,
+    /// Spread of the particles' volumes (weights of their moments): log-normal with median 1
+    /// and this standard deviation of the logarithm (>= 0) [default: 0, all equal].
+    #[arg(long, allow_negative_numbers = true)]
+    pub volume_spread: Option<f64>,
+    /// Worker threads for populations (default: all cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output CSV: h (field along the measurement direction, units of H_K), m_par (moment
+    /// along the field direction, units of Ms), m_perp (moment across it, in the plane of
+    /// the field and the easy axis for one particle; along x for a population).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PNG: m_par(h) (the loop) and m_perp(h).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+}
+
+/// Runs `larmor sw ...`.
+pub fn run(args: &SwArgs) -> Result<()> {
+    match &args.cmd {
+        SwCmd::Astroid(a) => astroid(a),
+        SwCmd::Loop(a) => single::run_loop(a),
+    }
+}
+
+fn astroid(args: &AstroidArgs) -> Result<()> {
+    check_outputs(&args.out, args.plot.as_ref())?;
+    check_points(args.points, 2, 10_000_000)?;
+    let n = args.points;
+    let rows: Vec<Vec<f64>> = (0..n)
+        .map(|k| {
+            let deg = 360.0 * k as f64 / (n - 1) as f64;
+            let p = sw::astroid_point(deg.to_radians()).map_err(|e| kernel_err(e, &[]))?;
+            Ok(vec![deg, p.h_sw, p.h_par, p.h_perp])
+        })
+        .collect::<Result<_>>()?;
+    write_csv(&args.out, "psi_deg,h_sw,h_par,h_perp", &rows)?;
+    if let Some(plot) = &args.plot {
+        let pts = |x: usize, y: usize| {
+            decimate(
+                &rows.iter().map(|r| (r[x], r[y])).collect::<Vec<_>>(),
+                PLOT_POINTS,
+            )
+        };
+        draw(
+            plot,
+            &[
+                Panel {
+                    title: "Stoner-Wohlfarth astroid".into(),
+                    x_label: "h_par = H cos(psi) / H_K",
+                    y_label: "h_perp = H sin(psi) / H_K",
+                    series: vec![Series {
+                        label: "switching field",
+                        points: pts(2, 3),
+                        color: BLUE,
+                    }],
+                    log_y: false,
+                    y_range: Some((-1.1, 1.1)),
+                },
+                Panel {
+                    title: "switching field against field angle".into(),
+                    x_label: "psi (deg, field to easy axis)",
+                    y_label: "h_sw = H_sw / H_K",
+                    series: vec![Series {
+                        label: "h_sw(psi)",
+                        points: pts(0, 1),
+                        color: RED,
+                    }],
+                    log_y: false,
+                    y_range: Some((0.0, 1.05)),
+                },
+            ],
+        )?;
+    }
+    let min = rows.iter().map(|r| r[1]).fold(f64::INFINITY, f64::min);
+    eprintln!("larmor sw astroid: {n} field angles from 0 to 360 deg");
+    eprintln!("  h_sw        from {min:.6} (psi = 45 deg) to 1 (psi = 0, 90 deg), units of H_K");
+    wrote(&args.out, args.plot.as_ref());
+    Ok(())
+}

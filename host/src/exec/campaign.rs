@@ -1,0 +1,128 @@
+//! Execution stage: switching campaigns, one scenario and many independent stochastic trials.
+//!
+//! Trial `k` of seed `s` integrates the stochastic LLG equation with the Philox stream
+//! `(s, k)`: its result depends on nothing else (not on threads, shards, or machines).
+
+use larmor::gauss::Gaussian;
+use larmor::params::{Macrospin, MacrospinSpec};
+use larmor::rng::Philox;
+use larmor::run::{Crossing, Direction};
+use larmor::stepper::Stepper;
+use larmor::{Real, Vec3};
+
+use crate::error::{HostError, Result};
+use crate::exec::solver::{with_stepper, StepperTask};
+use crate::scenario::{Scenario, Solver};
+
+/// Outcome of one trial (its CSV row: `output::trials`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrialResult {
+    /// Trial index.
+    pub trial: u64,
+    /// The switching-axis component changed sign by the read time.
+    pub switched: bool,
+    /// First time (s) the component crossed zero, if it did.
+    pub t_switch: Option<f64>,
+    /// State at the read time.
+    pub m: [f64; 3],
+}
+
+/// A compiled campaign for scalar `S`.
+pub struct Campaign<S> {
+    model: Macrospin<S>,
+    initial: Vec3<S>,
+    component: usize,
+    initial_sign: f64,
+    dt: f64,
+    t_read: f64,
+    solver: Solver,
+}
+
+impl<S: Real + Gaussian> Campaign<S> {
+    /// Builds the campaign of a scenario (needs `[switching]`).
+    pub fn new(sc: &Scenario) -> Result<Self> {
+        Self::with_spec(sc, &sc.spec)
+    }
+
+    /// The campaign of a scenario with modified kernel parameters (sweeps).
+    pub fn with_spec(sc: &Scenario, spec: &MacrospinSpec) -> Result<Self> {
+        let sw = sc.plan.switching.as_ref().ok_or_else(|| {
+            HostError::input(format!(
+                "{}: an ensemble needs a [switching] table (initial = [x, y, z], read_time = s)",
+                sc.file
+            ))
+        })?;
+        let model: Macrospin<S> = spec
+            .compile()
+            .map_err(|e| HostError::input(e.to_string()))?;
+        let u = model.units;
+        Ok(Self {
+            initial: Vec3::from_f64(sw.initial),
+            component: sw.component,
+            initial_sign: sw.initial[sw.component].signum(),
+            dt: u.time_to_reduced(sc.plan.solver.dt),
+            t_read: u.time_to_reduced(sw.read_time),
+            solver: sc.plan.solver,
+            model,
+        })
+    }
+
+    /// Runs trial `trial` with the stream `(seed, stream)`.
+    pub fn trial(&self, seed: u64, stream: u64, trial: u64) -> Result<TrialResult> {
+        let task = Trial {
+            camp: self,
+            seed,
+            stream,
+            trial,
+        };
+        with_stepper(&self.solver, self.dt, self.t_read, task)?
+    }
+}
+
+/// One trial, waiting for its stepper.
+struct Trial<'a, S> {
+    camp: &'a Campaign<S>,
+    seed: u64,
+    stream: u64,
+    trial: u64,
+}
+
+impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
+    type Output = Result<TrialResult>;
+
+    fn run<St: Stepper<S, 1>>(self, mut st: St) -> Result<TrialResult> {
+        let c = self.camp;
+        let mut m = [c.initial];
+        let dir = if c.initial_sign < 0.0 {
+            Direction::Rising
+        } else {
+            Direction::Falling
+        };
+        let mut ev = [Crossing {
+            spin: 0,
+            component: c.component,
+            threshold: 0.0,
+            direction: dir,
+            time: None,
+        }];
+        let mut rng = Philox::new(self.seed, self.stream);
+        let r = c.model.integrate(
+            &mut rng,
+            &mut st,
+            &mut m,
+            0.0,
+            c.t_read,
+            c.dt,
+            &mut ev,
+            &mut (),
+        );
+        r.map_err(|e| HostError::runtime(format!("trial {}: {e}", self.trial)))?;
+        let mf = m[0].to_f64();
+        Ok(TrialResult {
+            trial: self.trial,
+            switched: mf[c.component] * c.initial_sign < 0.0,
+            t_switch: ev[0].time.map(|t| c.model.units.time_to_si(t)),
+            m: mf,
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! Stage 2, execution: turning a run plan into results on all cores. The one solver dispatch
+//! ([`solver`]), switching campaigns and their trials ([`campaign`], [`trials`]), shards and the
+//! one resume format ([`shard`], [`resume`]), statistics ([`stats`]), parallel kinetic Monte
+//! Carlo ([`kmc`]), the thread pool and progress bar ([`pool`]), and Ctrl-C ([`interrupt`]).
+
+pub mod campaign;
+pub mod interrupt;
+pub mod kmc;
+pub mod pool;
+pub mod resume;
+pub mod shard;
+pub mod solver;
+pub mod stats;
+pub mod trials;

@@ -1,0 +1,42 @@
+//! Execution stage: trials of a campaign in parallel, in chunks handed on in trial order (so
+//! files are written in order and results do not depend on the number of threads).
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::exec::campaign::{Campaign, TrialResult};
+
+/// Runs trials `range` of a campaign in parallel, in chunks written in trial order;
+/// `sink` gets every finished chunk. Stops early (returning `false`) on Ctrl-C.
+pub fn run_trials<S: larmor::Real + larmor::gauss::Gaussian>(
+    camp: &Campaign<S>,
+    seed: u64,
+    stream_base: u64,
+    range: std::ops::Range<u64>,
+    pool: &rayon::ThreadPool,
+    pb: &indicatif::ProgressBar,
+    mut sink: impl FnMut(&[TrialResult]) -> Result<()>,
+) -> Result<bool> {
+    let chunk = (pool.current_num_threads() as u64 * 16).max(64);
+    let mut k = range.start;
+    while k < range.end {
+        if crate::exec::interrupt::requested() {
+            return Ok(false);
+        }
+        let hi = (k + chunk).min(range.end);
+        let rows: Vec<Result<TrialResult>> = pool.install(|| {
+            (k..hi)
+                .into_par_iter()
+                .map(|t| {
+                    let r = camp.trial(seed, stream_base + t, t);
+                    pb.inc(1);
+                    r
+                })
+                .collect()
+        });
+        let rows: Vec<TrialResult> = rows.into_iter().collect::<Result<_>>()?;
+        sink(&rows)?;
+        k = hi;
+    }
+    Ok(true)
+}

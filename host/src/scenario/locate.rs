@@ -1,0 +1,113 @@
+//! Scenario stage: the key-to-line locator. Every input error names `FILE:LINE` of the key it is
+//! about (TOML syntax errors, schema errors, kernel validation errors).
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::error::{HostError, Result};
+
+/// Source text with a way to find the line of a dotted key.
+pub struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+    doc: Option<toml_edit::ImDocument<&'a str>>,
+}
+
+impl<'a> Source<'a> {
+    /// Wraps a file's text.
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        Self {
+            file,
+            text,
+            doc: toml_edit::ImDocument::parse(text).ok(),
+        }
+    }
+
+    fn line_of_offset(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// Span of a dotted key path (`magnet.ms`); falls back to the `magnet.` prefix and to the
+    /// deepest key that exists.
+    fn span_of(&self, path: &str) -> Option<Range<usize>> {
+        let doc = self.doc.as_ref()?;
+        let try_path = |p: &str| {
+            let mut item = doc.as_item();
+            let mut best = None;
+            for seg in p.split('.') {
+                // array-of-tables: look into the first element
+                let next = match item {
+                    toml_edit::Item::ArrayOfTables(a) => a.get(0).and_then(|t| t.get(seg)),
+                    _ => item.get(seg),
+                };
+                match next {
+                    Some(n) => {
+                        item = n;
+                        best = n.span().or(best);
+                    }
+                    None => return (best, false),
+                }
+            }
+            (best, true)
+        };
+        let (s, full) = try_path(path);
+        if full {
+            return s;
+        }
+        let (s2, full2) = try_path(&format!("magnet.{path}"));
+        if full2 {
+            return s2;
+        }
+        s.or(s2)
+    }
+
+    /// `FILE:LINE: message` for a key path, `FILE: message` if the key is not found.
+    pub fn at_key(&self, path: &str, message: impl std::fmt::Display) -> HostError {
+        match self.span_of(path) {
+            Some(sp) => HostError::input(format!(
+                "{}:{}: {message}",
+                self.file,
+                self.line_of_offset(sp.start)
+            )),
+            None => HostError::input(format!("{}: {message}", self.file)),
+        }
+    }
+
+    /// Converts a TOML deserialisation error into a one-line error with the line number.
+    pub fn toml_error(&self, e: &toml::de::Error) -> HostError {
+        let line = e.span().map(|s| self.line_of_offset(s.start));
+        let msg = e.message().trim().replace('\n', " ");
+        match line {
+            Some(l) => HostError::input(format!("{}:{l}: {msg}", self.file)),
+            None => HostError::input(format!("{}: {msg}", self.file)),
+        }
+    }
+
+    /// Converts a kernel validation error, locating the parameter it names.
+    pub fn kernel_error(&self, e: &larmor::Error) -> HostError {
+        let path = match e {
+            larmor::Error::OutOfRange { param, .. }
+            | larmor::Error::ZeroVector { param }
+            | larmor::Error::NotOrthogonal { param, .. } => param.to_string(),
+            larmor::Error::DemagSum { .. } => "magnet.demag".into(),
+            larmor::Error::Capacity { what, .. } => what.to_string(),
+            _ => String::new(),
+        };
+        self.at_key(&path, e)
+    }
+}
+
+/// Reads and parses a file; returns its text (for error locations) and the raw scenario.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| HostError::input(format!("cannot read scenario {}: {e}", path.display())))
+}
+
+/// Parses TOML text into `T` with one-line, line-numbered errors.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(src: &Source<'_>) -> Result<T> {
+    toml::from_str(src.text).map_err(|e| src.toml_error(&e))
+}

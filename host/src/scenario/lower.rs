@@ -1,0 +1,284 @@
+//! Scenario stage, lowering: the parsed file becomes the kernel's validated parameters and the
+//! host's run plan (solver, events, switching), every check located at its key's line.
+
+use larmor::drive::DriveSpec;
+use larmor::geometry::disc_area;
+use larmor::mtj::MtjSpec;
+use larmor::params::{
+    CubicSpec, CurrentSpec, FieldDrive, MacrospinSpec, Shape, SotSpec, SttSpec, ThermalSpec,
+    UniaxialSpec,
+};
+use larmor::run::Direction;
+use larmor::units::GAMMA_E;
+
+use crate::error::Result;
+use crate::scenario::locate::Source;
+use crate::scenario::plan::{Event, RunPlan, Solver, Switching};
+use crate::scenario::schema::{Component, DirectionToml, Method, ScenarioFile, ShapeToml};
+
+impl ScenarioFile {
+    /// Builds and validates the kernel parameters and the run plan.
+    pub fn lower(&self, src: &Source<'_>) -> Result<(MacrospinSpec, RunPlan)> {
+        let m = &self.magnet;
+        let shape = match m.shape {
+            ShapeToml::Volume(v) => Shape::Volume(v),
+            ShapeToml::Disc {
+                diameter,
+                thickness,
+            } => Shape::Disc {
+                diameter,
+                thickness,
+            },
+            ShapeToml::Cylinder { diameter, length } => Shape::Disc {
+                diameter,
+                thickness: length,
+            },
+            ShapeToml::Ellipsoid { a, b, c } => Shape::Ellipsoid { a, b, c },
+            ShapeToml::Prism { x, y, z } => Shape::Prism { x, y, z },
+        };
+        let mut spec = MacrospinSpec::new(m.ms, m.alpha, shape);
+        spec.gamma = m.gamma.unwrap_or(GAMMA_E);
+        spec.demag = m.demag;
+        spec.m0 = m.m0;
+        spec.uniaxial = self.anisotropy.uniaxial.as_ref().map(|u| UniaxialSpec {
+            ku: u.ku,
+            k2: u.k2,
+            axis: u.axis,
+        });
+        spec.cubic = self.anisotropy.cubic.as_ref().map(|c| CubicSpec {
+            k1: c.k1,
+            k2: c.k2,
+            axis1: c.axis1,
+            axis2: c.axis2,
+        });
+        spec.applied = self.field.applied;
+        for (i, d) in self.field.drive.iter().enumerate() {
+            let n = (d.axis[0] * d.axis[0] + d.axis[1] * d.axis[1] + d.axis[2] * d.axis[2]).sqrt();
+            if !(n.is_finite() && n > 0.0) {
+                return Err(src.at_key(
+                    "field.drive.axis",
+                    format!("field.drive[{i}].axis must be a finite, non-zero vector"),
+                ));
+            }
+            let fd = FieldDrive {
+                amplitude: d.axis.map(|c| c / n),
+                waveform: d.waveform.to_spec("field.drive")?,
+            };
+            spec.drives.push(fd).map_err(|_| {
+                src.at_key("field.drive", "field.drive: at most 4 drives are allowed")
+            })?;
+        }
+        if let Some(th) = &self.thermal {
+            spec.thermal = Some(ThermalSpec {
+                temperature: th.temperature.to_spec("thermal.temperature")?,
+            });
+        }
+        if let Some(stt) = &self.stt {
+            let current = match (&stt.current_density, &stt.voltage, &stt.mtj) {
+                (Some(j), None, _) => CurrentSpec::Density(j.to_spec("stt.current_density")?),
+                (None, Some(v), Some(mtj)) => {
+                    let area = match (mtj.area, &m.shape) {
+                        (Some(a), _) => a,
+                        (None, ShapeToml::Disc { diameter, .. }) => disc_area(*diameter),
+                        _ => {
+                            return Err(src.at_key("stt.mtj", "stt.mtj.area is required unless the shape is a disc"))
+                        }
+                    };
+                    CurrentSpec::Voltage {
+                        volts: v.to_spec("stt.voltage")?,
+                        mtj: MtjSpec { r_p: mtj.r_p, tmr0: mtj.tmr0, v_half: mtj.v_half, area },
+                    }
+                }
+                (None, Some(_), None) => {
+                    return Err(src.at_key("stt.voltage", "stt.voltage needs an [stt.mtj] table (r_p, tmr0, v_half)"))
+                }
+                _ => {
+                    return Err(src.at_key(
+                        "stt",
+                        "[stt] needs exactly one of current_density (A/m^2) or voltage (V, with [stt.mtj])",
+                    ))
+                }
+            };
+            spec.stt = Some(SttSpec {
+                polarizer: stt.polarizer,
+                polarization: stt.polarization,
+                lambda: stt.lambda,
+                field_like: stt.field_like,
+                current,
+                thickness: stt.thickness,
+            });
+        }
+        if let Some(sot) = &self.sot {
+            spec.sot = Some(SotSpec {
+                sigma: sot.sigma,
+                spin_hall_angle: sot.spin_hall_angle,
+                field_like: sot.field_like,
+                current_density: sot.current_density.to_spec("sot.current_density")?,
+                thickness: sot.thickness,
+            });
+        }
+        spec.validate().map_err(|e| src.kernel_error(&e))?;
+        self.check_solver(src)?;
+        self.check_times(src, &spec)?;
+        Ok((spec, self.plan()))
+    }
+
+    /// The run plan of a checked file.
+    fn plan(&self) -> RunPlan {
+        let s = &self.solver;
+        RunPlan {
+            solver: Solver {
+                method: self.method(),
+                dt: s.dt,
+                duration: s.duration,
+                atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
+                rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
+            },
+            events: self
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Event {
+                    name: e.name.clone().unwrap_or_else(|| format!("event{i}")),
+                    component: match e.component {
+                        Component::X => 0,
+                        Component::Y => 1,
+                        Component::Z => 2,
+                    },
+                    threshold: e.threshold,
+                    direction: match e.direction {
+                        DirectionToml::Rising => Direction::Rising,
+                        DirectionToml::Falling => Direction::Falling,
+                        DirectionToml::Either => Direction::Either,
+                    },
+                })
+                .collect(),
+            switching: self
+                .switching
+                .as_ref()
+                .map(|sw| Switching::new(sw.initial, sw.read_time)),
+        }
+    }
+
+    /// The integration method: the one given, else Heun with a temperature, else RK4.
+    fn method(&self) -> Method {
+        self.solver.method.unwrap_or(if self.thermal.is_some() {
+            Method::Heun
+        } else {
+            Method::Rk4
+        })
+    }
+
+    /// Checks that every drive starts inside the run and the read time is inside it.
+    fn check_times(&self, src: &Source<'_>, spec: &MacrospinSpec) -> Result<()> {
+        let dur = self.solver.duration;
+        let mut drives: Vec<(&str, &DriveSpec)> = Vec::new();
+        if let Some(stt) = &spec.stt {
+            match &stt.current {
+                CurrentSpec::Density(d) => drives.push(("stt.current_density", d)),
+                CurrentSpec::Voltage { volts, .. } => drives.push(("stt.voltage", volts)),
+            }
+        }
+        if let Some(sot) = &spec.sot {
+            drives.push(("sot.current_density", &sot.current_density));
+        }
+        if let Some(th) = &spec.thermal {
+            drives.push(("thermal.temperature", &th.temperature));
+        }
+        for d in &spec.drives {
+            drives.push(("field.drive", &d.waveform));
+        }
+        for (key, d) in drives {
+            let start = d.start_time();
+            if !matches!(d, DriveSpec::Constant(_)) && start >= dur {
+                return Err(src.at_key(
+                    key,
+                    format!(
+                        "{key} starts at {start:e} s, outside the run: allowed start < solver.duration ({dur:e} s)"
+                    ),
+                ));
+            }
+        }
+        if let Some(sw) = &self.switching {
+            let n = (sw.initial.iter().map(|c| c * c).sum::<f64>()).sqrt();
+            if !(n.is_finite() && n > 0.0) {
+                return Err(src.at_key(
+                    "switching.initial",
+                    "switching.initial must be a finite, non-zero vector",
+                ));
+            }
+            if !(sw.read_time.is_finite() && sw.read_time > 0.0 && sw.read_time <= dur) {
+                return Err(src.at_key(
+                    "switching.read_time",
+                    format!(
+                        "switching.read_time = {} is out of range: allowed (0, solver.duration = {dur:e} s]",
+                        sw.read_time
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_solver(&self, src: &Source<'_>) -> Result<()> {
+        let s = &self.solver;
+        let method = self.method();
+        if self.thermal.is_some() && matches!(method, Method::Rk4 | Method::Dopri45) {
+            return Err(src.at_key(
+                "solver.method",
+                format!(
+                    "solver.method = \"{}\" cannot integrate a thermal run (noise must be held over a step, Stratonovich): allowed \"heun\" (default with [thermal]) or \"midpoint\"",
+                    method.name()
+                ),
+            ));
+        }
+        if !(s.dt.is_finite() && s.dt > 0.0) {
+            return Err(src.at_key(
+                "solver.dt",
+                format!("solver.dt = {} is out of range: allowed > 0 s", s.dt),
+            ));
+        }
+        if !(s.duration.is_finite() && s.duration >= s.dt) {
+            return Err(src.at_key(
+                "solver.duration",
+                format!(
+                    "solver.duration = {:e} is out of range: allowed >= solver.dt ({:e} s)",
+                    s.duration, s.dt
+                ),
+            ));
+        }
+        let steps = s.duration / s.dt;
+        if method != Method::Dopri45 && steps > 1e10 {
+            return Err(src.at_key(
+                "solver.duration",
+                format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
+            ));
+        }
+        for (key, v) in [("solver.atol", s.atol), ("solver.rtol", s.rtol)] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(
+                        src.at_key(key, format!("{key} = {v:e} is out of range: allowed > 0"))
+                    );
+                }
+                if method != Method::Dopri45 {
+                    return Err(
+                        src.at_key(key, format!("{key} applies only to method = \"dopri45\""))
+                    );
+                }
+            }
+        }
+        for (i, e) in self.events.iter().enumerate() {
+            if !(e.threshold.is_finite() && (-1.0..=1.0).contains(&e.threshold)) {
+                return Err(src.at_key(
+                    "events.threshold",
+                    format!(
+                        "events[{i}].threshold = {} is out of range: allowed [-1, 1]",
+                        e.threshold
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

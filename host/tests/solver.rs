@@ -1,0 +1,141 @@
+//! One solver dispatch: `run`, `ensemble` and `sweep` integrate a scenario with the same method
+//! and the same dopri45 tolerances (`solver.atol`, `solver.rtol`), so a deterministic switching
+//! trial gives the same switching time and final state in all three.
+
+mod common;
+
+use std::path::Path;
+
+/// Spin-torque switching at zero temperature (deterministic), adaptive dopri45; `TOL` is
+/// replaced by the tolerance lines.
+const SCENARIO: &str = r#"[magnet]
+ms = 1.0e6
+alpha = 0.01
+shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }
+demag = [0.0, 0.0, 1.0]
+m0 = [0.1, 0.0, -0.99]
+
+[anisotropy]
+uniaxial = { ku = 878318.5, axis = [0, 0, 1] }
+
+[stt]
+polarizer = [0.0, 0.0, 1.0]
+polarization = 0.6
+current_density = { pulse = { amplitude = 1.7e11, start = 0.1e-9, duration = 2e-9 } }
+
+[switching]
+initial = [0.1, 0.0, -0.99]
+read_time = 2e-9
+
+[[events]]
+name = "switch"
+component = "z"
+threshold = 0.0
+direction = "rising"
+
+[solver]
+method = "dopri45"
+dt = 1e-13
+duration = 2e-9
+TOL
+"#;
+
+/// What each command reports for the one trial: (t_switch in ns with 6 decimals, final m with
+/// 6 decimals) from `run`, `ensemble` and `sweep` (the sweep reports only t_switch).
+struct Reports {
+    run: (String, String),
+    ensemble: (String, String),
+    sweep_t: String,
+}
+
+fn reports(d: &Path, name: &str, tol: &str) -> Reports {
+    let sc = d.join(format!("{name}.toml"));
+    std::fs::write(&sc, SCENARIO.replace("TOL", tol)).unwrap();
+    let sc = sc.to_str().unwrap();
+    let out = |f: &str| d.join(format!("{name}_{f}")).to_str().unwrap().to_string();
+
+    let (code, _, err) = common::larmor(&["run", sc, "--out", &out("trace.csv")]);
+    assert_eq!(code, 0, "{err}");
+    let line = |key: &str| {
+        err.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("no `{key}` in {err}"))
+            .to_string()
+    };
+    let t_run = line("event")
+        .split("t = ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let m_run = line("final m").split('(').nth(1).unwrap().to_string();
+    let m_run = m_run.trim_end_matches(')').replace('+', "");
+
+    let (code, _, err) = common::larmor(&[
+        "ensemble",
+        sc,
+        "--trials",
+        "1",
+        "--seed",
+        "0",
+        "--out",
+        &out("trials.csv"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let trials = std::fs::read_to_string(out("trials.csv")).unwrap();
+    let f: Vec<f64> = trials
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .skip(2)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let t_ens = format!("{:.6} ns", f[0] * 1e9);
+    let m_ens = format!("{:.6}, {:.6}, {:.6}", f[1], f[2], f[3]);
+
+    let (code, _, err) = common::larmor(&[
+        "sweep",
+        sc,
+        "--vary",
+        "current",
+        "--values",
+        "1.7e11",
+        "--trials",
+        "1",
+        "--seed",
+        "0",
+        "--out",
+        &out("sweep.csv"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let sweep = std::fs::read_to_string(out("sweep.csv")).unwrap();
+    let t: f64 = sweep
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(7)
+        .unwrap()
+        .parse()
+        .unwrap();
+    Reports {
+        run: (t_run, m_run),
+        ensemble: (t_ens, m_ens),
+        sweep_t: format!("{:.6} ns", t * 1e9),
+    }
+}
+
+#[test]
+fn ensemble_and_sweep_honour_solver_atol_and_rtol_like_run() {
+    let d = common::tmpdir("solver", "tol");
+    let loose = reports(&d, "loose", "atol = 1e-4\nrtol = 1e-4");
+    let tight = reports(&d, "tight", "atol = 1e-10\nrtol = 1e-10");
+    for r in [&loose, &tight] {
+        assert_eq!(r.ensemble, r.run, "ensemble and run disagree");
+        assert_eq!(r.sweep_t, r.run.0, "sweep and run disagree");
+    }
+    // the tolerance matters here, so the agreement above is not an accident of the defaults
+    assert_ne!(loose.run, tight.run);
+    assert_ne!(loose.ensemble, tight.ensemble);
+}
