@@ -233,12 +233,14 @@ impl DriveSpec {
     /// represented, whatever `S` is.
     pub fn compile<S: Real>(&self, u: &Units) -> Drive<S> {
         let tr = |t: f64| u.time_to_reduced(t);
-        let mut pts = heapless::Vec::new();
+        let mut times = heapless::Vec::new();
+        let mut values = heapless::Vec::new();
         let mut point = |t: f64, v: f64| {
             // at most PIECEWISE_CAPACITY points by construction (validated spec)
-            let _ = pts.push((t, v));
+            let _ = times.push(t);
+            let _ = values.push(S::from_f64(v));
         };
-        let master = match self {
+        match self {
             DriveSpec::Constant(v) => return Drive::constant(S::from_f64(*v)),
             DriveSpec::Sine {
                 amplitude,
@@ -246,13 +248,20 @@ impl DriveSpec {
                 phase,
                 start,
                 offset,
-            } => Master::Sine {
-                amplitude: *amplitude,
-                omega: 2.0 * core::f64::consts::PI * u.freq_to_reduced(*frequency),
-                phase: *phase,
-                start: tr(*start),
-                offset: *offset,
-            },
+            } => {
+                let mut d = Drive {
+                    local: Wave::Constant(S::ZERO),
+                    master: Master::Sine {
+                        amplitude: S::from_f64(*amplitude),
+                        omega: 2.0 * core::f64::consts::PI * u.freq_to_reduced(*frequency),
+                        phase: *phase,
+                        start: tr(*start),
+                        offset: S::from_f64(*offset),
+                    },
+                };
+                d.rebase(0.0);
+                return d;
+            }
             DriveSpec::Pulse {
                 amplitude,
                 start,
@@ -264,7 +273,6 @@ impl DriveSpec {
                 point(tr(start + rise), *amplitude);
                 point(tr(start + duration), *amplitude);
                 point(tr(start + duration + fall), 0.0);
-                Master::Linear(pts)
             }
             DriveSpec::Ramp {
                 from,
@@ -274,18 +282,16 @@ impl DriveSpec {
             } => {
                 point(tr(*start), *from);
                 point(tr(start + duration), *to);
-                Master::Linear(pts)
             }
             DriveSpec::Piecewise { times, values } => {
                 for (&t, &v) in times.iter().zip(values.iter()) {
                     point(tr(t), v);
                 }
-                Master::Linear(pts)
             }
-        };
+        }
         let mut d = Drive {
             local: Wave::Constant(S::ZERO),
-            master,
+            master: Master::Linear { times, values },
         };
         d.rebase(0.0);
         d
@@ -293,93 +299,34 @@ impl DriveSpec {
 }
 
 /// Half-width of the span of a local-time window that a [`Drive`] represents exactly (reduced
-/// time): beyond it a waveform is held at its value there. It covers the window
-/// ([`crate::integrate::WINDOW`]) plus a step of up to 16 reduced units, and Q26's range.
+/// time), at most: it covers the integrator's window ([`crate::integrate::WINDOW`]) plus a step
+/// of up to 16 reduced units, inside Q26's range.
 pub const LOCAL_SPAN: f64 = 24.0;
 
-/// Breakpoints of a window-local piecewise-linear waveform: the spec's plus two clip points.
-pub const LOCAL_CAPACITY: usize = PIECEWISE_CAPACITY + 2;
+/// Breakpoints of a window-local piecewise-linear waveform: a pulse's four corners plus the two
+/// end points of the span. When more breakpoints fall in the span, the local form ends at the
+/// last one stored and [`Drive::rebase`] returns that shorter horizon.
+pub const LOCAL_CAPACITY: usize = 6;
 
-/// The waveform in f64 reduced time, from which each window's local form is derived.
+/// The waveform with f64 times (reduced), from which each window's local form is derived.
 #[derive(Clone, Debug, PartialEq)]
-enum Master {
+enum Master<S> {
     /// Constant (nothing to re-express).
     Constant,
     /// Sine wave.
     Sine {
-        amplitude: f64,
+        amplitude: S,
         omega: f64,
         phase: f64,
         start: f64,
-        offset: f64,
+        offset: S,
     },
     /// Piecewise-linear through (time, value), right-continuous at coincident times (a sharp
     /// pulse edge takes its new value at the edge time).
-    Linear(heapless::Vec<(f64, f64), PIECEWISE_CAPACITY>),
-}
-
-/// The window-local form of a [`Master`] in f64 (computed once for every scalar type: the
-/// f64 work is not instantiated per scalar).
-enum Local {
-    Constant,
-    Sine {
-        amplitude: f64,
-        omega: f64,
-        phase: f64,
-        start: f64,
-        offset: f64,
+    Linear {
+        times: heapless::Vec<f64, PIECEWISE_CAPACITY>,
+        values: heapless::Vec<S, PIECEWISE_CAPACITY>,
     },
-    Linear(heapless::Vec<(f64, f64), LOCAL_CAPACITY>),
-}
-
-impl Master {
-    /// The waveform in the window starting at `epoch`: times relative to it, exact within
-    /// `LOCAL_SPAN` (a linear waveform is clipped there with interpolated end points; a sine
-    /// that has started gets its phase at the epoch).
-    #[inline(never)]
-    fn local(&self, epoch: f64) -> Local {
-        match self {
-            Master::Constant => Local::Constant,
-            Master::Sine {
-                amplitude,
-                omega,
-                phase,
-                start,
-                offset,
-            } => {
-                let (start, phase) = if epoch > *start {
-                    let two_pi = 2.0 * core::f64::consts::PI;
-                    (
-                        0.0,
-                        crate::math::fmod_f64(phase + omega * (epoch - start), two_pi),
-                    )
-                } else {
-                    ((start - epoch).min(LOCAL_SPAN), *phase)
-                };
-                Local::Sine {
-                    amplitude: *amplitude,
-                    omega: *omega,
-                    phase,
-                    start,
-                    offset: *offset,
-                }
-            }
-            Master::Linear(pts) => {
-                let (lo, hi) = (epoch - LOCAL_SPAN, epoch + LOCAL_SPAN);
-                let mut local = heapless::Vec::new();
-                let mut push = |t: f64, v: f64| {
-                    // at most the master's points plus the two clip points
-                    let _ = local.push((t - epoch, v));
-                };
-                push(lo, linear_at(pts, lo));
-                for &(t, v) in pts.iter().filter(|(t, _)| *t > lo && *t < hi) {
-                    push(t, v);
-                }
-                push(hi, linear_at(pts, hi));
-                Local::Linear(local)
-            }
-        }
-    }
 }
 
 /// The waveform in the local time of the current window, in the model scalar.
@@ -403,7 +350,7 @@ enum Wave<S> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drive<S> {
     local: Wave<S>,
-    master: Master,
+    master: Master<S>,
 }
 
 impl<S: Real> Drive<S> {
@@ -432,19 +379,20 @@ impl<S: Real> Drive<S> {
         let bad = Error::Inconsistent {
             what: "linear drive: 1 to 16 finite points with non-decreasing times",
         };
-        let mut pts = heapless::Vec::new();
+        let (mut times, mut values) = (heapless::Vec::new(), heapless::Vec::new());
         for (i, &(t, v)) in points.iter().enumerate() {
             if !t.is_finite() || !v.is_finite() || (i > 0 && t < points[i - 1].0) {
                 return Err(bad);
             }
-            pts.push((t, v)).map_err(|_| bad)?;
+            times.push(t).map_err(|_| bad)?;
+            values.push(S::from_f64(v)).map_err(|_| bad)?;
         }
-        if pts.is_empty() {
+        if times.is_empty() {
             return Err(bad);
         }
         let mut d = Drive {
             local: Wave::Constant(S::ZERO),
-            master: Master::Linear(pts),
+            master: Master::Linear { times, values },
         };
         d.rebase(0.0);
         Ok(d)
@@ -460,37 +408,47 @@ impl<S: Real> Drive<S> {
 
     /// `true` if the waveform depends on time.
     pub fn is_timed(&self) -> bool {
-        self.master != Master::Constant
+        !matches!(self.master, Master::Constant)
     }
 
     /// Re-expresses the waveform in the window that starts at absolute reduced time `epoch`:
     /// afterwards [`Drive::value`]`(t)` is the waveform at `epoch + t`, exactly for
-    /// `|t| <= LOCAL_SPAN`. Costs f64 arithmetic: the integrator calls it once per window.
-    pub fn rebase(&mut self, epoch: f64) {
-        match self.master.local(epoch) {
-            Local::Constant => {}
-            Local::Sine {
+    /// `0 <= t < horizon`, where `horizon` (returned; [`LOCAL_SPAN`] for a piecewise-linear
+    /// waveform, infinite for constant and sine ones) is shorter only when more than four
+    /// breakpoints fall in the span. Costs f64 arithmetic: the integrator calls it once per window.
+    pub fn rebase(&mut self, epoch: f64) -> f64 {
+        match &self.master {
+            Master::Constant => f64::INFINITY,
+            Master::Sine {
                 amplitude,
                 omega,
                 phase,
                 start,
                 offset,
             } => {
+                let (start, phase) = sine_local(*omega, *phase, *start, epoch);
                 self.local = Wave::Sine {
-                    amplitude: S::from_f64(amplitude),
-                    omega: S::from_f64(omega),
+                    amplitude: *amplitude,
+                    omega: S::from_f64(*omega),
                     phase: S::from_f64(phase),
                     start: S::from_f64(start),
-                    offset: S::from_f64(offset),
+                    offset: *offset,
                 };
+                f64::INFINITY
             }
-            Local::Linear(pts) => {
+            Master::Linear { times, values } => {
+                let mut v = [0.0f64; PIECEWISE_CAPACITY];
+                for (vi, &s) in v.iter_mut().zip(values.iter()) {
+                    *vi = s.to_f64();
+                }
+                let (pts, n, horizon) = linear_local(times, &v[..times.len()], epoch);
                 let mut local = heapless::Vec::new();
-                for &(t, v) in pts.iter() {
-                    // same capacity
+                for &(t, v) in &pts[..n] {
+                    // n <= LOCAL_CAPACITY
                     let _ = local.push((S::from_f64(t), S::from_f64(v)));
                 }
                 self.local = Wave::Linear(local);
+                horizon
             }
         }
     }
@@ -518,6 +476,59 @@ impl<S: Real> Drive<S> {
             Wave::Linear(pts) => linear_at(pts, t),
         }
     }
+}
+
+/// A sine's local start and phase for the window at `epoch` (once started, the phase at the
+/// epoch, reduced modulo 2 pi in f64). Not generic: compiled once.
+#[inline(never)]
+fn sine_local(omega: f64, phase: f64, start: f64, epoch: f64) -> (f64, f64) {
+    if epoch > start {
+        let two_pi = 2.0 * core::f64::consts::PI;
+        (
+            0.0,
+            crate::math::fmod_f64(phase + omega * (epoch - start), two_pi),
+        )
+    } else {
+        ((start - epoch).min(LOCAL_SPAN), phase)
+    }
+}
+
+/// The local breakpoints of the piecewise-linear waveform `(times, values)` for the window at
+/// `epoch`: the value at the epoch, the breakpoints after it, and the value at
+/// `epoch + LOCAL_SPAN`, times relative to `epoch`. With more breakpoints than
+/// [`LOCAL_CAPACITY`] allows, the list ends at the last breakpoint stored, and the horizon (the
+/// local time up to which the list is exact, returned third) is that breakpoint's time. Not
+/// generic: compiled once.
+#[inline(never)]
+fn linear_local(
+    times: &[f64],
+    values: &[f64],
+    epoch: f64,
+) -> ([(f64, f64); LOCAL_CAPACITY], usize, f64) {
+    let at = |t: f64| {
+        let mut p = [(0.0, 0.0); PIECEWISE_CAPACITY];
+        for (i, pi) in p.iter_mut().enumerate().take(times.len()) {
+            *pi = (times[i], values[i]);
+        }
+        linear_at(&p[..times.len()], t)
+    };
+    let hi = epoch + LOCAL_SPAN;
+    let mut out = [(0.0, 0.0); LOCAL_CAPACITY];
+    out[0] = (0.0, at(epoch));
+    let mut n = 1;
+    for i in (0..times.len()).filter(|&i| times[i] > epoch && times[i] < hi) {
+        if n == LOCAL_CAPACITY {
+            // no room: the list ends at the last breakpoint stored, strictly before this one
+            return (out, n, out[n - 1].0);
+        }
+        out[n] = (times[i] - epoch, values[i]);
+        n += 1;
+    }
+    if n == LOCAL_CAPACITY {
+        return (out, n, out[n - 1].0);
+    }
+    out[n] = (LOCAL_SPAN, at(hi));
+    (out, n + 1, LOCAL_SPAN)
 }
 
 /// Piecewise-linear interpolation through `pts` (times non-decreasing), held constant outside,

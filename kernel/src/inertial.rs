@@ -114,8 +114,8 @@ impl<S: Real, F: FieldTerm<S>> Dynamics<S, 2> for InertialLlg<S, F> {
     fn energy(&self, t: S, y: &[Vec3<S>; 2]) -> S {
         self.llg.terms.energy(t, &[y[0]])
     }
-    fn rebase(&mut self, epoch: f64) {
-        self.llg.terms.rebase(epoch);
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        self.llg.terms.rebase(epoch)
     }
 }
 

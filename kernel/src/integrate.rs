@@ -169,8 +169,11 @@ pub trait Kick<S: Real, D: Dynamics<S, N>, const N: usize> {
     ) -> Result<Step<S>, Error>;
     /// `false` if the kick depends on time (then the integrator keeps a local-time window).
     const AUTONOMOUS: bool = true;
-    /// Re-expresses time-dependent parameters (a temperature waveform) relative to `epoch`.
-    fn rebase(&mut self, _epoch: f64) {}
+    /// Re-expresses time-dependent parameters (a temperature waveform) relative to `epoch`;
+    /// returns their horizon (see [`Dynamics::rebase`]).
+    fn rebase(&mut self, _epoch: f64) -> f64 {
+        f64::INFINITY
+    }
 }
 
 impl<S: Real, D: Dynamics<S, N>, const N: usize> Kick<S, D, N> for () {
@@ -221,8 +224,8 @@ where
         stepper.step(&noisy, t, m, dt)
     }
     const AUTONOMOUS: bool = false;
-    fn rebase(&mut self, epoch: f64) {
-        self.thermal.temperature.rebase(epoch);
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        self.thermal.temperature.rebase(epoch)
     }
 }
 
@@ -244,6 +247,8 @@ struct Clock {
     epoch: f64,
     /// `k` at the start of the window.
     window_k: u64,
+    /// Absolute reduced time up to which the waveforms' local forms are exact.
+    horizon: f64,
     /// Step size for the next step (reduced; adaptive methods update it).
     h: f64,
     /// The initial state has been reported to an observer.
@@ -258,6 +263,7 @@ pub struct Checkpoint<S, K, const N: usize, const E: usize = 0> {
     state: [Vec3<S>; N],
     clock: Clock,
     time: f64,
+    limit: S,
     events: heapless::Vec<(Crossing, EventAction), E>,
     kick: K,
 }
@@ -287,8 +293,9 @@ pub struct Integrator<S: Real, D, St, const N: usize, K = (), const E: usize = 0
     stepper: St,
     state: [Vec3<S>; N],
     clock: Clock,
-    /// `WINDOW` in the model scalar.
-    window: S,
+    /// Local time at which the next step starts a new window: [`WINDOW`], or less when a
+    /// waveform's local form ends sooner (its horizon minus a step), in the model scalar.
+    limit: S,
     /// The fixed step in the model scalar.
     dt: S,
     events: heapless::Vec<(Crossing, EventAction), E>,
@@ -376,19 +383,17 @@ where
     /// # Errors
     /// As [`Integrator::new`].
     pub fn with_kick(
-        mut sys: D,
+        sys: D,
         stepper: St,
         state: [Vec3<S>; N],
         dt: f64,
-        mut kick: K,
+        kick: K,
     ) -> Result<Self, Error> {
         check_min("solver.dt", dt, 0.0, false, "> 0")?;
         if state.iter().any(|v| !v.is_finite()) {
             return Err(Error::NonFiniteState { t: 0.0 });
         }
-        sys.rebase(0.0);
-        kick.rebase(0.0);
-        Ok(Self {
+        let mut run = Self {
             sys,
             stepper,
             state,
@@ -400,14 +405,17 @@ where
                 t: 0.0,
                 epoch: 0.0,
                 window_k: 0,
+                horizon: f64::INFINITY,
                 h: dt,
                 reported: false,
             },
-            window: S::from_f64(WINDOW),
+            limit: S::from_f64(WINDOW),
             dt: S::from_f64(dt),
             events: heapless::Vec::new(),
             kick,
-        })
+        };
+        run.rebase_now();
+        Ok(run)
     }
 
     /// The same integrator with room for `E` events ([`Integrator::add_event`]).
@@ -425,7 +433,7 @@ where
             stepper: self.stepper,
             state: self.state,
             clock: self.clock,
-            window: self.window,
+            limit: self.limit,
             dt: self.dt,
             events: heapless::Vec::new(),
             kick: self.kick,
@@ -540,10 +548,14 @@ where
     /// their waveforms in the new window.
     #[inline(never)]
     fn rebase_now(&mut self) {
-        self.clock.epoch = self.t_abs();
+        let epoch = self.t_abs();
+        self.clock.epoch = epoch;
         self.clock.window_k = self.clock.k;
-        self.sys.rebase(self.clock.epoch);
-        self.kick.rebase(self.clock.epoch);
+        let horizon = self.sys.rebase(epoch).min(self.kick.rebase(epoch));
+        self.clock.horizon = epoch + horizon;
+        // the last stage of a step that starts before the limit stays inside the horizon
+        let limit = (horizon - self.clock.h).min(WINDOW);
+        self.limit = S::from_f64(if limit > 0.0 { limit } else { 0.0 });
     }
 
     /// `true` when neither the dynamics nor the kick reads time: no window bookkeeping at all.
@@ -593,7 +605,7 @@ where
             S::ZERO
         } else {
             let l = self.local_time();
-            if l >= self.window {
+            if l >= self.limit {
                 self.rebase_now();
                 self.local_time()
             } else {
@@ -686,7 +698,12 @@ where
         }
         if St::ADAPTIVE {
             while self.clock.t < t_end - 1e-12 * self.clock.h {
-                let h = S::from_f64(self.clock.h.min(t_end - self.clock.t));
+                let mut h = self.clock.h.min(t_end - self.clock.t);
+                if !Self::AUTONOMOUS && self.clock.horizon - self.clock.t > 0.0 {
+                    // a step does not outrun the waveforms' local forms
+                    h = h.min(self.clock.horizon - self.clock.t);
+                }
+                let h = S::from_f64(h);
                 if let Some(stop) = self.after_step(Some((h, t_end)), obs)? {
                     return Ok(stop);
                 }
@@ -773,6 +790,7 @@ where
             state: self.state,
             clock: self.clock,
             time: self.t_abs(),
+            limit: self.limit,
             events: self.events.clone(),
             kick: self.kick.clone(),
         }
@@ -788,6 +806,8 @@ where
         self.clock = cp.clock;
         self.events = cp.events.clone();
         self.kick = cp.kick.clone();
+        self.limit = cp.limit;
+        // the dynamics' waveforms re-expressed for the checkpoint's window, as they were
         self.sys.rebase(self.clock.epoch);
     }
 }
@@ -856,4 +876,152 @@ fn hermite_root(y0: f64, d0: f64, y1: f64, d1: f64) -> f64 {
         }
     }
     0.5 * (lo + hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drive::Drive;
+    use crate::field::Zeeman;
+    use crate::rng::Philox;
+    use crate::stepper::test_support::*;
+    use crate::stepper::{DormandPrince, Heun, Rk4, Tolerance};
+
+    fn bits<const N: usize>(m: &[Vec3<f64>; N]) -> [[u64; 3]; N] {
+        m.map(|v| v.to_f64().map(f64::to_bits))
+    }
+
+    #[test]
+    fn crossing_time_is_interpolated() {
+        // m_z(t) = tanh(a t) crosses 0.5 at atanh(0.5)/a
+        let (alpha, h) = (0.3, 1.0);
+        let mut run = Integrator::new(precession(alpha, h), Rk4::new(), [Vec3::X], 0.05)
+            .unwrap()
+            .with_events::<1>();
+        run.add_event(Crossing::mz(0.5, Direction::Rising), EventAction::Record)
+            .unwrap();
+        assert_eq!(run.advance_to(30.0).unwrap(), Stop::Reached);
+        let a = alpha * h / (1.0 + alpha * alpha);
+        let exact = libm::atanh(0.5) / a;
+        let got = run.event(0).unwrap().time.unwrap();
+        assert!((got - exact).abs() < 1e-6, "{got} vs {exact}");
+        assert!((run.state()[0].z - exact_mz(alpha, h, 30.0)).abs() < 1e-8);
+    }
+
+    #[test]
+    fn observer_can_stop_and_the_run_resumes() {
+        let mut run = Integrator::new(precession(0.1, 1.0), Rk4::new(), [Vec3::X], 0.05).unwrap();
+        let mut obs = |k: u64, _: f64, _: &[Vec3<f64>; 1]| {
+            if k >= 10 {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        };
+        assert_eq!(run.run_to(30.0, &mut obs).unwrap(), Stop::Observer);
+        assert_eq!(run.steps(), 10);
+        assert_eq!(run.advance_to(30.0).unwrap(), Stop::Reached);
+        assert_eq!(run.steps(), 600);
+        assert_eq!(run.time(), 30.0);
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let sys = precession(0.1, 1.0);
+        for dt in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(Integrator::new(sys.clone(), Rk4::new(), [Vec3::X], dt).is_err());
+        }
+        let nan = Vec3::new(f64::NAN, 0.0, 0.0);
+        assert!(Integrator::new(sys.clone(), Rk4::new(), [nan], 0.1).is_err());
+        let mut run = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.1).unwrap();
+        run.advance_to(1.0).unwrap();
+        assert!(run.advance_to(0.5).is_err(), "time runs forward only");
+        assert!(run.advance_to(f64::NAN).is_err());
+        let bad = Crossing {
+            spin: 1,
+            ..Crossing::mz(0.0, Direction::Either)
+        };
+        let mut run = run.clone();
+        assert!(
+            run.add_event(bad, EventAction::Record).is_err(),
+            "no room, no spin 1"
+        );
+    }
+
+    /// Advancing in pieces, on and off the step grid, gives the bits of one call; a
+    /// checkpoint continues a thermal run bit for bit.
+    #[test]
+    fn pieces_and_checkpoints_are_bit_exact() {
+        let sys = precession(0.05, 1.3);
+        let mut whole = Integrator::new(sys.clone(), Rk4::new(), [Vec3::X], 0.01).unwrap();
+        whole.advance_to(7.0).unwrap();
+        let mut pieces = Integrator::new(sys.clone(), Rk4::new(), [Vec3::X], 0.01).unwrap();
+        for t in [1.0, 2.5, 4.0, 7.0] {
+            pieces.advance_to(t).unwrap();
+        }
+        assert_eq!(bits(whole.state()), bits(pieces.state()));
+        assert_eq!(whole.steps(), pieces.steps());
+
+        let th = crate::thermal::Thermal::new(1e-3, Drive::constant(300.0));
+        let mut a =
+            Integrator::thermal(sys, Heun::new(), [Vec3::X], 0.01, th, Philox::new(5, 1)).unwrap();
+        a.advance_to(3.0).unwrap();
+        let cp = a.checkpoint();
+        a.advance_to(9.0).unwrap();
+        let end = bits(a.state());
+        let mut b = a.clone();
+        b.restore(&cp);
+        assert_eq!(b.time(), 3.0);
+        assert_eq!(cp.steps(), 300);
+        b.advance_to(9.0).unwrap();
+        assert_eq!(bits(b.state()), end);
+    }
+
+    #[test]
+    fn adaptive_runs_land_on_the_end_and_report_rejections() {
+        let tol = Tolerance::new(1e-10, 1e-10, 1e-12, 0.5).unwrap();
+        let mut run = Integrator::new(
+            precession(0.2, 1.0),
+            DormandPrince::new(tol),
+            [Vec3::X],
+            1.0,
+        )
+        .unwrap();
+        run.advance_to(20.0).unwrap();
+        assert_eq!(run.time(), 20.0);
+        assert!((run.state()[0].z - exact_mz(0.2, 1.0, 20.0)).abs() < 1e-8);
+        assert!(run.stats().rejected > 0, "a first try of 1.0 is rejected");
+    }
+
+    /// A field pulse that starts long after t = 0 acts at the right step in f32: local time.
+    #[test]
+    fn late_pulses_act_at_the_right_step_in_f32() {
+        for start in [2.0e2, 2.0e5, 2.0e8, 2.0e11] {
+            let dt = 0.022;
+            // the edge is 0.3 dt before the end of step 10 after start_at
+            let t0 = start - 9.7 * dt;
+            let pulse = Drive::<f32>::linear(&[
+                (start, 0.0),
+                (start, 1.0),
+                (start + 50.0, 1.0),
+                (start + 50.0, 0.0),
+            ])
+            .unwrap();
+            let z = Zeeman::constant(Vec3::ZERO)
+                .with_drive(Vec3::X, pulse)
+                .unwrap();
+            let mut run =
+                Integrator::new(crate::llg::Llg::new(0.01f32, z), Rk4::new(), [Vec3::Z], dt)
+                    .unwrap();
+            run.start_at(t0).unwrap();
+            let mut first = 0;
+            for k in 1..=20 {
+                run.step().unwrap();
+                if first == 0 && run.state()[0].y != 0.0 {
+                    first = k;
+                }
+            }
+            assert_eq!(first, 10, "pulse at {start}");
+        }
+    }
 }

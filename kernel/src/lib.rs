@@ -51,11 +51,6 @@ pub mod torque;
 pub mod units;
 pub mod vec3;
 
-/// The event and observer types under their former module name (the host still imports them
-/// from here).
-#[doc(hidden)]
-pub use integrate as run;
-
 pub use error::Error;
 pub use real::Real;
 pub use vec3::Vec3;

@@ -27,8 +27,11 @@ pub trait Dynamics<S: Real, const N: usize> {
         S::ZERO
     }
     /// Re-expresses every waveform in the local-time window that starts at absolute reduced
-    /// time `epoch` (see [`crate::drive::Drive::rebase`]).
-    fn rebase(&mut self, _epoch: f64) {}
+    /// time `epoch` (see [`crate::drive::Drive::rebase`]); returns the local time up to which
+    /// they are exact (infinite when nothing depends on time).
+    fn rebase(&mut self, _epoch: f64) -> f64 {
+        f64::INFINITY
+    }
 }
 
 /// Extra torques added to the LLG right-hand side (spin-transfer, spin-orbit): each adds its
@@ -42,8 +45,11 @@ pub trait Torque<S: Real> {
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]);
     /// `false` if the torque depends on time (a current waveform).
     const AUTONOMOUS: bool = false;
-    /// Re-expresses the torque's waveforms relative to `epoch` (see [`Dynamics::rebase`]).
-    fn rebase(&mut self, _epoch: f64) {}
+    /// Re-expresses the torque's waveforms relative to `epoch`; returns their horizon (see
+    /// [`Dynamics::rebase`]).
+    fn rebase(&mut self, _epoch: f64) -> f64 {
+        f64::INFINITY
+    }
 }
 
 impl<S: Real> Torque<S> for () {
@@ -119,8 +125,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for 
     fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
         self.terms.energy(t, m)
     }
-    fn rebase(&mut self, epoch: f64) {
-        self.terms.rebase(epoch);
-        self.torque.rebase(epoch);
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        self.terms.rebase(epoch).min(self.torque.rebase(epoch))
     }
 }

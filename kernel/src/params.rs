@@ -507,6 +507,11 @@ impl<S: Real + Gaussian> Macrospin<S> {
         St: Stepper<S, 1>,
         O: Observer<S, 1>,
     {
+        if self.inertia_tau.is_some() {
+            return Err(Error::Inconsistent {
+                what: "this model has [inertia]: integrate Macrospin::inertial (state (m, dm/dt)), not the plain LLG",
+            });
+        }
         match self.lean() {
             Some(lean) => self.integrate_system(lean, rng, stepper, m, t0, t_end, dt, events, obs),
             None => self.integrate_system(

@@ -143,7 +143,7 @@ impl<S: Real> SpinTorque<S> {
 }
 
 impl<S: Real> Torque<S> for SpinTorque<S> {
-    fn rebase(&mut self, epoch: f64) {
+    fn rebase(&mut self, epoch: f64) -> f64 {
         match &mut self.current {
             Current::Density(d) => d.rebase(epoch),
             Current::Voltage { volts, .. } => volts.rebase(epoch),
@@ -169,9 +169,10 @@ impl<S: Real> Torque<S> for SpinTorque<S> {
 
 impl<S: Real, T: Torque<S>> Torque<S> for Option<T> {
     const AUTONOMOUS: bool = T::AUTONOMOUS;
-    fn rebase(&mut self, epoch: f64) {
-        if let Some(t) = self {
-            t.rebase(epoch);
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        match self {
+            Some(t) => t.rebase(epoch),
+            None => f64::INFINITY,
         }
     }
     #[inline(always)]
@@ -184,9 +185,8 @@ impl<S: Real, T: Torque<S>> Torque<S> for Option<T> {
 
 impl<S: Real, A: Torque<S>, B: Torque<S>> Torque<S> for (A, B) {
     const AUTONOMOUS: bool = A::AUTONOMOUS && B::AUTONOMOUS;
-    fn rebase(&mut self, epoch: f64) {
-        self.0.rebase(epoch);
-        self.1.rebase(epoch);
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        self.0.rebase(epoch).min(self.1.rebase(epoch))
     }
     #[inline(always)]
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]) {

@@ -14,9 +14,9 @@ use std::time::Instant;
 
 use clap::Args;
 use larmor::drive::DriveSpec;
+use larmor::integrate::Control;
 use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, SttSpec, ThermalSpec};
 use larmor::rng::Philox;
-use larmor::run::Control;
 use larmor::stepper::Stepper;
 use larmor::Vec3;
 use rayon::prelude::*;

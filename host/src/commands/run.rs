@@ -8,9 +8,9 @@ use std::time::Instant;
 use clap::Args;
 use larmor::field::FieldTerm;
 use larmor::gauss::Gaussian;
+use larmor::integrate::{Control, Crossing, Integrator, RunStats, MAX_EVENTS};
 use larmor::params::Macrospin;
 use larmor::rng::Philox;
-use larmor::run::{Control, Crossing};
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 
@@ -106,7 +106,11 @@ fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcom
         dt,
         t_end,
     };
-    with_stepper(s, dt, t_end, task)?
+    if model.inertia_tau.is_some() {
+        with_stepper(s, dt, t_end, InertialTrace(task))?
+    } else {
+        with_stepper(s, dt, t_end, task)?
+    }
 }
 
 /// The trajectory, waiting for its stepper.
@@ -118,24 +122,86 @@ struct Trace<'a, S> {
     t_end: f64,
 }
 
+/// The inertial trajectory (state (m, dm/dt)), waiting for its stepper.
+struct InertialTrace<'a, S>(Trace<'a, S>);
+
 impl<S: Real + Gaussian> StepperTask<S> for Trace<'_, S> {
     type Output = Result<Outcome>;
 
     fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<Outcome> {
-        go(self, stepper)
+        go(self, Plain(stepper))
     }
 }
 
-fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
-    task: Trace<'_, S>,
-    mut stepper: St,
-) -> Result<Outcome> {
+impl<S: Real + Gaussian> StepperTask<S, 2> for InertialTrace<'_, S> {
+    type Output = Result<Outcome>;
+
+    fn run<St: Stepper<S, 2>>(self, stepper: St) -> Result<Outcome> {
+        go(self.0, Inertial(stepper))
+    }
+}
+
+/// How a trajectory is integrated, reporting `(step, t, m)` to an observer.
+trait Integrate<S: Real> {
+    fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
+        self,
+        task: &Trace<'_, S>,
+        events: &mut [Crossing],
+        obs: O,
+    ) -> std::result::Result<RunStats, larmor::Error>;
+}
+
+/// The macrospin's own LLG (stochastic with `[thermal]`).
+struct Plain<St>(St);
+/// Inertial LLG: the state is (m, dm/dt); the trace shows m.
+struct Inertial<St>(St);
+
+impl<S: Real + Gaussian, St: Stepper<S, 1>> Integrate<S> for Plain<St> {
+    fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
+        mut self,
+        task: &Trace<'_, S>,
+        events: &mut [Crossing],
+        mut obs: O,
+    ) -> std::result::Result<RunStats, larmor::Error> {
+        let mut m = [task.model.m0];
+        let mut rng = Philox::new(task.args.seed, 0);
+        let mut obs = |k: u64, t: f64, mm: &[Vec3<S>; 1]| obs(k, t, mm[0]);
+        task.model.integrate(
+            &mut rng,
+            &mut self.0,
+            &mut m,
+            0.0,
+            task.t_end,
+            task.dt,
+            events,
+            &mut obs,
+        )
+    }
+}
+
+impl<S: Real + Gaussian, St: Stepper<S, 2>> Integrate<S> for Inertial<St> {
+    fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
+        self,
+        task: &Trace<'_, S>,
+        events: &mut [Crossing],
+        mut obs: O,
+    ) -> std::result::Result<RunStats, larmor::Error> {
+        let Some(inertial) = task.model.inertial() else {
+            return Err(larmor::Error::Inconsistent {
+                what: "no [inertia] in this model",
+            });
+        };
+        let (sys, y0) = inertial?;
+        let mut obs = |k: u64, t: f64, y: &[Vec3<S>; 2]| obs(k, t, y[0]);
+        Integrator::new(sys, self.0, y0, task.dt)?
+            .with_events::<MAX_EVENTS>()
+            .run_recording(task.t_end, events, &mut obs)
+    }
+}
+
+fn go<S: Real + Gaussian, I: Integrate<S>>(task: Trace<'_, S>, integ: I) -> Result<Outcome> {
     let Trace {
-        sc,
-        args,
-        model,
-        dt,
-        t_end,
+        sc, args, model, ..
     } = task;
     let u = model.units;
     let mut file = AtomicFile::create(&args.out)?;
@@ -150,26 +216,25 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
 
     let mut events: Vec<Crossing> = sc.plan.events.iter().map(Event::crossing).collect();
 
-    let mut m = [model.m0];
     let mut rows = 0u64;
     let mut samples = Vec::new();
     let mut last_written = u64::MAX;
     let mut write_err: Option<HostError> = None;
     let mut line = String::with_capacity(256);
     let mut last = (0u64, 0.0f64, model.m0);
+    // the terms as the dynamics sees them at time t: waveforms re-expressed in a window
+    // starting at t (the kernel never evaluates a drive at an absolute time)
+    let mut probe = model.llg.terms.clone();
     let mut write_row = |t: f64, mv: Vec3<S>, file: &mut AtomicFile| -> std::io::Result<()> {
-        let ts = S::from_f64(t);
+        probe.rebase(t);
         let mut e_terms: Vec<f64> = Vec::with_capacity(names.len());
-        model
-            .llg
-            .terms
-            .visit_energies(ts, &[mv], &mut |_, e| e_terms.push(model.energy_joules(e)));
+        probe.visit_energies(S::ZERO, &[mv], &mut |_, e| {
+            e_terms.push(model.energy_joules(e))
+        });
         let total: f64 = e_terms.iter().sum();
-        let b = model
-            .llg
-            .terms
+        let b = probe
             .0
-            .field_at(ts)
+            .field_at(S::ZERO)
             .to_f64()
             .map(|h| u.reduced_to_tesla(h));
         let mm = mv.to_f64();
@@ -183,10 +248,10 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
         Ok(())
     };
     let result = {
-        let mut obs = |k: u64, t: f64, mm: &[Vec3<S>; 1]| {
-            last = (k, t, mm[0]);
+        let mut on_step = |k: u64, t: f64, mm: Vec3<S>| {
+            last = (k, t, mm);
             if k % args.every == 0 {
-                if let Err(e) = write_row(t, mm[0], &mut file) {
+                if let Err(e) = write_row(t, mm, &mut file) {
                     write_err = Some(io(e));
                     return Control::Stop;
                 }
@@ -198,17 +263,7 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
                 Control::Continue
             }
         };
-        let mut rng = Philox::new(args.seed, 0);
-        model.integrate(
-            &mut rng,
-            &mut stepper,
-            &mut m,
-            0.0,
-            t_end,
-            dt,
-            &mut events,
-            &mut obs,
-        )
+        integ.integrate(&task, &mut events, &mut on_step)
     };
     if let Some(e) = write_err {
         return Err(e);
@@ -222,8 +277,9 @@ fn go<S: Real + Gaussian, St: Stepper<S, 1>>(
         Err(e) => (None, Some(e.to_string())),
     };
     file.finish()?;
-    let ts = S::from_f64(last.1);
-    let energy = model.energy_joules(model.llg.terms.energy(ts, &[last.2]));
+    let mut probe = model.llg.terms.clone();
+    probe.rebase(last.1);
+    let energy = model.energy_joules(probe.energy(S::ZERO, &[last.2]));
     Ok(Outcome {
         steps: last.0,
         rejected: stats.map(|s| s.rejected).unwrap_or(0),

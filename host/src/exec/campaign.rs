@@ -4,9 +4,9 @@
 //! `(s, k)`: its result depends on nothing else (not on threads, shards, or machines).
 
 use larmor::gauss::Gaussian;
+use larmor::integrate::{Crossing, Direction};
 use larmor::params::{Macrospin, MacrospinSpec};
 use larmor::rng::Philox;
-use larmor::run::{Crossing, Direction};
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 

@@ -8,19 +8,20 @@ use larmor::Real;
 use crate::error::{HostError, Result};
 use crate::scenario::{Method, Solver};
 
-/// Work that needs a concrete stepper: [`with_stepper`] calls [`StepperTask::run`] with the one
-/// the solver settings ask for (monomorphised per method, no `dyn`).
-pub trait StepperTask<S: Real> {
+/// Work that needs a concrete stepper for a state of `N` vectors (1: a macrospin; 2: the
+/// inertial state (m, dm/dt)): [`with_stepper`] calls [`StepperTask::run`] with the one the
+/// solver settings ask for (monomorphised per method, no `dyn`).
+pub trait StepperTask<S: Real, const N: usize = 1> {
     /// What the work returns.
     type Output;
     /// Does the work with `stepper`.
-    fn run<St: Stepper<S, 1>>(self, stepper: St) -> Self::Output;
+    fn run<St: Stepper<S, N>>(self, stepper: St) -> Self::Output;
 }
 
 /// Builds the stepper of `solver` and runs `task` with it. `dt` and `t_end` are reduced times:
 /// the first step, and the end of the run (the largest step dopri45 may take; its smallest is
 /// `dt * 1e-9`).
-pub fn with_stepper<S: Real, T: StepperTask<S>>(
+pub fn with_stepper<S: Real, T: StepperTask<S, N>, const N: usize>(
     solver: &Solver,
     dt: f64,
     t_end: f64,

@@ -3,12 +3,12 @@
 
 use larmor::drive::DriveSpec;
 use larmor::geometry::disc_area;
+use larmor::integrate::Direction;
 use larmor::mtj::MtjSpec;
 use larmor::params::{
-    CubicSpec, CurrentSpec, FieldDrive, MacrospinSpec, Shape, SotSpec, SttSpec, ThermalSpec,
-    UniaxialSpec,
+    CubicSpec, CurrentSpec, FieldDrive, InertiaSpec, MacrospinSpec, Shape, SotSpec, SttSpec,
+    ThermalSpec, UniaxialSpec,
 };
-use larmor::run::Direction;
 use larmor::units::GAMMA_E;
 
 use crate::error::Result;
@@ -117,6 +117,7 @@ impl ScenarioFile {
                 thickness: sot.thickness,
             });
         }
+        spec.inertia = self.inertia.as_ref().map(|i| InertiaSpec { tau: i.tau });
         spec.validate().map_err(|e| src.kernel_error(&e))?;
         self.check_solver(src)?;
         self.check_times(src, &spec)?;
@@ -237,6 +238,26 @@ impl ScenarioFile {
                 "solver.dt",
                 format!("solver.dt = {} is out of range: allowed > 0 s", s.dt),
             ));
+        }
+        if let Some(i) = &self.inertia {
+            if method == Method::Midpoint {
+                return Err(src.at_key(
+                    "solver.method",
+                    "solver.method = \"midpoint\" rotates unit vectors and cannot integrate the inertial state (m, dm/dt): allowed \"rk4\", \"heun\" or \"dopri45\" with [inertia]",
+                ));
+            }
+            // the nutation turns at about 1/(alpha tau): resolve it with at least 4 steps per radian
+            let limit = self.magnet.alpha * i.tau / 4.0;
+            if method != Method::Dopri45 && s.dt > limit {
+                return Err(src.at_key(
+                    "solver.dt",
+                    format!(
+                        "solver.dt = {:e} s does not resolve the nutation (angular frequency about 1/(alpha tau) = {:e} rad/s): allowed <= alpha tau / 4 = {limit:e} s",
+                        s.dt,
+                        1.0 / (self.magnet.alpha * i.tau)
+                    ),
+                ));
+            }
         }
         if !(s.duration.is_finite() && s.duration >= s.dt) {
             return Err(src.at_key(

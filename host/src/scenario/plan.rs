@@ -1,7 +1,7 @@
 //! Scenario stage, result: the run plan. Lowering validates a scenario file once and hands the
 //! rest of the host these typed values; nothing after lowering reads the raw TOML.
 
-use larmor::run::{Crossing, Direction};
+use larmor::integrate::{Crossing, Direction};
 
 pub use crate::scenario::schema::Method;
 

@@ -29,6 +29,8 @@ pub struct ScenarioFile {
     pub stt: Option<SttToml>,
     /// Spin-orbit torque.
     pub sot: Option<SotToml>,
+    /// Moment of inertia (inertial LLG).
+    pub inertia: Option<InertiaToml>,
     /// How a trial counts as switched (ensembles).
     pub switching: Option<SwitchingToml>,
 }
@@ -98,6 +100,14 @@ pub struct SotToml {
     pub current_density: DriveToml,
     /// Free-layer thickness (m).
     pub thickness: Option<f64>,
+}
+
+/// `[inertia]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InertiaToml {
+    /// Angular-momentum relaxation time tau (s), > 0; `eta = alpha tau`.
+    pub tau: f64,
 }
 
 /// `[switching]`.

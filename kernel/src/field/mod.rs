@@ -30,8 +30,11 @@ pub trait FieldTerm<S: Real> {
     /// `false` if the term depends on time (a driven Zeeman field).
     const AUTONOMOUS: bool = true;
     /// Re-expresses the term's waveforms in the local-time window starting at absolute reduced
-    /// time `epoch` (see [`crate::drive::Drive::rebase`]); nothing for static terms.
-    fn rebase(&mut self, _epoch: f64) {}
+    /// time `epoch` (see [`crate::drive::Drive::rebase`]); returns the local time up to which
+    /// they are exact (infinite for static terms).
+    fn rebase(&mut self, _epoch: f64) -> f64 {
+        f64::INFINITY
+    }
     /// Adds this term's reduced field `h = -de/dm` at reduced time `t` into `h`.
     fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]);
     /// Overwrites `h` with this term's field (the first term of a sum sets, the rest add, as
@@ -84,8 +87,8 @@ macro_rules! site_terms {
     ($($ty:ident $(: $timed:tt)?),*) => {$(
         impl<S: Real> FieldTerm<S> for $ty<S> {
             $(const AUTONOMOUS: bool = false;
-            fn rebase(&mut self, epoch: f64) {
-                self.$timed(epoch);
+            fn rebase(&mut self, epoch: f64) -> f64 {
+                self.$timed(epoch)
             })?
             #[inline(always)]
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
@@ -146,9 +149,10 @@ impl<S: Real> FieldTerm<S> for () {
 
 impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
     const AUTONOMOUS: bool = T::AUTONOMOUS;
-    fn rebase(&mut self, epoch: f64) {
-        if let Some(t) = self {
-            t.rebase(epoch);
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        match self {
+            Some(t) => t.rebase(epoch),
+            None => f64::INFINITY,
         }
     }
     #[inline(always)]
@@ -198,9 +202,8 @@ macro_rules! tuple_terms {
     ($(($first:ident . $fidx:tt $(, $name:ident . $idx:tt)*)),*) => {$(
         impl<S: Real, $first: FieldTerm<S>, $($name: FieldTerm<S>),*> FieldTerm<S> for ($first, $($name,)*) {
             const AUTONOMOUS: bool = $first::AUTONOMOUS $(&& $name::AUTONOMOUS)*;
-            fn rebase(&mut self, epoch: f64) {
-                self.$fidx.rebase(epoch);
-                $(self.$idx.rebase(epoch);)*
+            fn rebase(&mut self, epoch: f64) -> f64 {
+                self.$fidx.rebase(epoch) $(.min(self.$idx.rebase(epoch)))*
             }
             #[inline(always)]
             fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {

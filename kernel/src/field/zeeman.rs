@@ -39,11 +39,14 @@ impl<S: Real> Zeeman<S> {
         self.drives.push((amplitude, drive))?;
         Ok(self)
     }
-    /// Re-expresses every waveform in the window starting at `epoch` ([`Drive::rebase`]).
-    pub fn rebase_drives(&mut self, epoch: f64) {
+    /// Re-expresses every waveform in the window starting at `epoch` ([`Drive::rebase`]);
+    /// returns the shortest horizon.
+    pub fn rebase_drives(&mut self, epoch: f64) -> f64 {
+        let mut horizon = f64::INFINITY;
         for (_, d) in self.drives.iter_mut() {
-            d.rebase(epoch);
+            horizon = horizon.min(d.rebase(epoch));
         }
+        horizon
     }
     /// The applied field at local time `t`.
     #[inline(always)]
