@@ -413,9 +413,10 @@ impl<S: Real> Drive<S> {
 
     /// Re-expresses the waveform in the window that starts at absolute reduced time `epoch`:
     /// afterwards [`Drive::value`]`(t)` is the waveform at `epoch + t`, exactly for
-    /// `0 <= t < horizon`, where `horizon` (returned; [`LOCAL_SPAN`] for a piecewise-linear
-    /// waveform, infinite for constant and sine ones) is shorter only when more than four
-    /// breakpoints fall in the span. Costs f64 arithmetic: the integrator calls it once per window.
+    /// `0 <= t < horizon`, where `horizon` (returned) is [`LOCAL_SPAN`] for a piecewise-linear
+    /// waveform (shorter only when more than four breakpoints fall in the span), `f64::MAX` for
+    /// a sine and infinite for a constant: an infinite horizon means "does not depend on time",
+    /// and the integrator then keeps no window at all. Costs f64 arithmetic: the integrator calls it once per window.
     pub fn rebase(&mut self, epoch: f64) -> f64 {
         match &self.master {
             Master::Constant => f64::INFINITY,
@@ -434,7 +435,8 @@ impl<S: Real> Drive<S> {
                     start: S::from_f64(start),
                     offset: *offset,
                 };
-                f64::INFINITY
+                // exact at any local time, but timed: finite
+                f64::MAX
             }
             Master::Linear { times, values } => {
                 let mut v = [0.0f64; PIECEWISE_CAPACITY];

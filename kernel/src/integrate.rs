@@ -26,9 +26,8 @@
 //! records its time or also stops the run ([`EventAction`]).
 
 use crate::error::{check_min, Error};
-use crate::field::FieldTerm;
 use crate::gauss::Gaussian;
-use crate::llg::{Dynamics, Llg, Torque};
+use crate::llg::{Dynamics, LlgSystem};
 use crate::real::Real;
 use crate::stepper::{Step, Stepper};
 use crate::thermal::{Noisy, Thermal};
@@ -200,17 +199,16 @@ pub struct ThermalKick<S, R, const N: usize> {
     pub rng: R,
 }
 
-impl<S, F, T, R, const N: usize> Kick<S, Llg<S, F, T>, N> for ThermalKick<S, R, N>
+impl<S, L, R, const N: usize> Kick<S, L, N> for ThermalKick<S, R, N>
 where
     S: Real + Gaussian,
-    F: FieldTerm<S>,
-    T: Torque<S>,
+    L: LlgSystem<S> + Dynamics<S, N>,
     R: Rng,
 {
     #[inline(always)]
     fn step<St: Stepper<S, N>>(
         &mut self,
-        llg: &Llg<S, F, T>,
+        llg: &L,
         stepper: &mut St,
         t: S,
         m: &mut [Vec3<S>; N],
@@ -218,7 +216,7 @@ where
     ) -> Result<Step<S>, Error> {
         self.thermal.draw(t, dt, &mut self.rng);
         let noisy = Noisy {
-            llg,
+            llg: llg.llg(),
             h: &self.thermal.h,
         };
         stepper.step(&noisy, t, m, dt)
@@ -293,6 +291,9 @@ pub struct Integrator<S: Real, D, St, const N: usize, K = (), const E: usize = 0
     stepper: St,
     state: [Vec3<S>; N],
     clock: Clock,
+    /// Some waveform depends on time (decided at each rebase: constant drives do not count);
+    /// when `false` the dynamics sees local time 0 and no window is kept.
+    timed: bool,
     /// Local time at which the next step starts a new window: [`WINDOW`], or less when a
     /// waveform's local form ends sooner (its horizon minus a step), in the model scalar.
     limit: S,
@@ -328,11 +329,10 @@ where
     }
 }
 
-impl<S, F, T, St, R, const N: usize> Integrator<S, Llg<S, F, T>, St, N, ThermalKick<S, R, N>>
+impl<S, L, St, R, const N: usize> Integrator<S, L, St, N, ThermalKick<S, R, N>>
 where
     S: Real + Gaussian,
-    F: FieldTerm<S>,
-    T: Torque<S>,
+    L: LlgSystem<S> + Dynamics<S, N>,
     St: Stepper<S, N>,
     R: Rng,
 {
@@ -354,7 +354,7 @@ where
     /// calculus (RK4, Dormand-Prince: their stages would need noise at intermediate times);
     /// otherwise as [`Integrator::new`].
     pub fn thermal(
-        llg: Llg<S, F, T>,
+        llg: L,
         stepper: St,
         m: [Vec3<S>; N],
         dt: f64,
@@ -409,6 +409,7 @@ where
                 h: dt,
                 reported: false,
             },
+            timed: true,
             limit: S::from_f64(WINDOW),
             dt: S::from_f64(dt),
             events: heapless::Vec::new(),
@@ -433,6 +434,7 @@ where
             stepper: self.stepper,
             state: self.state,
             clock: self.clock,
+            timed: self.timed,
             limit: self.limit,
             dt: self.dt,
             events: heapless::Vec::new(),
@@ -552,6 +554,7 @@ where
         self.clock.epoch = epoch;
         self.clock.window_k = self.clock.k;
         let horizon = self.sys.rebase(epoch).min(self.kick.rebase(epoch));
+        self.timed = horizon < f64::INFINITY;
         self.clock.horizon = epoch + horizon;
         // the last stage of a step that starts before the limit stays inside the horizon
         let limit = (horizon - self.clock.h).min(WINDOW);
@@ -601,7 +604,7 @@ where
     /// at absolute time `t1`, or an adaptive try), then the events.
     #[inline(always)]
     fn one_step(&mut self, h: Option<(S, f64)>) -> Result<Step<S>, Error> {
-        let local = if Self::AUTONOMOUS {
+        let local = if Self::AUTONOMOUS || !self.timed {
             S::ZERO
         } else {
             let l = self.local_time();
@@ -699,7 +702,7 @@ where
         if St::ADAPTIVE {
             while self.clock.t < t_end - 1e-12 * self.clock.h {
                 let mut h = self.clock.h.min(t_end - self.clock.t);
-                if !Self::AUTONOMOUS && self.clock.horizon - self.clock.t > 0.0 {
+                if !Self::AUTONOMOUS && self.timed && self.clock.horizon - self.clock.t > 0.0 {
                     // a step does not outrun the waveforms' local forms
                     h = h.min(self.clock.horizon - self.clock.t);
                 }
@@ -807,8 +810,10 @@ where
         self.events = cp.events.clone();
         self.kick = cp.kick.clone();
         self.limit = cp.limit;
-        // the dynamics' waveforms re-expressed for the checkpoint's window, as they were
-        self.sys.rebase(self.clock.epoch);
+        // the waveforms re-expressed for the checkpoint's window, as they were
+        let epoch = self.clock.epoch;
+        let horizon = self.sys.rebase(epoch).min(self.kick.rebase(epoch));
+        self.timed = horizon < f64::INFINITY;
     }
 }
 

@@ -110,6 +110,51 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
     }
 }
 
+/// A dynamics borrowed mutably for a run: the integrator can re-express its waveforms, and a
+/// large model is not copied into the integrator (what the firmware does on a small stack).
+impl<S: Real, D: Dynamics<S, N>, const N: usize> Dynamics<S, N> for &mut D {
+    type Geometry = D::Geometry;
+    const AUTONOMOUS: bool = D::AUTONOMOUS;
+    #[inline(always)]
+    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
+        (**self).rhs(t, m, dm)
+    }
+    fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
+        (**self).energy(t, m)
+    }
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        (**self).rebase(epoch)
+    }
+}
+
+/// An LLG system, owned or borrowed: what a stochastic kick adds Brown's field to.
+pub trait LlgSystem<S: Real> {
+    /// Field terms.
+    type Terms: FieldTerm<S>;
+    /// Torques.
+    type Torques: Torque<S>;
+    /// The LLG equation.
+    fn llg(&self) -> &Llg<S, Self::Terms, Self::Torques>;
+}
+
+impl<S: Real, F: FieldTerm<S>, T: Torque<S>> LlgSystem<S> for Llg<S, F, T> {
+    type Terms = F;
+    type Torques = T;
+    #[inline(always)]
+    fn llg(&self) -> &Self {
+        self
+    }
+}
+
+impl<S: Real, L: LlgSystem<S>> LlgSystem<S> for &mut L {
+    type Terms = L::Terms;
+    type Torques = L::Torques;
+    #[inline(always)]
+    fn llg(&self) -> &Llg<S, L::Terms, L::Torques> {
+        (**self).llg()
+    }
+}
+
 impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for Llg<S, F, T> {
     type Geometry = UnitSphere;
     const AUTONOMOUS: bool = F::AUTONOMOUS && T::AUTONOMOUS;

@@ -23,8 +23,8 @@
 use larmor::stepper::Rk4;
 use larmor::Real;
 use larmor_scenarios::{
-    golden, run_method, run_system, selftest_steps, specialize, standard_model, Method,
-    StandardReduced, Q26, STANDARD_STEPS,
+    golden, pulse_onset, run_method, run_system, selftest_steps, specialize, standard_model,
+    Method, StandardReduced, PULSE_ONSET_STEP, Q26, STANDARD_STEPS,
 };
 use larmor_tests::parity::*;
 
@@ -60,9 +60,9 @@ fn golden_values_are_current() {
 fn specialized_model_gives_the_same_bits() {
     fn check<S: Real>() {
         let (model, dt) = standard_model::<S>().unwrap();
-        let sys = specialize(&model).expect("standard model specialises");
+        let mut sys = specialize(&model).expect("standard model specialises");
         let a = run_method(&model, dt, Method::Rk4, 3000).unwrap();
-        let b = run_system(&sys, model.m0, &mut Rk4::new(), dt, 3000).unwrap();
+        let b = run_system(&mut sys, model.m0, &mut Rk4::new(), dt, 3000).unwrap();
         assert_eq!(bits(a), bits(b), "{}", S::NAME);
     }
     check::<f64>();
@@ -87,7 +87,7 @@ fn reduced_constants_are_current() {
         assert_eq!(format!("{:?}", S::STANDARD.model()), format!("{sys:?}"));
         let a = run_method(&model, dt, Method::Rk4, 3000).unwrap();
         let r = S::STANDARD;
-        let b = run_system(&r.model(), r.m0, &mut Rk4::new(), r.dt, 3000).unwrap();
+        let b = run_system(&mut r.model(), r.m0, &mut Rk4::new(), r.dt, 3000).unwrap();
         assert_eq!(bits(a), bits(b), "{}", S::NAME);
     }
     check::<f32>();
@@ -136,12 +136,12 @@ fn fixed_point_and_f32_within_their_bounds_of_f64() {
 fn standard_trajectory_error_along_the_way() {
     fn trajectory<S: Real>() -> Vec<[f64; 3]> {
         let (model, dt) = standard_model::<S>().unwrap();
-        let sys = specialize(&model).unwrap();
+        let mut sys = specialize(&model).unwrap();
         let mut st = Rk4::new();
         let mut m = model.m0;
         let mut out = Vec::with_capacity(STANDARD_STEPS as usize);
         for _ in 0..STANDARD_STEPS {
-            m = run_system(&sys, m, &mut st, dt, 1).unwrap();
+            m = run_system(&mut sys, m, &mut st, dt, 1).unwrap();
             out.push(m.to_f64());
         }
         out
@@ -204,7 +204,7 @@ fn qemu_selftest_matches_host_bit_for_bit() {
     let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
     let host = host_results();
     // board -> scalars it runs (f64 needs the M4's 4 MiB of flash)
-    for (board, expect) in [("qemu-m4", 14), ("qemu-m0", 9)] {
+    for (board, expect) in [("qemu-m4", 17), ("qemu-m0", 11)] {
         let path = root().join(format!("out/firmware/{board}/selftest.log"));
         let Ok(text) = std::fs::read_to_string(&path) else {
             assert!(
@@ -245,14 +245,72 @@ fn qemu_selftest_matches_host_bit_for_bit() {
             "parity with {board}: {} results identical to the host, bit for bit",
             lines.len()
         );
+        // device time: the pulse onset scenarios, every start time, each scalar of the board
+        let scalars: &[&str] = if board == "qemu-m4" {
+            &["f32", "I6F26", "f64"]
+        } else {
+            &["f32", "I6F26"]
+        };
+        let dt_lines = parse_device_time(&text);
+        assert_eq!(
+            dt_lines.len(),
+            4 * scalars.len(),
+            "{board}: devicetime lines"
+        );
+        for (scalar, start, step, b) in &dt_lines {
+            assert!(
+                scalars.contains(&scalar.as_str()),
+                "{board}: scalar {scalar}"
+            );
+            let (want_step, want) = match scalar.as_str() {
+                "f32" => pulse_onset::<f32>(*start).map(|(k, m)| (k, bits(m))),
+                "f64" => pulse_onset::<f64>(*start).map(|(k, m)| (k, bits(m))),
+                _ => pulse_onset::<Q26>(*start).map(|(k, m)| (k, bits(m))),
+            }
+            .unwrap();
+            assert_eq!(
+                *step, PULSE_ONSET_STEP,
+                "{board} {scalar} pulse at {start} s"
+            );
+            assert_eq!(
+                (*step, *b),
+                (want_step, want),
+                "{board} {scalar} pulse at {start} s: firmware differs from the host"
+            );
+        }
+        eprintln!("parity with {board}: {} device-time results identical to the host, every pulse at step {PULSE_ONSET_STEP}", dt_lines.len());
     }
+}
+
+/// Parses `devicetime <scalar> start=<s> step=<k> bits=(a, b, c)` lines.
+fn parse_device_time(text: &str) -> Vec<(String, f64, u32, [u64; 3])> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.split("devicetime ").nth(1) else {
+            continue;
+        };
+        let mut w = rest.split_whitespace();
+        let (Some(scalar), Some(start), Some(step)) = (w.next(), w.next(), w.next()) else {
+            continue;
+        };
+        let start: f64 = start.trim_start_matches("start=").parse().unwrap();
+        let step: u32 = step.trim_start_matches("step=").parse().unwrap();
+        let b = rest
+            .split("bits=(")
+            .nth(1)
+            .and_then(|r| r.split(')').next())
+            .unwrap();
+        let v: Vec<u64> = b.split(',').map(|x| x.trim().parse().unwrap()).collect();
+        out.push((scalar.to_string(), start, step, [v[0], v[1], v[2]]));
+    }
+    out
 }
 
 /// The standard trajectory of the lean model built from the reduced constants (what the
 /// `macrospin` app runs), on the host.
 fn lean_standard_trajectory<S: StandardReduced>() -> [u64; 3] {
     let r = S::STANDARD;
-    bits(run_system(&r.model(), r.m0, &mut Rk4::new(), r.dt, STANDARD_STEPS).unwrap())
+    bits(run_system(&mut r.model(), r.m0, &mut Rk4::new(), r.dt, STANDARD_STEPS).unwrap())
 }
 
 #[test]

@@ -36,9 +36,10 @@ type Scalar = larmor_scenarios::Q26;
 #[inline(never)]
 fn standard_trajectory<S: StandardReduced>(counter: &bench::Counter) -> bool {
     let r = S::STANDARD;
-    let sys = r.model();
+    let mut sys = r.model();
     let steps = black_box(STANDARD_STEPS);
-    let (result, ticks) = counter.measure(|| run_system(&sys, r.m0, &mut Rk4::new(), r.dt, steps));
+    let (result, ticks) =
+        counter.measure(|| run_system(&mut sys, r.m0, &mut Rk4::new(), r.dt, steps));
     let Ok(m) = result else {
         defmt::error!(
             "macrospin rk4 {=str} steps={=u32}: stepper error FAIL",

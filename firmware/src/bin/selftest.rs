@@ -18,7 +18,8 @@ use larmor::gauss::Gaussian;
 use larmor::Real;
 use larmor_firmware::{board, exit, stack};
 use larmor_scenarios::{
-    check, run_method, run_method_thermal, selftest_steps, standard_model, Method, Q26,
+    check, pulse_onset, run_method, run_method_thermal, selftest_steps, standard_model, Method,
+    PULSE_ONSET_STEP, PULSE_STARTS, Q26,
 };
 
 /// One scenario in scalar `S`; logs the result and returns whether it passed.
@@ -89,6 +90,37 @@ fn all_fixed(passed: &mut u32, failed: &mut u32) {
     }
 }
 
+/// Device time in scalar `S`: a field pulse 1 ns, 1 us, 1 ms and 1 s after the start must act
+/// at step [`PULSE_ONSET_STEP`]; logs each result (`devicetime <scalar> start=.. step=..
+/// bits=(..)`, compared bit for bit with the host by `tests/tests/parity.rs`).
+#[inline(never)] // own stack frame
+fn device_time<S: Real>(passed: &mut u32, failed: &mut u32) {
+    for start in PULSE_STARTS {
+        let ok = match pulse_onset::<S>(black_box(start)) {
+            Ok((step, m)) => {
+                let v = m.to_f64();
+                let ok = step == PULSE_ONSET_STEP;
+                defmt::info!(
+                    "devicetime {=str} start={=f64} step={=u32} bits=({=u64}, {=u64}, {=u64}) {=str}",
+                    S::NAME,
+                    start,
+                    step,
+                    v[0].to_bits(),
+                    v[1].to_bits(),
+                    v[2].to_bits(),
+                    if ok { "ok" } else { "FAIL" }
+                );
+                ok
+            }
+            Err(_) => {
+                defmt::error!("devicetime {=str} start={=f64}: error FAIL", S::NAME, start);
+                false
+            }
+        };
+        *if ok { &mut *passed } else { &mut *failed } += 1;
+    }
+}
+
 #[entry]
 fn main() -> ! {
     stack::paint();
@@ -97,9 +129,13 @@ fn main() -> ! {
     // f32 first: hardware floating point on the Cortex-M4F, soft-float on the Cortex-M0.
     all_float::<f32>(&mut passed, &mut failed);
     all_fixed(&mut passed, &mut failed);
+    device_time::<f32>(&mut passed, &mut failed);
+    device_time::<Q26>(&mut passed, &mut failed);
     // soft-float f64 (bit-identical to the host) where flash is plentiful
     #[cfg(target_abi = "eabihf")]
     all_float::<f64>(&mut passed, &mut failed);
+    #[cfg(target_abi = "eabihf")]
+    device_time::<f64>(&mut passed, &mut failed);
 
     let used = stack::high_water();
     defmt::info!(
