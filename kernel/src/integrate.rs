@@ -548,17 +548,16 @@ where
 
     /// Moves the window start to the current time; the dynamics and the kick re-express
     /// their waveforms in the new window.
-    #[inline(never)]
+    #[inline(always)]
     fn rebase_now(&mut self) {
         let epoch = self.t_abs();
         self.clock.epoch = epoch;
         self.clock.window_k = self.clock.k;
-        let horizon = self.sys.rebase(epoch).min(self.kick.rebase(epoch));
-        self.timed = horizon < f64::INFINITY;
-        self.clock.horizon = epoch + horizon;
-        // the last stage of a step that starts before the limit stays inside the horizon
-        let limit = (horizon - self.clock.h).min(WINDOW);
-        self.limit = S::from_f64(if limit > 0.0 { limit } else { 0.0 });
+        let (timed, horizon, limit) =
+            new_window(&mut self.sys, &mut self.kick, epoch, self.clock.h);
+        self.timed = timed;
+        self.clock.horizon = horizon;
+        self.limit = limit;
     }
 
     /// `true` when neither the dynamics nor the kick reads time: no window bookkeeping at all.
@@ -815,6 +814,27 @@ where
         let horizon = self.sys.rebase(epoch).min(self.kick.rebase(epoch));
         self.timed = horizon < f64::INFINITY;
     }
+}
+
+/// Re-expresses the waveforms of `sys` and `kick` in the window starting at `epoch`; returns
+/// whether anything depends on time, the absolute horizon of the local forms, and the local
+/// time at which a step of size `h` must start the next window. Generic over the model only,
+/// not the stepper: compiled once per model and scalar.
+#[inline(never)]
+fn new_window<S: Real, D: Dynamics<S, N>, K: Kick<S, D, N>, const N: usize>(
+    sys: &mut D,
+    kick: &mut K,
+    epoch: f64,
+    h: f64,
+) -> (bool, f64, S) {
+    let horizon = sys.rebase(epoch).min(kick.rebase(epoch));
+    // the last stage of a step that starts before the limit stays inside the horizon
+    let limit = (horizon - h).min(WINDOW);
+    (
+        horizon < f64::INFINITY,
+        epoch + horizon,
+        S::from_f64(if limit > 0.0 { limit } else { 0.0 }),
+    )
 }
 
 /// An observer that ignores everything and never stops.

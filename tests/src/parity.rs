@@ -21,22 +21,22 @@ pub fn bits<S: Real>(m: Vec3<S>) -> [u64; 3] {
 }
 
 pub fn float_results<S: Real + Gaussian>(out: &mut Results) {
-    let (model, dt) = standard_model::<S>().unwrap();
+    let (mut model, dt) = standard_model::<S>().unwrap();
     for method in Method::ALL {
         let steps = selftest_steps(method);
-        let m = run_method_thermal(&model, dt, method, steps).unwrap();
+        let m = run_method_thermal(&mut model, dt, method, steps).unwrap();
         out.insert((method.name().into(), S::NAME.into(), steps), bits(m));
     }
 }
 
 pub fn fixed_results(out: &mut Results) {
-    let (model, dt) = standard_model::<Q26>().unwrap();
+    let (mut model, dt) = standard_model::<Q26>().unwrap();
     for method in Method::ALL {
         if method == Method::HeunThermal {
             continue;
         }
         let steps = selftest_steps(method);
-        let m = run_method(&model, dt, method, steps).unwrap();
+        let m = run_method(&mut model, dt, method, steps).unwrap();
         out.insert((method.name().into(), Q26::NAME.into(), steps), bits(m));
     }
 }

@@ -136,13 +136,13 @@ pub fn dopri_tolerance() -> Tolerance {
 /// A stepper error (non-finite state).
 #[inline(never)]
 pub fn run<S: Real, St: Stepper<S, 1>>(
-    model: &Macrospin<S>,
+    model: &mut Macrospin<S>,
     stepper: &mut St,
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
-    let mut llg = model.llg.clone();
-    run_system(&mut llg, model.m0, stepper, dt, steps)
+    let m0 = model.m0;
+    run_system(&mut model.llg, m0, stepper, dt, steps)
 }
 
 /// The standard model as one concrete type: a constant Zeeman field, demag and first-order
@@ -259,15 +259,19 @@ pub fn run_system<S: Real, D: Dynamics<S, 1>, St: Stepper<S, 1>>(
 /// the standard layer, the nutation turns at about 1/eta = 1e12 rad/s (0.1 rad per 0.1 ps step).
 pub const INERTIA_TAU: f64 = 1e-10;
 
-/// Runs `steps` RK4 steps of inertial LLG on the standard model's terms (see
-/// [`Method::Inertial`]); returns the final `m`.
+/// Runs `steps` RK4 steps of inertial LLG on the standard model's terms, as the concrete
+/// [`Specialized`] terms (see [`Method::Inertial`]); returns the final `m`.
 ///
 /// # Errors
 /// A stepper error; a `tau` the scalar cannot hold (not for the standard model).
 #[inline(never)]
 pub fn run_inertial<S: Real>(model: &Macrospin<S>, dt: S, steps: u32) -> Result<Vec3<S>, Error> {
     let tau = S::from_f64(model.units.time_to_reduced(INERTIA_TAU));
-    let mut sys = InertialLlg::new(model.llg.alpha, model.llg.terms.clone(), tau)?;
+    // the standard model's terms as one concrete type (same bits as the generic terms)
+    let lean = specialize(model).ok_or(Error::Inconsistent {
+        what: "the inertial scenario needs the standard model (constant field, demag, K1)",
+    })?;
+    let mut sys = InertialLlg::new(model.llg.alpha, lean.terms, tau)?;
     let y0 = [model.m0, sys.llg_velocity(model.m0)];
     let mut run = Integrator::new(&mut sys, Rk4::new(), y0, dt.to_f64())?;
     for _ in 0..steps {
@@ -291,16 +295,16 @@ pub fn d_per_kelvin(spec: &MacrospinSpec) -> Result<f64, Error> {
 /// A stepper error (non-finite state).
 #[inline(never)]
 pub fn run_thermal<S: Real + Gaussian>(
-    model: &Macrospin<S>,
+    model: &mut Macrospin<S>,
     d_per_kelvin: S,
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
     let thermal = Thermal::<S, 1>::new(d_per_kelvin, Drive::constant(S::from_f64(TEMPERATURE)));
     let rng = Philox::new(SEED, 0);
-    let mut llg = model.llg.clone();
+    let m0 = model.m0;
     let mut run =
-        Integrator::thermal(&mut llg, Heun::new(), [model.m0], dt.to_f64(), thermal, rng)?;
+        Integrator::thermal(&mut model.llg, Heun::new(), [m0], dt.to_f64(), thermal, rng)?;
     for _ in 0..steps {
         run.step()?;
     }
@@ -362,7 +366,7 @@ pub fn pulse_onset<S: Real>(start: f64) -> Result<(u32, Vec3<S>), Error> {
 /// A stepper error; [`Error::Inconsistent`] for [`Method::HeunThermal`].
 #[inline(never)]
 pub fn run_method<S: Real>(
-    model: &Macrospin<S>,
+    model: &mut Macrospin<S>,
     dt: S,
     method: Method,
     steps: u32,
@@ -386,7 +390,7 @@ pub fn run_method<S: Real>(
 /// A stepper error.
 #[inline(never)]
 pub fn run_method_thermal<S: Real + Gaussian>(
-    model: &Macrospin<S>,
+    model: &mut Macrospin<S>,
     dt: S,
     method: Method,
     steps: u32,

@@ -65,7 +65,7 @@ fn report(
 /// concrete type, what a firmware with a fixed model runs; same bits).
 #[inline(never)] // own stack frame: scalars do not add up in main
 fn deterministic<S: Real>(counter: &bench::Counter, n: u32) -> bool {
-    let Ok((model, dt)) = standard_model::<S>() else {
+    let Ok((mut model, dt)) = standard_model::<S>() else {
         return false;
     };
     let Some(mut sys) = specialize(&model) else {
@@ -73,7 +73,7 @@ fn deterministic<S: Real>(counter: &bench::Counter, n: u32) -> bool {
     };
     let n = black_box(n);
     let mut ok = true;
-    let (r, t) = counter.measure(|| run_method(&model, dt, Method::Rk4, n));
+    let (r, t) = counter.measure(|| run_method(&mut model, dt, Method::Rk4, n));
     ok &= report("rk4-generic", S::NAME, n, r, t);
     let m0 = model.m0;
     let (r, t) = counter.measure(|| run_system(&mut sys, m0, &mut Rk4::new(), dt, n));
@@ -98,11 +98,12 @@ fn deterministic<S: Real>(counter: &bench::Counter, n: u32) -> bool {
 /// Measures Heun with thermal noise (one 3-component Gaussian draw per step) in scalar `S`.
 #[inline(never)] // own stack frame: scalars do not add up in main
 fn thermal<S: Real + Gaussian>(counter: &bench::Counter, n: u32) -> bool {
-    let (Ok((model, dt)), Ok(d)) = (standard_model::<S>(), d_per_kelvin(&standard_spec())) else {
+    let (Ok((mut model, dt)), Ok(d)) = (standard_model::<S>(), d_per_kelvin(&standard_spec()))
+    else {
         return false;
     };
     let n = black_box(n);
-    let (r, t) = counter.measure(|| run_thermal(&model, S::from_f64(d), dt, n));
+    let (r, t) = counter.measure(|| run_thermal(&mut model, S::from_f64(d), dt, n));
     report(Method::HeunThermal.name(), S::NAME, n, r, t)
 }
 
