@@ -52,6 +52,12 @@ impl<S: Real + Gaussian> Campaign<S> {
                 sc.file
             ))
         })?;
+        if spec.inertia.is_some() {
+            return Err(HostError::input(format!(
+                "{}: [inertia] runs with `larmor run` only (ensembles and sweeps integrate plain stochastic LLG)",
+                sc.file
+            )));
+        }
         let model: Macrospin<S> = spec
             .compile()
             .map_err(|e| HostError::input(e.to_string()))?;
