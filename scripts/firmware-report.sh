@@ -166,8 +166,8 @@ trap 'rm -f "$section"' EXIT
     echo "### Parity and commands"
     echo
     echo "The scenarios live in \`firmware/scenarios\` (crate \`larmor-scenarios\`), used by the"
-    echo "firmware apps and by the tests crate, so both run the same code; it enables larmor's"
-    echo "\`deterministic\` feature, so the host uses libm like the firmware. The firmware logs the"
+    echo "firmware apps and by the tests crate, so both run the same code; the kernel uses libm on"
+    echo "every target, so the host computes like the firmware. The firmware logs the"
     echo "exact bits of every result; \`tests/tests/parity.rs\` recomputes all of them on the host and"
     echo "requires equality bit for bit (f32, f64, I6F26, thermal runs included), checks the golden"
     echo "f64 values the firmware compares against (\`firmware/scenarios/src/golden.rs\`), the"

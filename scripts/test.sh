@@ -33,7 +33,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 if [ $quick -eq 0 ]; then
     section "kernel feature matrix on microcontroller targets (no_std, no alloc)"
     for target in thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
-        for features in "" "deterministic" "defmt" "fixed" "fixed,defmt"; do
+        for features in "" "defmt" "fixed" "fixed,defmt"; do
             echo "larmor --target $target --features '$features'"
             cargo build -p larmor --locked --quiet --target "$target" --no-default-features \
                 ${features:+--features "$features"}

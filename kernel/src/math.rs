@@ -1,89 +1,69 @@
 //! The one math chokepoint: every transcendental of the kernel goes through here.
 //!
-//! Backend selection (compile time):
-//! - default (`no_std`) and feature `deterministic`: [`libm`], identical on every target, so a host
-//!   run reproduces a firmware run bit for bit;
-//! - feature `std` without `deterministic`: std's intrinsics (same results for `sqrt`, which IEEE
-//!   754 rounds correctly everywhere; `sin`/`cos`/`exp` may differ in the last ulp).
+//! The backend is [`libm`], on every target: a host run reproduces a firmware run bit for bit.
+//! (An optional std backend existed and was removed: every host build pulled in libm through
+//! the firmware scenarios anyway, so it was never compiled or tested; libm's `sqrt` is
+//! correctly rounded and uses the hardware instruction where there is one, and the
+//! transcendentals are off the hot path except `sin` for sine drives.)
 //!
 //! Nothing in the kernel calls `mul_add`, and Rust never contracts `a * b + c` into an FMA, so the
 //! arithmetic between these calls is bit-reproducible too.
 
-#[cfg(all(feature = "std", not(feature = "deterministic")))]
-extern crate std;
-
 macro_rules! backend {
-    ($(#[$doc:meta] $name:ident, $t:ty, $libm:path, $std:ident;)*) => {$(
+    ($(#[$doc:meta] $name:ident, $t:ty, $libm:path;)*) => {$(
         #[$doc]
         #[inline(always)]
         pub fn $name(x: $t) -> $t {
-            #[cfg(all(feature = "std", not(feature = "deterministic")))]
-            { <$t>::$std(x) }
-            #[cfg(not(all(feature = "std", not(feature = "deterministic"))))]
-            { $libm(x) }
+            $libm(x)
         }
     )*};
 }
 
 backend! {
     /// Square root, correctly rounded (IEEE 754) on every backend.
-    sqrt_f64, f64, libm::sqrt, sqrt;
+    sqrt_f64, f64, libm::sqrt;
     /// Square root, correctly rounded (IEEE 754) on every backend.
-    sqrt_f32, f32, libm::sqrtf, sqrt;
+    sqrt_f32, f32, libm::sqrtf;
     /// Sine (radians); libm: < 1 ulp.
-    sin_f64, f64, libm::sin, sin;
+    sin_f64, f64, libm::sin;
     /// Sine (radians); libm: < 1 ulp.
-    sin_f32, f32, libm::sinf, sin;
+    sin_f32, f32, libm::sinf;
     /// Cosine (radians); libm: < 1 ulp.
-    cos_f64, f64, libm::cos, cos;
+    cos_f64, f64, libm::cos;
     /// Cosine (radians); libm: < 1 ulp.
-    cos_f32, f32, libm::cosf, cos;
+    cos_f32, f32, libm::cosf;
     /// Exponential; libm: < 1 ulp.
-    exp_f64, f64, libm::exp, exp;
+    exp_f64, f64, libm::exp;
     /// Exponential; libm: < 1 ulp.
-    exp_f32, f32, libm::expf, exp;
+    exp_f32, f32, libm::expf;
     /// Natural logarithm; libm: < 1 ulp. Set-up code and rare paths only, never in a hot loop.
-    ln_f64, f64, libm::log, ln;
+    ln_f64, f64, libm::log;
     /// Natural logarithm; libm: < 1 ulp. Rare paths only (Gaussian tails).
-    ln_f32, f32, libm::logf, ln;
+    ln_f32, f32, libm::logf;
     /// Arc tangent; libm: < 1 ulp. Set-up code only.
-    atan_f64, f64, libm::atan, atan;
+    atan_f64, f64, libm::atan;
     /// Arc cosine; libm: < 1 ulp. Set-up code only.
-    acos_f64, f64, libm::acos, acos;
+    acos_f64, f64, libm::acos;
     /// Hyperbolic tangent; libm: < 1 ulp.
-    tanh_f64, f64, libm::tanh, tanh;
+    tanh_f64, f64, libm::tanh;
     /// Cube root; libm: < 1 ulp. Set-up code only.
-    cbrt_f64, f64, libm::cbrt, cbrt;
+    cbrt_f64, f64, libm::cbrt;
     /// `exp(x) - 1`, accurate for small `x`; libm: < 1 ulp.
-    expm1_f64, f64, libm::expm1, exp_m1;
+    expm1_f64, f64, libm::expm1;
     /// `ln(1 + x)`, accurate for small `x`; libm: < 1 ulp.
-    ln1p_f64, f64, libm::log1p, ln_1p;
+    ln1p_f64, f64, libm::log1p;
 }
 
 /// Two-argument arc tangent `atan2(y, x)` in (-pi, pi]; libm: < 1 ulp.
 #[inline]
 pub fn atan2_f64(y: f64, x: f64) -> f64 {
-    #[cfg(all(feature = "std", not(feature = "deterministic")))]
-    {
-        y.atan2(x)
-    }
-    #[cfg(not(all(feature = "std", not(feature = "deterministic"))))]
-    {
-        libm::atan2(y, x)
-    }
+    libm::atan2(y, x)
 }
 
 /// `x` raised to the real power `y`; libm: < 1 ulp. Set-up code only.
 #[inline]
 pub fn powf_f64(x: f64, y: f64) -> f64 {
-    #[cfg(all(feature = "std", not(feature = "deterministic")))]
-    {
-        x.powf(y)
-    }
-    #[cfg(not(all(feature = "std", not(feature = "deterministic"))))]
-    {
-        libm::pow(x, y)
-    }
+    libm::pow(x, y)
 }
 
 /// Sine and cosine of `x` (radians) in one call.
@@ -96,6 +76,18 @@ pub fn sin_cos_f64(x: f64) -> (f64, f64) {
 #[inline]
 pub fn sin_cos_f32(x: f32) -> (f32, f32) {
     (sin_f32(x), cos_f32(x))
+}
+
+/// Largest integer not above `x` (exact).
+#[inline]
+pub fn floor_f64(x: f64) -> f64 {
+    libm::floor(x)
+}
+
+/// Remainder of `x / y` with the sign of `x` (C `fmod`; exact on every backend).
+#[inline]
+pub fn fmod_f64(x: f64, y: f64) -> f64 {
+    libm::fmod(x, y)
 }
 
 #[cfg(test)]
@@ -113,14 +105,3 @@ mod tests {
     }
 }
 
-/// Largest integer not above `x` (exact on every backend).
-#[inline]
-pub fn floor_f64(x: f64) -> f64 {
-    libm::floor(x)
-}
-
-/// Remainder of `x / y` with the sign of `x` (C `fmod`; exact on every backend).
-#[inline]
-pub fn fmod_f64(x: f64, y: f64) -> f64 {
-    libm::fmod(x, y)
-}

@@ -11,9 +11,8 @@
 //! so the integrator keeps no local-time window and no f64 time bookkeeping costs
 //! instructions on the target.
 //!
-//! This crate depends on `larmor` with `deterministic`: a host build that also enables `std`
-//! (the tests crate) still uses libm, so f32 and f64 results are bit-identical to the
-//! firmware's; fixed-point is integer arithmetic and bit-identical anyway.
+//! The kernel uses libm on every target, so the host's f32 and f64 results are bit-identical
+//! to the firmware's; fixed-point is integer arithmetic and bit-identical anyway.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
