@@ -104,4 +104,3 @@ mod tests {
         assert!((cbrt_f64(27.0) - 3.0).abs() < 1e-15);
     }
 }
-
