@@ -419,6 +419,26 @@ where
         Ok(run)
     }
 
+    /// The whole-run form: starts at absolute reduced time `t0`, runs to `t_end` recording
+    /// `events` (at most [`MAX_EVENTS`]) and the observer's reports, and writes the final (or,
+    /// after an error, the last good) state into `m`.
+    ///
+    /// # Errors
+    /// As [`Integrator::start_at`] and [`Integrator::run_recording`].
+    pub fn run_span<O: Observer<S, N>>(
+        self,
+        m: &mut [Vec3<S>; N],
+        (t0, t_end): (f64, f64),
+        events: &mut [Crossing],
+        obs: &mut O,
+    ) -> Result<RunStats, Error> {
+        let mut run = self.with_events::<MAX_EVENTS>();
+        run.start_at(t0)?;
+        let result = run.run_recording(t_end, events, obs);
+        *m = *run.state();
+        result
+    }
+
     /// The same integrator with room for `E` events ([`Integrator::add_event`]).
     ///
     /// ```

@@ -13,8 +13,7 @@ use rand_core::Rng;
 use crate::field::FieldTerm;
 use crate::gauss::Gaussian;
 use crate::inertial::InertialLlg;
-use crate::integrate::{Crossing, Integrator, Kick, Observer, RunStats, MAX_EVENTS};
-use crate::llg::Dynamics;
+use crate::integrate::{Crossing, Integrator, Observer, RunStats};
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
 use crate::real::Real;
@@ -483,7 +482,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
     /// use larmor::{rng::Philox, stepper::Rk4};
     /// let model = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24)).compile::<f64>().unwrap();
     /// let mut m = [model.m0];
-    /// let s = model.integrate(&mut Philox::new(0, 0), &mut Rk4::new(), &mut m, 0.0, 1.0, 0.01, &mut [], &mut ()).unwrap();
+    /// let s = model.integrate(&mut Philox::new(0, 0), Rk4::new(), &mut m, 0.0, 1.0, 0.01, &mut [], &mut ()).unwrap();
     /// assert_eq!(s.steps, 100);
     /// ```
     ///
@@ -494,7 +493,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
     pub fn integrate<R, St, O>(
         &self,
         rng: &mut R,
-        stepper: &mut St,
+        stepper: St,
         m: &mut [Vec3<S>; 1],
         t0: f64,
         t_end: f64,
@@ -533,7 +532,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
         &self,
         llg: Llg<S, F, MacrospinTorques<S>>,
         rng: &mut R,
-        stepper: &mut St,
+        stepper: St,
         m: &mut [Vec3<S>; 1],
         t0: f64,
         t_end: f64,
@@ -548,44 +547,15 @@ impl<S: Real + Gaussian> Macrospin<S> {
         O: Observer<S, 1>,
     {
         match &self.thermal {
-            Some(th) => {
-                let run = Integrator::thermal(llg, stepper, *m, dt, th.clone(), rng)?;
-                drive_to(run, m, t0, t_end, events, obs)
-            }
-            None => drive_to(
-                Integrator::new(llg, stepper, *m, dt)?,
+            Some(th) => Integrator::thermal(llg, stepper, *m, dt, th.clone(), rng)?.run_span(
                 m,
-                t0,
-                t_end,
+                (t0, t_end),
                 events,
                 obs,
             ),
+            None => Integrator::new(llg, stepper, *m, dt)?.run_span(m, (t0, t_end), events, obs),
         }
     }
-}
-
-/// Runs `run` from `t0` to `t_end` with `events` recorded; the final (or last good) state goes
-/// back to `m`.
-fn drive_to<S, D, St, K, O>(
-    run: Integrator<S, D, St, 1, K>,
-    m: &mut [Vec3<S>; 1],
-    t0: f64,
-    t_end: f64,
-    events: &mut [Crossing],
-    obs: &mut O,
-) -> Result<RunStats, Error>
-where
-    S: Real,
-    D: Dynamics<S, 1>,
-    St: Stepper<S, 1>,
-    K: Kick<S, D, 1>,
-    O: Observer<S, 1>,
-{
-    let mut run = run.with_events::<MAX_EVENTS>();
-    run.start_at(t0)?;
-    let result = run.run_recording(t_end, events, obs);
-    *m = *run.state();
-    result
 }
 
 impl<S: Real> Macrospin<S> {

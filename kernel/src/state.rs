@@ -48,15 +48,7 @@ pub trait Geometry {
         atol: f64,
         rtol: f64,
     ) -> (f64, usize) {
-        let mut sum = 0.0f64;
-        for i in 0..N {
-            for c in 0..3 {
-                let sc = atol + rtol * y0[i][c].abs().max(y1[i][c].abs());
-                let r = err[i][c] / sc;
-                sum += r * r;
-            }
-        }
-        (sum, 3 * N)
+        scaled_error_sum(err, y0, y1, atol, rtol, N)
     }
 }
 
@@ -73,6 +65,28 @@ pub struct FreeVector;
 /// After a step `m_i` is renormalised and `v_i` loses its component along the new `m_i`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TangentBundle;
+
+/// The scaled squared error of the first `n` vectors and the number of components summed (see
+/// [`Geometry::error_sum`]).
+#[inline]
+fn scaled_error_sum<const N: usize>(
+    err: &[[f64; 3]; N],
+    y0: &[[f64; 3]; N],
+    y1: &[[f64; 3]; N],
+    atol: f64,
+    rtol: f64,
+    n: usize,
+) -> (f64, usize) {
+    let mut sum = 0.0f64;
+    for i in 0..n.min(N) {
+        for c in 0..3 {
+            let sc = atol + rtol * y0[i][c].abs().max(y1[i][c].abs());
+            let r = err[i][c] / sc;
+            sum += r * r;
+        }
+    }
+    (sum, 3 * n.min(N))
+}
 
 /// `|v|^2` of every vector, or the error if one is not finite. One test per vector: `|v|^2` is
 /// finite exactly when every component is (an overflow to infinity counts as a failure too).
@@ -160,15 +174,7 @@ impl Geometry for TangentBundle {
         atol: f64,
         rtol: f64,
     ) -> (f64, usize) {
-        let mut sum = 0.0f64;
-        for i in 0..N / 2 {
-            for c in 0..3 {
-                let sc = atol + rtol * y0[i][c].abs().max(y1[i][c].abs());
-                let r = err[i][c] / sc;
-                sum += r * r;
-            }
-        }
-        (sum, 3 * (N / 2))
+        scaled_error_sum(err, y0, y1, atol, rtol, N / 2)
     }
 }
 

@@ -170,10 +170,7 @@ impl<S: Real> Torque<S> for SpinTorque<S> {
 impl<S: Real, T: Torque<S>> Torque<S> for Option<T> {
     const AUTONOMOUS: bool = T::AUTONOMOUS;
     fn rebase(&mut self, epoch: f64) -> f64 {
-        match self {
-            Some(t) => t.rebase(epoch),
-            None => f64::INFINITY,
-        }
+        self.as_mut().map_or(f64::INFINITY, |t| t.rebase(epoch))
     }
     #[inline(always)]
     fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]) {

@@ -5,17 +5,15 @@ pub mod parity;
 pub mod strategies;
 
 use larmor::field::{FieldTerm, Zeeman};
+use larmor::integrate::Integrator;
 use larmor::llg::{Dynamics, Llg};
-pub mod run;
-
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
-use run::integrate;
 
 /// Integrates a macrospin system and returns `(t, m)` after every step (reduced time).
 pub fn trace<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
     sys: &D,
-    mut stepper: St,
+    stepper: St,
     m0: Vec3<S>,
     t_end: f64,
     dt: f64,
@@ -26,20 +24,24 @@ pub fn trace<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
         out.push((t, m[0]));
         larmor::integrate::Control::Continue
     };
-    integrate(sys, &mut stepper, &mut m, 0.0, t_end, dt, &mut [], &mut obs).expect("integration");
+    Integrator::new(sys.clone(), stepper, m, dt)
+        .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut [], &mut obs))
+        .expect("integration");
     out
 }
 
 /// Final state only.
 pub fn final_state<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
     sys: &D,
-    mut stepper: St,
+    stepper: St,
     m0: Vec3<S>,
     t_end: f64,
     dt: f64,
 ) -> Vec3<S> {
     let mut m = [m0];
-    integrate(sys, &mut stepper, &mut m, 0.0, t_end, dt, &mut [], &mut ()).expect("integration");
+    Integrator::new(sys.clone(), stepper, m, dt)
+        .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut [], &mut ()))
+        .expect("integration");
     m[0]
 }
 

@@ -8,6 +8,7 @@
 use larmor::arrhenius::neel_brown;
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
+use larmor::integrate::Integrator;
 use larmor::integrate::{Control, Crossing, Direction};
 use larmor::llg::Llg;
 use larmor::rng::Philox;
@@ -15,7 +16,6 @@ use larmor::stepper::Heun;
 use larmor::thermal::Thermal;
 use larmor::units::GAMMA_E;
 use larmor::Vec3;
-use larmor_tests::run::integrate_thermal;
 
 #[test]
 fn arrhenius_mean_switching_time_matches_sllg() {
@@ -40,7 +40,7 @@ fn arrhenius_mean_switching_time_matches_sllg() {
     let target = 0.5;
     let times: Vec<f64> = (0..trials)
         .map(|k| {
-            let mut th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
+            let th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
             let mut rng = Philox::new(5, k);
             let mut m = [-Vec3::Z];
             let mut ev = [Crossing::mz(target, Direction::Rising)];
@@ -51,19 +51,9 @@ fn arrhenius_mean_switching_time_matches_sllg() {
                     Control::Continue
                 }
             };
-            integrate_thermal(
-                &llg,
-                &mut th,
-                &mut rng,
-                &mut Heun::new(),
-                &mut m,
-                0.0,
-                1e7,
-                0.01,
-                &mut ev,
-                &mut obs,
-            )
-            .unwrap();
+            Integrator::thermal(llg.clone(), Heun::new(), m, 0.01, th.clone(), &mut rng)
+                .and_then(|run| run.run_span(&mut m, (0.0, 1e7), &mut ev, &mut obs))
+                .unwrap();
             ev[0].time.expect("switched")
         })
         .collect();

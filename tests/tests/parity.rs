@@ -62,7 +62,7 @@ fn specialized_model_gives_the_same_bits() {
         let (mut model, dt) = standard_model::<S>().unwrap();
         let mut sys = specialize(&model).expect("standard model specialises");
         let a = run_method(&mut model, dt, Method::Rk4, 3000).unwrap();
-        let b = run_system(&mut sys, model.m0, &mut Rk4::new(), dt, 3000).unwrap();
+        let b = run_system(&mut sys, model.m0, Rk4::new(), dt, 3000).unwrap();
         assert_eq!(bits(a), bits(b), "{}", S::NAME);
     }
     check::<f64>();
@@ -87,7 +87,7 @@ fn reduced_constants_are_current() {
         assert_eq!(format!("{:?}", S::STANDARD.model()), format!("{sys:?}"));
         let a = run_method(&mut model, dt, Method::Rk4, 3000).unwrap();
         let r = S::STANDARD;
-        let b = run_system(&mut r.model(), r.m0, &mut Rk4::new(), r.dt, 3000).unwrap();
+        let b = run_system(&mut r.model(), r.m0, Rk4::new(), r.dt, 3000).unwrap();
         assert_eq!(bits(a), bits(b), "{}", S::NAME);
     }
     check::<f32>();
@@ -137,11 +137,11 @@ fn standard_trajectory_error_along_the_way() {
     fn trajectory<S: Real>() -> Vec<[f64; 3]> {
         let (model, dt) = standard_model::<S>().unwrap();
         let mut sys = specialize(&model).unwrap();
-        let mut st = Rk4::new();
+        let st = Rk4::new();
         let mut m = model.m0;
         let mut out = Vec::with_capacity(STANDARD_STEPS as usize);
         for _ in 0..STANDARD_STEPS {
-            m = run_system(&mut sys, m, &mut st, dt, 1).unwrap();
+            m = run_system(&mut sys, m, st.clone(), dt, 1).unwrap();
             out.push(m.to_f64());
         }
         out
@@ -182,19 +182,10 @@ fn parse_log(text: &str, app: &str) -> Vec<((String, String, u32), [u64; 3])> {
         let Some(steps) = steps.strip_prefix("steps=").and_then(|s| s.parse().ok()) else {
             continue;
         };
-        let Some(b) = rest
-            .split("bits=(")
-            .nth(1)
-            .and_then(|r| r.split(')').next())
-        else {
+        let Some(b) = bits_of(rest) else {
             continue;
         };
-        let v: Vec<u64> = b.split(',').map(|x| x.trim().parse().unwrap()).collect();
-        assert_eq!(v.len(), 3, "bad bits in: {line}");
-        out.push((
-            (method.to_string(), scalar.to_string(), steps),
-            [v[0], v[1], v[2]],
-        ));
+        out.push(((method.to_string(), scalar.to_string(), steps), b));
     }
     out
 }
@@ -282,6 +273,14 @@ fn qemu_selftest_matches_host_bit_for_bit() {
     }
 }
 
+/// The `bits=(a, b, c)` of a log line, if it has them (panics on a malformed triple).
+fn bits_of(line: &str) -> Option<[u64; 3]> {
+    let b = line.split("bits=(").nth(1)?.split(')').next()?;
+    let v: Vec<u64> = b.split(',').map(|x| x.trim().parse().unwrap()).collect();
+    assert_eq!(v.len(), 3, "bad bits in: {line}");
+    Some([v[0], v[1], v[2]])
+}
+
 /// Parses `devicetime <scalar> start=<s> step=<k> bits=(a, b, c)` lines.
 fn parse_device_time(text: &str) -> Vec<(String, f64, u32, [u64; 3])> {
     let mut out = Vec::new();
@@ -295,13 +294,8 @@ fn parse_device_time(text: &str) -> Vec<(String, f64, u32, [u64; 3])> {
         };
         let start: f64 = start.trim_start_matches("start=").parse().unwrap();
         let step: u32 = step.trim_start_matches("step=").parse().unwrap();
-        let b = rest
-            .split("bits=(")
-            .nth(1)
-            .and_then(|r| r.split(')').next())
-            .unwrap();
-        let v: Vec<u64> = b.split(',').map(|x| x.trim().parse().unwrap()).collect();
-        out.push((scalar.to_string(), start, step, [v[0], v[1], v[2]]));
+        let b = bits_of(rest).unwrap_or_else(|| panic!("no bits in: {line}"));
+        out.push((scalar.to_string(), start, step, b));
     }
     out
 }
@@ -310,7 +304,7 @@ fn parse_device_time(text: &str) -> Vec<(String, f64, u32, [u64; 3])> {
 /// `macrospin` app runs), on the host.
 fn lean_standard_trajectory<S: StandardReduced>() -> [u64; 3] {
     let r = S::STANDARD;
-    bits(run_system(&mut r.model(), r.m0, &mut Rk4::new(), r.dt, STANDARD_STEPS).unwrap())
+    bits(run_system(&mut r.model(), r.m0, Rk4::new(), r.dt, STANDARD_STEPS).unwrap())
 }
 
 #[test]

@@ -5,11 +5,11 @@
 
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
+use larmor::integrate::Integrator;
 use larmor::integrate::{Control, Crossing, Direction};
 use larmor::llg::Llg;
 use larmor::stepper::Rk4;
 use larmor::{sw, Vec3};
-use larmor_tests::run::integrate;
 
 /// Reduced units with H_ref = Ms; k1 = 1/2 makes H_K = 2 k1 Ms = Ms, so reduced fields are
 /// in units of H_K. The field points against the initial moment at angle psi to the axis.
@@ -30,17 +30,9 @@ fn switching_field_llg(psi: f64, rate: f64, alpha: f64) -> f64 {
             Control::Continue
         }
     };
-    integrate(
-        &llg,
-        &mut Rk4::new(),
-        &mut m,
-        0.0,
-        t_end,
-        0.05,
-        &mut ev,
-        &mut stop,
-    )
-    .unwrap();
+    Integrator::new(llg.clone(), Rk4::new(), m, 0.05)
+        .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut ev, &mut stop))
+        .unwrap();
     rate * ev[0].time.expect("the macrospin switches")
 }
 
@@ -80,17 +72,9 @@ fn slow_ramp_tracks_the_sw_minimum() {
     let llg = Llg::new(alpha, (zeeman, Uniaxial::new(0.5, 0.0, Vec3::Z)));
     let mut m = [Vec3::Z];
     let t = 0.4 / rate; // h = 0.4 < h_sw(0.5 rad) = 0.52
-    integrate(
-        &llg,
-        &mut Rk4::new(),
-        &mut m,
-        0.0,
-        t,
-        0.05,
-        &mut [],
-        &mut (),
-    )
-    .unwrap();
+    Integrator::new(llg.clone(), Rk4::new(), m, 0.05)
+        .and_then(|run| run.run_span(&mut m, (0.0, t), &mut [], &mut ()))
+        .unwrap();
     let mut lp = sw::Loop::new(Vec3::Z, Vec3::Z, Vec3::Z).unwrap();
     lp.apply(d.scale(0.4)).unwrap();
     let err = (m[0] - lp.m()).norm();

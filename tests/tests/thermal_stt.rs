@@ -4,6 +4,7 @@
 
 use larmor::drive::Drive;
 use larmor::field::{Uniaxial, Zeeman};
+use larmor::integrate::Integrator;
 use larmor::integrate::{Crossing, Direction};
 use larmor::llg::Llg;
 use larmor::params::{CurrentSpec, MacrospinSpec, SttSpec};
@@ -12,7 +13,6 @@ use larmor::stepper::{Heun, Rk4};
 use larmor::thermal::Thermal;
 use larmor::units::{E_CHARGE, HBAR, MU0};
 use larmor::Vec3;
-use larmor_tests::run::{integrate, integrate_thermal};
 
 /// Final states of `n` independent trials of a uniaxial macrospin (reduced k1 along z, field
 /// h along z) at reduced temperature kappa = kB T/(mu0 Ms^2 V), from m = +z, after `t_end`.
@@ -34,22 +34,12 @@ fn equilibrium_samples(
     );
     (0..n)
         .map(|k| {
-            let mut th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
+            let th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
             let mut rng = Philox::new(2026, k);
             let mut m = [Vec3::Z];
-            integrate_thermal(
-                &llg,
-                &mut th,
-                &mut rng,
-                &mut Heun::new(),
-                &mut m,
-                0.0,
-                t_end,
-                dt,
-                &mut [],
-                &mut (),
-            )
-            .unwrap();
+            Integrator::thermal(llg.clone(), Heun::new(), m, dt, th.clone(), &mut rng)
+                .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut [], &mut ()))
+                .unwrap();
             m[0].z
         })
         .collect()
@@ -198,31 +188,15 @@ fn positive_current_pushes_m_towards_the_polariser() {
     let model = stt_layer(3e11, 1.0, 10.0, 0.0).compile::<f64>().unwrap();
     let mut m = [model.m0];
     let t_end = model.units.time_to_reduced(0.2e-9);
-    integrate(
-        &model.llg,
-        &mut Rk4::new(),
-        &mut m,
-        0.0,
-        t_end,
-        0.02,
-        &mut [],
-        &mut (),
-    )
-    .unwrap();
+    Integrator::new(model.llg.clone(), Rk4::new(), m, 0.02)
+        .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut [], &mut ()))
+        .unwrap();
     assert!(m[0].z > model.m0.z, "{} -> {}", model.m0.z, m[0].z);
     let model = stt_layer(-3e11, 1.0, 10.0, 0.0).compile::<f64>().unwrap();
     let mut m = [model.m0];
-    integrate(
-        &model.llg,
-        &mut Rk4::new(),
-        &mut m,
-        0.0,
-        t_end,
-        0.02,
-        &mut [],
-        &mut (),
-    )
-    .unwrap();
+    Integrator::new(model.llg.clone(), Rk4::new(), m, 0.02)
+        .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut [], &mut ()))
+        .unwrap();
     assert!(m[0].z < model.m0.z);
 }
 
@@ -232,17 +206,9 @@ fn grows(j: f64, lambda: f64, field_like: f64) -> bool {
         .compile::<f64>()
         .unwrap();
     let mut m = [model.m0];
-    integrate(
-        &model.llg,
-        &mut Rk4::new(),
-        &mut m,
-        0.0,
-        1500.0,
-        0.05,
-        &mut [],
-        &mut (),
-    )
-    .unwrap();
+    Integrator::new(model.llg.clone(), Rk4::new(), m, 0.05)
+        .and_then(|run| run.run_span(&mut m, (0.0, 1500.0), &mut [], &mut ()))
+        .unwrap();
     m[0].z > model.m0.z
 }
 
@@ -291,17 +257,9 @@ fn switching_time_matches_the_exact_integral() {
         let mut m = [model.m0];
         let mut ev = [Crossing::mz(0.0, Direction::Rising)];
         let t_end = model.units.time_to_reduced(1.2 * exact);
-        integrate(
-            &model.llg,
-            &mut Rk4::new(),
-            &mut m,
-            0.0,
-            t_end,
-            0.005,
-            &mut ev,
-            &mut (),
-        )
-        .unwrap();
+        Integrator::new(model.llg.clone(), Rk4::new(), m, 0.005)
+            .and_then(|run| run.run_span(&mut m, (0.0, t_end), &mut ev, &mut ()))
+            .unwrap();
         let sim = model.units.time_to_si(ev[0].time.expect("switched"));
         let rel = (sim / exact - 1.0).abs();
         println!("switching time at J = {j_over_jc} J_c0: LLG {:.6} ns, exact {:.6} ns, rel. diff {rel:.1e}", sim * 1e9, exact * 1e9);
@@ -340,7 +298,7 @@ fn neel_brown_escape_time() {
     let trials = 400u64;
     let times: Vec<f64> = (0..trials)
         .map(|k| {
-            let mut th = Thermal::<f64, 1>::new(d, Drive::constant(1.0));
+            let th = Thermal::<f64, 1>::new(d, Drive::constant(1.0));
             let mut rng = Philox::new(99, k);
             let mut m = [Vec3::Z];
             let mut ev = [Crossing::mz(target, Direction::Falling)];
@@ -351,19 +309,9 @@ fn neel_brown_escape_time() {
                     larmor::integrate::Control::Continue
                 }
             };
-            integrate_thermal(
-                &llg,
-                &mut th,
-                &mut rng,
-                &mut Heun::new(),
-                &mut m,
-                0.0,
-                1e6,
-                0.01,
-                &mut ev,
-                &mut obs,
-            )
-            .unwrap();
+            Integrator::thermal(llg.clone(), Heun::new(), m, 0.01, th.clone(), &mut rng)
+                .and_then(|run| run.run_span(&mut m, (0.0, 1e6), &mut ev, &mut obs))
+                .unwrap();
             ev[0].time.expect("escaped")
         })
         .collect();

@@ -136,7 +136,7 @@ pub fn dopri_tolerance() -> Tolerance {
 #[inline(never)]
 pub fn run<S: Real, St: Stepper<S, 1>>(
     model: &mut Macrospin<S>,
-    stepper: &mut St,
+    stepper: St,
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
@@ -242,7 +242,7 @@ impl StandardReduced for Q26 {
 pub fn run_system<S: Real, D: Dynamics<S, 1>, St: Stepper<S, 1>>(
     sys: &mut D,
     m0: Vec3<S>,
-    stepper: &mut St,
+    stepper: St,
     dt: S,
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
@@ -371,10 +371,10 @@ pub fn run_method<S: Real>(
     steps: u32,
 ) -> Result<Vec3<S>, Error> {
     match method {
-        Method::Rk4 => run(model, &mut Rk4::new(), dt, steps),
-        Method::Heun => run(model, &mut Heun::new(), dt, steps),
-        Method::Midpoint => run(model, &mut Midpoint::new(), dt, steps),
-        Method::Dopri => run(model, &mut DormandPrince::new(dopri_tolerance()), dt, steps),
+        Method::Rk4 => run(model, Rk4::new(), dt, steps),
+        Method::Heun => run(model, Heun::new(), dt, steps),
+        Method::Midpoint => run(model, Midpoint::new(), dt, steps),
+        Method::Dopri => run(model, DormandPrince::new(dopri_tolerance()), dt, steps),
         Method::Inertial => run_inertial(model, dt, steps),
         Method::HeunThermal => Err(Error::Inconsistent {
             what: "heun-thermal needs a Gaussian scalar: call run_method_thermal",

@@ -76,21 +76,14 @@ fn deterministic<S: Real>(counter: &bench::Counter, n: u32) -> bool {
     let (r, t) = counter.measure(|| run_method(&mut model, dt, Method::Rk4, n));
     ok &= report("rk4-generic", S::NAME, n, r, t);
     let m0 = model.m0;
-    let (r, t) = counter.measure(|| run_system(&mut sys, m0, &mut Rk4::new(), dt, n));
+    let (r, t) = counter.measure(|| run_system(&mut sys, m0, Rk4::new(), dt, n));
     ok &= report("rk4", S::NAME, n, r, t);
-    let (r, t) = counter.measure(|| run_system(&mut sys, m0, &mut Heun::new(), dt, n));
+    let (r, t) = counter.measure(|| run_system(&mut sys, m0, Heun::new(), dt, n));
     ok &= report("heun", S::NAME, n, r, t);
-    let (r, t) = counter.measure(|| run_system(&mut sys, m0, &mut Midpoint::new(), dt, n));
+    let (r, t) = counter.measure(|| run_system(&mut sys, m0, Midpoint::new(), dt, n));
     ok &= report("midpoint", S::NAME, n, r, t);
-    let (r, t) = counter.measure(|| {
-        run_system(
-            &mut sys,
-            m0,
-            &mut DormandPrince::new(dopri_tolerance()),
-            dt,
-            n,
-        )
-    });
+    let (r, t) =
+        counter.measure(|| run_system(&mut sys, m0, DormandPrince::new(dopri_tolerance()), dt, n));
     ok &= report("dopri45", S::NAME, n, r, t);
     ok
 }

@@ -38,8 +38,7 @@ fn standard_trajectory<S: StandardReduced>(counter: &bench::Counter) -> bool {
     let r = S::STANDARD;
     let mut sys = r.model();
     let steps = black_box(STANDARD_STEPS);
-    let (result, ticks) =
-        counter.measure(|| run_system(&mut sys, r.m0, &mut Rk4::new(), r.dt, steps));
+    let (result, ticks) = counter.measure(|| run_system(&mut sys, r.m0, Rk4::new(), r.dt, steps));
     let Ok(m) = result else {
         defmt::error!(
             "macrospin rk4 {=str} steps={=u32}: stepper error FAIL",

@@ -119,7 +119,7 @@ struct Single<'a> {
 impl StepperTask<f64> for Single<'_> {
     type Output = Result<u64>;
 
-    fn run<St: Stepper<f64, 1>>(self, mut stepper: St) -> Result<u64> {
+    fn run<St: Stepper<f64, 1>>(self, stepper: St) -> Result<u64> {
         let mut m = [self.model.m0];
         let samples = self.samples;
         samples.clear();
@@ -132,7 +132,7 @@ impl StepperTask<f64> for Single<'_> {
         let mut rng = Philox::new(self.seed, 0);
         let stats = self.model.integrate(
             &mut rng,
-            &mut stepper,
+            stepper,
             &mut m,
             0.0,
             self.t_end,

@@ -158,7 +158,7 @@ struct Inertial<St>(St);
 
 impl<S: Real + Gaussian, St: Stepper<S, 1>> Integrate<S> for Plain<St> {
     fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
-        mut self,
+        self,
         task: &Trace<'_, S>,
         events: &mut [Crossing],
         mut obs: O,
@@ -167,14 +167,7 @@ impl<S: Real + Gaussian, St: Stepper<S, 1>> Integrate<S> for Plain<St> {
         let mut rng = Philox::new(task.args.seed, 0);
         let mut obs = |k: u64, t: f64, mm: &[Vec3<S>; 1]| obs(k, t, mm[0]);
         task.model.integrate(
-            &mut rng,
-            &mut self.0,
-            &mut m,
-            0.0,
-            task.t_end,
-            task.dt,
-            events,
-            &mut obs,
+            &mut rng, self.0, &mut m, 0.0, task.t_end, task.dt, events, &mut obs,
         )
     }
 }

@@ -96,7 +96,7 @@ struct Trial<'a, S> {
 impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
     type Output = Result<TrialResult>;
 
-    fn run<St: Stepper<S, 1>>(self, mut st: St) -> Result<TrialResult> {
+    fn run<St: Stepper<S, 1>>(self, st: St) -> Result<TrialResult> {
         let c = self.camp;
         let mut m = [c.initial];
         let dir = if c.initial_sign < 0.0 {
@@ -112,16 +112,9 @@ impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
             time: None,
         }];
         let mut rng = Philox::new(self.seed, self.stream);
-        let r = c.model.integrate(
-            &mut rng,
-            &mut st,
-            &mut m,
-            0.0,
-            c.t_read,
-            c.dt,
-            &mut ev,
-            &mut (),
-        );
+        let r = c
+            .model
+            .integrate(&mut rng, st, &mut m, 0.0, c.t_read, c.dt, &mut ev, &mut ());
         r.map_err(|e| HostError::runtime(format!("trial {}: {e}", self.trial)))?;
         let mf = m[0].to_f64();
         Ok(TrialResult {

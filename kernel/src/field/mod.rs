@@ -150,10 +150,7 @@ impl<S: Real> FieldTerm<S> for () {
 impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
     const AUTONOMOUS: bool = T::AUTONOMOUS;
     fn rebase(&mut self, epoch: f64) -> f64 {
-        match self {
-            Some(t) => t.rebase(epoch),
-            None => f64::INFINITY,
-        }
+        self.as_mut().map_or(f64::INFINITY, |t| t.rebase(epoch))
     }
     #[inline(always)]
     fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {

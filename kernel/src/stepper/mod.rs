@@ -62,23 +62,6 @@ pub trait Stepper<S: Real, const N: usize> {
     ) -> Result<Step<S>, Error>;
 }
 
-/// A stepper borrowed for a run (an integrator may own `&mut St`).
-impl<S: Real, St: Stepper<S, N>, const N: usize> Stepper<S, N> for &mut St {
-    const NAME: &'static str = St::NAME;
-    const ADAPTIVE: bool = St::ADAPTIVE;
-    const STOCHASTIC: bool = St::STOCHASTIC;
-    #[inline(always)]
-    fn step<D: Dynamics<S, N>>(
-        &mut self,
-        sys: &D,
-        t: S,
-        m: &mut [Vec3<S>; N],
-        dt: S,
-    ) -> Result<Step<S>, Error> {
-        (**self).step(sys, t, m, dt)
-    }
-}
-
 /// Writes `out = m + k * h`.
 #[inline(always)]
 pub(crate) fn axpy<S: Real, const N: usize>(
