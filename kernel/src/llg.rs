@@ -1,7 +1,7 @@
 //! Equations of motion.
 //!
 //! The Landau-Lifshitz-Gilbert equation `dm/dt = -gamma mu0 m x H + alpha m x dm/dt` is integrated
-//! in its equivalent explicit Landau-Lifshitz form (seed 002, eqs. 10-11), in reduced units
+//! in its equivalent explicit Landau-Lifshitz form (Landau and Lifshitz 1935; Gilbert, IEEE Trans. Magn. 40, 3443 (2004)), in reduced units
 //! (see [`crate::units`]):
 //!
 //! `dm/dtau = -1/(1+alpha^2) [ m x h + alpha m x (m x h) ] + torques`.
@@ -61,8 +61,8 @@ impl<S: Real> Torque<S> for () {
 /// The LLG equation with field terms `F` and extra torques `T`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Llg<S, F, T = ()> {
-    /// Gilbert damping alpha (>= 0).
-    pub alpha: S,
+    /// Gilbert damping alpha (>= 0); private: the prefactors below are cached from it.
+    alpha: S,
     /// Effective-field terms.
     pub terms: F,
     /// Extra torques.
@@ -99,6 +99,11 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
             neg_pre: -pre,
             neg_alpha_pre: -(alpha * pre),
         }
+    }
+
+    /// Gilbert damping alpha.
+    pub fn alpha(&self) -> S {
+        self.alpha
     }
 
     /// Precession-plus-damping part for a given field: `-(m x h + alpha m x (m x h))/(1+alpha^2)`.

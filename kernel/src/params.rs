@@ -578,7 +578,7 @@ impl<S: Real> Macrospin<S> {
             return None;
         }
         Some(Llg::with_torque(
-            self.llg.alpha,
+            self.llg.alpha(),
             (
                 ConstantZeeman::from_zeeman(zeeman)?,
                 (*demag)?,
@@ -600,10 +600,12 @@ impl<S: Real> Macrospin<S> {
     ) -> Option<Result<(InertialLlg<S, MacrospinTerms<S>>, [Vec3<S>; 2]), Error>> {
         let tau = self.inertia_tau?;
         Some(
-            InertialLlg::new(self.llg.alpha, self.llg.terms.clone(), S::from_f64(tau)).map(|sys| {
-                let v0 = sys.llg_velocity(self.m0);
-                (sys, [self.m0, v0])
-            }),
+            InertialLlg::new(self.llg.alpha(), self.llg.terms.clone(), S::from_f64(tau)).map(
+                |sys| {
+                    let v0 = sys.llg_velocity(self.m0);
+                    (sys, [self.m0, v0])
+                },
+            ),
         )
     }
 
@@ -640,8 +642,8 @@ mod tests {
         let m = base().compile::<f64>().unwrap();
         let u = m.llg.terms.2.unwrap();
         // k1 = Ku/(mu0 Ms^2) = 8.783e5 / 1.2566e6
-        assert!((u.k1 - 8.783e5 / (crate::units::MU0 * 1e12)).abs() < 1e-12);
-        assert_eq!(u.axis, Vec3::Z);
+        assert!((u.k1() - 8.783e5 / (crate::units::MU0 * 1e12)).abs() < 1e-12);
+        assert_eq!(u.axis(), Vec3::Z);
         assert!((m.volume - 1.884_955_592e-24).abs() < 1e-32);
     }
 

@@ -89,7 +89,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N>
         for i in 0..N {
             dm[i] = self.llg.ll_torque(m[i], h[i] + self.h[i]);
         }
-        self.llg.torque.add_torque(t, m, self.llg.alpha, dm);
+        self.llg.torque.add_torque(t, m, self.llg.alpha(), dm);
     }
     fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
         self.llg.terms.energy(t, m)

@@ -1,4 +1,4 @@
-//! Kinetic Monte Carlo over populations: magnetic viscosity (seed 002 eqs. 24-26) and Sharrock's
+//! Kinetic Monte Carlo over populations: magnetic viscosity (Street and Woolley 1949) and Sharrock's
 //! law versus waiting time and sweep rate (eqs. 27-28; Sharrock 1990, 1994).
 //!
 //! Tolerances are z-scores from the binomial variance of the switched count (|z| < 5, fixed
@@ -246,7 +246,7 @@ fn sharrock_misaligned_exponent_and_sweep() {
 
 #[test]
 fn retention_stability_and_stt() {
-    // seed 002 §6.1: tau0 = 1 ns; 100 s needs Delta ~ 25, 10 years ~ 40
+    // the usual rule: tau0 = 1 ns; 100 s needs Delta ~ 25, 10 years ~ 40
     let d100 = arrhenius::required_delta(1e9, 100.0, 1.0 - (-1.0f64).exp()).unwrap();
     assert!((d100 - (1e11f64).ln()).abs() < 1e-12 && (d100 - 25.3).abs() < 0.1);
     let d10y = arrhenius::required_delta(1e9, 3.156e8, 1.0 - (-1.0f64).exp()).unwrap();

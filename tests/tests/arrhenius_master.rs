@@ -1,4 +1,4 @@
-//! Two-state master equation (seed 002 eqs. 12-15) and Neel-Brown rates.
+//! Two-state master equation (Neel 1949; Brown 1963) and Neel-Brown rates.
 //!
 //! Statistical checks use z-scores: the mean of N independent +-1 states has standard error
 //! sqrt((1 - <s>^2)/N); every check allows |z| < 5 (false-alarm probability 6e-7 each), with

@@ -1,4 +1,4 @@
-//! Arrhenius / Neel-Brown against stochastic LLG (issue: fast switching models): the mean
+//! Arrhenius / Neel-Brown against stochastic LLG (fast switching models): the mean
 //! escape time from the metastable well of a uniaxial particle in a field along its axis,
 //! sigma = K V / kB T = 7, h = H/H_K = 0.1 (barrier sigma (1 - h)^2 = 5.67 kB T), from sLLG
 //! trials and from `arrhenius::neel_brown` (Brown's high-barrier formula). They must agree

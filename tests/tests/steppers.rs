@@ -48,7 +48,7 @@ closed_form_test!(closed_form_f32, f32, 0.01, 2e-6, 1.7e-4, 2.6e-5, 1e-6);
 
 #[test]
 fn mz_follows_tanh_for_every_stepper() {
-    // the closed form of the issue: m_z(t) = tanh(alpha gamma B t / (1 + alpha^2)).
+    // the closed form: m_z(t) = tanh(alpha gamma B t / (1 + alpha^2)).
     // h dt = 0.02: bounds are twice the truncation errors measured at this step (second-order
     // methods ~1e-4, RK4 ~2e-9); the orders themselves are checked in `convergence_orders`.
     let sys = precession_system::<f64>(0.05, 2.0);

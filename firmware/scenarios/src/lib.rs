@@ -149,21 +149,16 @@ pub fn run<S: Real, St: Stepper<S, 1>>(
 /// every per-stage check of absent parts. What a firmware with a fixed model runs.
 pub type Specialized<S> = Llg<S, (ConstantZeeman<S>, Demag<S>, UniaxialK1<S>)>;
 
-/// The compiled macrospin rewritten as [`Specialized`] (same terms in the same order, same
-/// cached prefactors, so the same bits); `None` if it has other terms, drives, `K2` or torques.
+/// The compiled macrospin rewritten as [`Specialized`]: the kernel's one fast path
+/// ([`Macrospin::lean`]: same terms in the same order, same cached prefactors, so the same
+/// bits) without its (absent) torques; `None` if it has other terms, drives, `K2` or torques.
 pub fn specialize<S: Real>(model: &Macrospin<S>) -> Option<Specialized<S>> {
-    let (zeeman, demag, uniaxial, cubic) = &model.llg.terms;
-    if cubic.is_some() || model.llg.torque.0.is_some() || model.llg.torque.1.is_some() {
+    let (stt, sot) = &model.llg.torque;
+    if stt.is_some() || sot.is_some() {
         return None;
     }
-    Some(Llg::new(
-        model.llg.alpha,
-        (
-            ConstantZeeman::from_zeeman(zeeman)?,
-            (*demag)?,
-            UniaxialK1::from_uniaxial(uniaxial.as_ref()?)?,
-        ),
-    ))
+    let lean = model.lean()?;
+    Some(Llg::new(lean.alpha(), lean.terms))
 }
 
 /// The standard macrospin in reduced units for one scalar type: exactly the values
@@ -207,11 +202,11 @@ impl<S: Real> Reduced<S> {
         let sys = specialize(model)?;
         let (zeeman, demag, uniaxial) = &sys.terms;
         Some(Self {
-            alpha: sys.alpha,
+            alpha: sys.alpha(),
             h0: zeeman.h0,
             demag: demag.n,
-            k1: uniaxial.k1,
-            axis: uniaxial.axis,
+            k1: uniaxial.k1(),
+            axis: uniaxial.axis(),
             m0: model.m0,
             dt,
         })
@@ -270,7 +265,7 @@ pub fn run_inertial<S: Real>(model: &Macrospin<S>, dt: S, steps: u32) -> Result<
     let lean = specialize(model).ok_or(Error::Inconsistent {
         what: "the inertial scenario needs the standard model (constant field, demag, K1)",
     })?;
-    let mut sys = InertialLlg::new(model.llg.alpha, lean.terms, tau)?;
+    let mut sys = InertialLlg::new(model.llg.alpha(), lean.terms, tau)?;
     let y0 = [model.m0, sys.llg_velocity(model.m0)];
     let mut run = Integrator::new(&mut sys, Rk4::new(), y0, dt.to_f64())?;
     for _ in 0..steps {

@@ -1,7 +1,7 @@
 //! Command `larmor bench`: throughput of the standard macrospin cases (median of 5 runs after a
 //! warm-up).
 //!
-//! Cases (issue: room temperature and spin torque):
+//! Cases (room temperature and spin torque):
 //! - `a_rk4`: free layer Ms = 1e6 A/m, alpha = 0.01, disc 40 nm x 1.5 nm, demag (0, 0, 1),
 //!   Ku = 878318.5 J/m^3 along z (mu0 H_K,eff = 0.5 T), m0 = (0.6, 0, 0.8), 0.1 T at 30 degrees
 //!   from z in the xz-plane, RK4, dt = 0.1 ps, 10 ns, one sample kept every 100 steps;

@@ -30,7 +30,7 @@ fn waiting_time<R: Rng + ?Sized>(rng: &mut R, w: f64) -> f64 {
     }
 }
 
-/// A population of two-state grains with distributed barriers (Neel 1949; seed 002 eq. 25):
+/// A population of two-state grains with distributed barriers (Neel 1949; Street and Woolley, Proc. Phys. Soc. A 62, 562 (1949)):
 /// barrier from up `E ~ barrier` (units of `kB T`), from down `E + bias`, common attempt
 /// frequency `f0`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,7 +83,7 @@ impl Grains {
 /// each built by `draw(rng)`, all starting in state `s_start` (`+1` up, `-1` down), simulated
 /// exactly (Gillespie: exponential waiting times, both directions). Writes the mean state `<s>`
 /// at each of `times` (s, non-decreasing, `>= 0`) into `m` and returns `n`. Exact in
-/// distribution (no time step); shards merge by weighting with `n`. Seed 002 eqs. 24-26.
+/// distribution (no time step); shards merge by weighting with `n`. Magnetic viscosity after Street and Woolley (1949).
 ///
 /// ```
 /// use larmor::arrhenius::{kmc_relax, TwoLevel};

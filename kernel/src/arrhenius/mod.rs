@@ -3,14 +3,15 @@
 //! spin-torque-assisted thermal switching.
 //!
 //! Conventions: energies in units of `kB T` unless a name says otherwise; `sigma = K V / (kB T)`
-//! is the zero-field stability factor (`Delta` in MRAM, `xi` in seed 002); fields `h = H / H_K`
+//! is the zero-field stability factor (`Delta` in MRAM, often `xi` in the thermal-activation literature); fields `h = H / H_K`
 //! as in [`crate::sw`], whose exact barriers are used for oblique fields. "Up" is the minimum in
 //! the `+u` hemisphere (state `s = +1`), "down" the other (`s = -1`).
 //!
 //! References: Neel, Ann. Geophys. 5, 99 (1949); Brown, Phys. Rev. 130, 1677 (1963);
 //! Coffey & Kalmykov, J. Appl. Phys. 112, 121301 (2012) (review, IHD/Langer prefactor);
 //! Sharrock, IEEE Trans. Magn. 26, 193 (1990) and J. Appl. Phys. 76, 6413 (1994);
-//! Pfeiffer, Phys. Status Solidi A 118, 295 (1990); seed 002 eqs. 12-16 and 24-28.
+//! Pfeiffer, Phys. Status Solidi A 118, 295 (1990); Neel, Ann. Geophys. 5, 99 (1949); Brown, Phys. Rev. 130, 1677 (1963); Street and
+//! Woolley, Proc. Phys. Soc. A 62, 562 (1949); Sharrock, J. Appl. Phys. 76, 6413 (1994).
 
 // `!(x > y)` is deliberate: it is true for NaN, which must be rejected too.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -26,8 +27,8 @@ use crate::real::Real;
 use crate::sw::{self, Equilibrium};
 use crate::units::{GAMMA_E, KB};
 
-/// Arrhenius rate `f0 exp(-barrier)` (Hz) over a barrier in units of `kB T` (seed 002 eqs.
-/// 13 and 16); exact, underflows to 0 for barriers above ~745.
+/// Arrhenius rate `f0 exp(-barrier)` (Hz) over a barrier in units of `kB T` (Neel 1949,
+/// Brown 1963); exact, underflows to 0 for barriers above ~745.
 ///
 /// ```
 /// let w = larmor::arrhenius::rate(1e9, 40.0).unwrap();
@@ -108,7 +109,7 @@ fn ihd_prefactor(
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Prefactor {
-    /// A user-given attempt frequency `f0` (Hz) for both wells (Neel 1949; seed 002 eq. 13).
+    /// A user-given attempt frequency `f0` (Hz) for both wells (Neel 1949).
     Fixed(f64),
     /// Brown's high-barrier prefactors: the axially symmetric formula for a field along the axis
     /// ([`brown_attempt_frequency`]), Langer's intermediate-to-high-damping (IHD) formula with
@@ -151,7 +152,7 @@ pub struct NeelBrown {
     pub barrier_up: f64,
     /// Barrier from the down minimum (`kB T`).
     pub barrier_down: f64,
-    /// Relaxation time of `<s>`, `1 / (rate_up + rate_down)` (seed 002 eqs. 14-15).
+    /// Relaxation time of `<s>`, `1 / (rate_up + rate_down)` (the two-state master equation).
     pub tau: f64,
     /// Equilibrium `<s>` (`+1` all up), `(rate_down - rate_up) / (rate_up + rate_down)`.
     pub s0: f64,
@@ -293,7 +294,7 @@ pub fn neel_brown_with(
     })
 }
 
-/// Two-state master equation (seed 002 eqs. 12-15): `d<s>/dt = Gamma (s0 - <s>)` with
+/// Two-state master equation (Neel 1949; Brown 1963): `d<s>/dt = Gamma (s0 - <s>)` with
 /// `Gamma = w_ud + w_du` and `s0 = (w_du - w_ud) / Gamma`, advanced exactly over any `dt`
 /// (`<s>(t + dt) = s0 + (<s> - s0) exp(-Gamma dt)`); any scalar.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -336,7 +337,7 @@ impl<S: Real> TwoLevel<S> {
         })
     }
 
-    /// Arrhenius rates over a common maximum (seed 002 eq. 13):
+    /// Arrhenius rates over a common maximum (Neel 1949):
     /// `w_ud = f0 exp(-(e_max - e_up)/kT)`, `w_du = f0 exp(-(e_max - e_down)/kT)`; these satisfy
     /// detailed balance, `w_ud / w_du = exp(-(e_down - e_up)/kT)` (energies in any unit of `kT`).
     ///
@@ -372,7 +373,7 @@ impl<S: Real> TwoLevel<S> {
         Self::new(S::from_f64(w_ud), S::from_f64(w_du))
     }
 
-    /// Relaxation rate `Gamma = w_ud + w_du` (seed 002 eq. 15).
+    /// Relaxation rate `Gamma = w_ud + w_du` (the sum of the two escape rates).
     ///
     /// ```
     /// let tl = larmor::arrhenius::TwoLevel::new(0.5f64, 0.25).unwrap();
@@ -397,7 +398,7 @@ impl<S: Real> TwoLevel<S> {
         }
     }
 
-    /// `<s>` after a time `dt >= 0` from `<s> = s` (exact; seed 002 eq. 14 integrated).
+    /// `<s>` after a time `dt >= 0` from `<s> = s` (exact; the master equation integrated).
     ///
     /// ```
     /// let tl = larmor::arrhenius::TwoLevel::new(1.0f64, 1.0).unwrap();
@@ -428,7 +429,7 @@ impl<S: Real> TwoLevel<S> {
 }
 
 /// Magnetic-viscosity coefficient `S = 2 kB T P(0) Ms` (A/m per unit of `ln t`) for a barrier
-/// density `p0` (per joule) at the energy `kB T ln(t/tau0)` being probed (seed 002 eq. 26;
+/// density `p0` (per joule) at the energy `kB T ln(t/tau0)` being probed (Street and Woolley 1949;
 /// exact for a flat density away from its ends). Then `M(t) = M(t0) - S ln(t/t0)`.
 ///
 /// ```
@@ -449,7 +450,7 @@ pub fn viscosity_coefficient(p0: f64, temperature: f64, ms: f64) -> Result<f64, 
 
 /// Sharrock's law: coercivity `Hc / H0` after a waiting time `t` (s) for a barrier
 /// `sigma (1 - H/H0)^m` and constant attempt frequency `f0` (Hz),
-/// `Hc/H0 = 1 - (ln(f0 t / ln 2) / sigma)^(1/m)` (seed 002 eq. 28 with the half-switched
+/// `Hc/H0 = 1 - (ln(f0 t / ln 2) / sigma)^(1/m)` (Sharrock 1994, eq. 1, with the half-switched
 /// criterion; Sharrock 1990). Exact for that barrier when back-switching is negligible.
 /// `m = 2` for aligned particles, about 1.5 for misaligned ones ([`pfeiffer_exponent`]).
 ///
@@ -630,8 +631,8 @@ pub(crate) fn simpson<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64) -> f64 {
     )
 }
 
-/// Thermal stability factor `Delta = K_eff V / (kB T)` (seed 002 §6.1: 25 for 100 s, 40 for
-/// 10 years with tau0 = 1 ns); exact.
+/// Thermal stability factor `Delta = K_eff V / (kB T)` (the usual rule: 25 for 100 s,
+/// 40 for 10 years with tau0 = 1 ns); exact.
 ///
 /// ```
 /// let d = larmor::arrhenius::stability_factor(3e5, 1e-24, 300.0).unwrap();
@@ -648,8 +649,7 @@ pub fn stability_factor(k_eff: f64, volume: f64, temperature: f64) -> Result<f64
 }
 
 /// Retention time (s): the time after which a bit with barrier `delta` (`kB T`) and attempt
-/// frequency `f0` has flipped with probability `p_fail`, `t = -ln(1 - p) e^delta / f0` (seed 002
-/// eq. 16); exact for a single escape channel.
+/// frequency `f0` has flipped with probability `p_fail`, `t = -ln(1 - p) e^delta / f0` (Neel 1949); exact for a single escape channel.
 ///
 /// ```
 /// let t = larmor::arrhenius::retention_time(40.0, 1e9, 0.5).unwrap();

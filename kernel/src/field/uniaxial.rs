@@ -9,17 +9,28 @@ use crate::vec3::Vec3;
 /// `H_K = 2 K1 / (mu0 Ms)`, i.e. `h_K = 2 k1`. K1 > 0 is an easy axis, K1 < 0 an easy plane.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Uniaxial<S> {
-    /// Reduced first-order constant k1 = K1 / (mu0 Ms^2).
-    pub k1: S,
-    /// Reduced second-order constant k2 = K2 / (mu0 Ms^2).
-    pub k2: S,
-    /// Unit axis.
-    pub axis: Vec3<S>,
+    // private: the field uses the cached 2 k1 and 4 k2, so the constants change only through
+    // `new` (field and energy always agree)
+    k1: S,
+    k2: S,
+    axis: Vec3<S>,
     two_k1: S,
     four_k2: S,
 }
 
 impl<S: Real> Uniaxial<S> {
+    /// Reduced first-order constant k1 = K1 / (mu0 Ms^2).
+    pub fn k1(&self) -> S {
+        self.k1
+    }
+    /// Reduced second-order constant k2 = K2 / (mu0 Ms^2).
+    pub fn k2(&self) -> S {
+        self.k2
+    }
+    /// Unit axis.
+    pub fn axis(&self) -> Vec3<S> {
+        self.axis
+    }
     /// Term from reduced constants and a unit axis (normalise the axis first).
     ///
     /// ```
@@ -63,10 +74,9 @@ impl<S: Real> SiteTerm<S> for Uniaxial<S> {
 /// the same bits as [`Uniaxial`] with `k2 = 0`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct UniaxialK1<S> {
-    /// Reduced constant k1 = K1 / (mu0 Ms^2).
-    pub k1: S,
-    /// Unit axis.
-    pub axis: Vec3<S>,
+    // private: the field uses the cached 2 k1 (see `Uniaxial`)
+    k1: S,
+    axis: Vec3<S>,
     two_k1: S,
 }
 
@@ -84,6 +94,14 @@ impl<S: Real> UniaxialK1<S> {
             axis,
             two_k1: k1 + k1,
         }
+    }
+    /// Reduced constant k1 = K1 / (mu0 Ms^2).
+    pub fn k1(&self) -> S {
+        self.k1
+    }
+    /// Unit axis.
+    pub fn axis(&self) -> Vec3<S> {
+        self.axis
     }
     /// `u` as a first-order term; `None` if its `k2` is not zero.
     pub fn from_uniaxial(u: &Uniaxial<S>) -> Option<Self> {

@@ -164,7 +164,7 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
                     (1.0 - s0) * g * t * (-g * t).exp()
                 });
                 let e_probe = (t * f0 * back).ln();
-                // seed 002 eq. 26 through the kernel: S = 2 kB T P(0) Ms with P per joule; the
+                // Street and Woolley (1949) through the kernel: S = 2 kB T P(0) Ms with P per joule; the
                 // temperature cancels (P per kB T = P per joule * kB T). Back-switching: / back.
                 const T_REF: f64 = 300.0;
                 let p = density(&dist, e_probe);
