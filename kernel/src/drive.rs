@@ -71,6 +71,11 @@ pub enum DriveSpec {
 
 impl DriveSpec {
     /// Validates the waveform; `param` names it in errors (e.g. `"field.drive.pulse"`).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] naming `param` for a non-finite value, a negative time or frequency,
+    /// a non-positive duration or a rise longer than the duration; [`Error::Inconsistent`] for
+    /// piecewise points that are empty, of unequal lengths or not strictly increasing in time.
     pub fn validate(&self, param: &'static str) -> Result<(), Error> {
         match self {
             DriveSpec::Constant(v) => check_finite(param, *v).map(|_| ()),

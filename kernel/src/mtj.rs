@@ -35,6 +35,10 @@ impl MtjSpec {
     ///     .compile::<f64>().unwrap();
     /// assert!((mtj.resistance(-1.0, 0.0) - 5e3).abs() < 1e-9); // antiparallel at zero bias
     /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] naming the `stt.mtj` key of a resistance, TMR, bias or area out of
+    /// range.
     pub fn compile<S: Real>(&self) -> Result<Mtj<S>, Error> {
         check_min("mtj.r_p", self.r_p, 0.0, false, "> 0 ohm")?;
         check_min("mtj.tmr0", self.tmr0, 0.0, true, ">= 0")?;
@@ -213,12 +217,18 @@ impl MtjCell {
 
     /// Probability that a voltage pulse `v` (V) of width `t` (s) flips the cell
     /// (negative voltage writes antiparallel, positive writes parallel).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for a negative or non-finite pulse width (key `mtj.pulse_width`).
     pub fn write_probability(&self, v: f64, t: f64) -> Result<f64, Error> {
         self.flip_probability(self.mtj.current(v, self.cos()), t)
     }
 
     /// Applies a write pulse; `u` is a uniform draw in [0, 1) (the caller's RNG). Returns `true`
     /// if the state flipped.
+    ///
+    /// # Errors
+    /// As [`MtjCell::write_probability`].
     pub fn write(&mut self, v: f64, t: f64, u: f64) -> Result<bool, Error> {
         let flipped = u < self.write_probability(v, t)?;
         if flipped {
@@ -229,12 +239,18 @@ impl MtjCell {
 
     /// Reads with current `i` (A) for `t` seconds: returns the sensed voltage and the
     /// probability that the read flipped the bit (read disturb).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for a negative or non-finite read time.
     pub fn read(&self, i: f64, t: f64) -> Result<(f64, f64), Error> {
         let v = self.mtj.read_voltage(i, self.cos());
         Ok((v, self.flip_probability(i, t)?))
     }
 
     /// Probability that the bit keeps its state for `t` seconds at rest.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (key `mtj.time`) for a negative or non-finite time.
     pub fn retention_probability(&self, t: f64) -> Result<f64, Error> {
         check_min("mtj.time", t, 0.0, true, ">= 0 s")?;
         Ok(crate::math::exp_f64(

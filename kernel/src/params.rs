@@ -58,6 +58,10 @@ pub enum Shape {
 
 impl Shape {
     /// Volume in m^3 (validated).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] naming the `magnet.shape` key of a dimension that is not finite and
+    /// > 0.
     pub fn volume(&self) -> Result<f64, Error> {
         let pi = core::f64::consts::PI;
         let v = match *self {
@@ -77,6 +81,10 @@ impl Shape {
     }
 
     /// Demagnetising factors of the shape, `None` for a bare volume.
+    ///
+    /// # Errors
+    /// As [`Shape::volume`], and [`Error::OutOfRange`] if the factors of an extreme aspect ratio
+    /// are not finite.
     pub fn demag_factors(&self) -> Result<Option<[f64; 3]>, Error> {
         Ok(match *self {
             Shape::Volume(_) => None,
@@ -257,6 +265,11 @@ impl MacrospinSpec {
     }
 
     /// Validates every parameter; returns the unit system, volume and demag factors.
+    ///
+    /// # Errors
+    /// The first invalid parameter, as [`Error::OutOfRange`], [`Error::ZeroVector`],
+    /// [`Error::NotOrthogonal`], [`Error::DemagSum`] or [`Error::Inconsistent`], naming its
+    /// scenario key.
     pub fn validate(&self) -> Result<(Units, f64, Option<[f64; 3]>), Error> {
         let units = Units::new(self.ms, self.gamma)?;
         check_min("magnet.alpha", self.alpha, 0.0, true, ">= 0 (and finite)")?;
@@ -347,6 +360,9 @@ impl MacrospinSpec {
     /// let model = spec.compile::<f32>().unwrap();
     /// assert!(model.demag.unwrap()[2] > 0.9);
     /// ```
+    ///
+    /// # Errors
+    /// As [`MacrospinSpec::validate`].
     pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
         let (units, volume, demag) = self.validate()?;
         let red_t = |b: [f64; 3]| Vec3::<S>::from_f64(b.map(|x| units.tesla_to_reduced(x)));

@@ -42,6 +42,9 @@ impl Units {
     /// let u = larmor::units::Units::new(1e6, larmor::units::GAMMA_E).unwrap();
     /// assert!((u.time_unit() - 4.519e-12).abs() < 1e-15);
     /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (keys `magnet.ms`, `magnet.gamma`) unless both are finite and > 0.
     pub fn new(ms: f64, gamma: f64) -> Result<Self, Error> {
         check_min("magnet.ms", ms, 0.0, false, "> 0 A/m (and finite)")?;
         check_min(

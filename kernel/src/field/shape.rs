@@ -22,6 +22,10 @@ pub const SUM_TOLERANCE: f64 = 1e-6;
 /// assert!(larmor::field::shape::check_factors([0.0, 0.0, 1.0]).is_ok());
 /// assert!(larmor::field::shape::check_factors([0.0, 0.0, 0.9]).is_err());
 /// ```
+///
+/// # Errors
+/// [`Error::DemagSum`] unless every factor is finite and in [0, 1] and they sum to 1 within
+/// the tolerance.
 pub fn check_factors(n: [f64; 3]) -> Result<[f64; 3], Error> {
     let sum = n[0] + n[1] + n[2];
     if n.iter()
@@ -81,6 +85,9 @@ pub fn carlson_rd(mut x: f64, mut y: f64, mut z: f64) -> f64 {
 /// let n = larmor::field::shape::ellipsoid(1.0, 1.0, 1.0).unwrap();
 /// assert!((n[0] - 1.0 / 3.0).abs() < 1e-15);
 /// ```
+///
+/// # Errors
+/// [`Error::OutOfRange`] unless every semi-axis is finite and > 0 (and the result finite).
 pub fn ellipsoid(a: f64, b: f64, c: f64) -> Result<[f64; 3], Error> {
     check_min("shape.ellipsoid.a", a, 0.0, false, "> 0 m")?;
     check_min("shape.ellipsoid.b", b, 0.0, false, "> 0 m")?;
@@ -104,6 +111,9 @@ pub fn ellipsoid(a: f64, b: f64, c: f64) -> Result<[f64; 3], Error> {
 /// let n = larmor::field::shape::cylinder(1.0, 1.0).unwrap();
 /// assert!((n[2] - 0.3116).abs() < 1e-4); // Chen, Brug, Goldfarb (1991), L/D = 1
 /// ```
+///
+/// # Errors
+/// [`Error::OutOfRange`] unless the diameter and length are finite and > 0.
 pub fn cylinder(diameter: f64, length: f64) -> Result<[f64; 3], Error> {
     check_min("shape.disc.diameter", diameter, 0.0, false, "> 0 m")?;
     check_min("shape.disc.thickness", length, 0.0, false, "> 0 m")?;
@@ -143,6 +153,9 @@ pub fn cylinder(diameter: f64, length: f64) -> Result<[f64; 3], Error> {
 /// let n = larmor::field::shape::prism(1.0, 1.0, 1.0).unwrap();
 /// assert!((n[2] - 1.0 / 3.0).abs() < 1e-12);
 /// ```
+///
+/// # Errors
+/// [`Error::OutOfRange`] unless every edge is finite and > 0.
 pub fn prism(lx: f64, ly: f64, lz: f64) -> Result<[f64; 3], Error> {
     check_min("shape.prism.x", lx, 0.0, false, "> 0 m")?;
     check_min("shape.prism.y", ly, 0.0, false, "> 0 m")?;

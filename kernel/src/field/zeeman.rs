@@ -31,6 +31,9 @@ impl<S: Real> Zeeman<S> {
         }
     }
     /// Adds a driven part `amplitude * drive(t)`; hands the pair back when full.
+    ///
+    /// # Errors
+    /// The pair itself, when [`ZEEMAN_DRIVES`] drives are already held.
     // handing the item back, as heapless's `push` does, is the point: no allocation to box it
     #[allow(clippy::result_large_err)]
     pub fn with_drive(

@@ -22,6 +22,10 @@ pub struct Tolerance {
 
 impl Tolerance {
     /// Validated tolerances.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (keys `solver.atol`, `solver.rtol`, `solver.dt_min`,
+    /// `solver.dt_max`) for `atol <= 0`, `rtol < 0`, `dt_min <= 0` or `dt_max <= dt_min`.
     pub fn new(atol: f64, rtol: f64, dt_min: f64, dt_max: f64) -> Result<Self, Error> {
         check_min("solver.atol", atol, 0.0, false, "> 0")?;
         check_min("solver.rtol", rtol, 0.0, true, ">= 0")?;
