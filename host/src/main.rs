@@ -50,8 +50,19 @@ enum Cmd {
     Sharrock(commands::sharrock::SharrockArgs),
 }
 
+/// The command line with negative numbers read as values in every subcommand, not as flags:
+/// `--to -1e10` works, and `--trials -5` is refused by the option's own range check.
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    fn negatives(c: clap::Command) -> clap::Command {
+        c.allow_negative_numbers(true).mut_subcommands(negatives)
+    }
+    let matches = negatives(Cli::command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 fn main() {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => match e.kind() {
             clap::error::ErrorKind::DisplayHelp

@@ -132,7 +132,7 @@ fn wrong_type() {
     bad(
         "type",
         &replace("alpha = 0.01", "alpha = \"low\""),
-        &["s.toml:3", "invalid type", "f64"],
+        &["s.toml:3", "magnet.alpha", "invalid type", "f64"],
     );
 }
 
@@ -250,4 +250,144 @@ fn output_path_is_a_file_component() {
     let (code, _, err) = larmor(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a directory"), "{err}");
+}
+
+#[test]
+fn vector_with_a_fourth_component() {
+    bad(
+        "vec4",
+        &replace(
+            "applied = [0.05, 0.0, 0.0866]",
+            "applied = [0.05, 0.0, 0.0866, 7.0]",
+        ),
+        &["s.toml:13", "field.applied", "exactly 3 numbers", "found 4"],
+    );
+    bad(
+        "vec2",
+        &replace("m0 = [0.6, 0.0, 0.8]", "m0 = [0.6, 0.8]"),
+        &["s.toml:7", "magnet.m0", "exactly 3 numbers", "found 2"],
+    );
+}
+
+#[test]
+fn huge_value_is_not_echoed_whole() {
+    let big = "x".repeat(10_000_000);
+    let (code, err, _) = run_scenario(
+        "huge",
+        &replace("alpha = 0.01", &format!("alpha = \"{big}\"")),
+    );
+    assert_eq!(code, 2);
+    assert!(err.len() < 600, "message of {} bytes", err.len());
+    assert!(
+        err.contains("magnet.alpha") && err.contains("(cut)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn negative_demag_factor_is_named() {
+    bad(
+        "negdemag",
+        &replace("demag = [0.0, 0.0, 1.0]", "demag = [-0.5, 0.5, 1.0]"),
+        &["s.toml:6", "magnet.demag", "-0.5", "each factor in [0, 1]"],
+    );
+}
+
+#[test]
+fn shape_is_checked_even_with_given_demag() {
+    bad(
+        "negaxes",
+        &replace(
+            "shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }",
+            "shape = { ellipsoid = { a = -20e-9, b = -20e-9, c = 1e-9 } }",
+        ),
+        &["s.toml:5", "shape.ellipsoid.a", "> 0 m"],
+    );
+}
+
+#[test]
+fn demag_of_an_extreme_prism_is_refused_not_nan() {
+    let text = replace(
+        "shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }",
+        "shape = { prism = { x = 0.1, y = 0.1, z = 1e-9 } }",
+    )
+    .replace("demag = [0.0, 0.0, 1.0]\n", "");
+    bad(
+        "bigprism",
+        &text,
+        &["s.toml:5", "magnet.shape", "give magnet.demag"],
+    );
+}
+
+const INERTIAL: &str = "[inertia]\ntau = 1e-10\n";
+
+#[test]
+fn inertial_run_writes_a_unit_trace() {
+    let (code, err, out) = run_scenario("inertial", &format!("{GOOD}{INERTIAL}"));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(out).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 1001);
+    for r in &rows {
+        let n = (r[1] * r[1] + r[2] * r[2] + r[3] * r[3]).sqrt();
+        assert!((n - 1.0).abs() < 1e-9, "|m| = {n}");
+    }
+}
+
+#[test]
+fn inertial_bad_input() {
+    bad(
+        "tau0",
+        &format!("{GOOD}[inertia]\ntau = 0.0\n"),
+        &["inertia.tau", "> 0 s"],
+    );
+    bad(
+        "inertia_midpoint",
+        &format!(
+            "{}{INERTIAL}",
+            GOOD.replace("method = \"rk4\"", "method = \"midpoint\"")
+        ),
+        &["solver.method", "midpoint", "[inertia]"],
+    );
+    bad(
+        "inertia_dt",
+        &format!("{GOOD}[inertia]\ntau = 1e-12\n"),
+        &["solver.dt", "nutation", "alpha tau / 4"],
+    );
+    bad(
+        "inertia_alpha0",
+        &format!("{}{INERTIAL}", GOOD.replace("alpha = 0.01", "alpha = 0.0")),
+        &["magnet.alpha", "> 0 with [inertia]"],
+    );
+}
+
+#[test]
+fn bench_options_are_checked_before_anything_runs() {
+    let (code, out, err) = larmor(&["bench", "--case", "nosuch"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        out.is_empty() && err.contains("--case") && err.contains("a_rk4"),
+        "{err}"
+    );
+    let (code, out, err) = larmor(&["bench", "--threads", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        out.is_empty(),
+        "cases ran before --threads was checked: {out}"
+    );
+    assert!(err.contains("--threads"), "{err}");
+}
+
+#[test]
+fn negative_numbers_are_values() {
+    let (code, _, err) = larmor(&[
+        "ensemble", "x.toml", "--trials", "-5", "--seed", "1", "--out", "o.csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--trials") && err.contains("-5"), "{err}");
+    assert!(!err.contains("unexpected argument"), "{err}");
 }

@@ -74,8 +74,18 @@ impl Shape {
                 check_min("shape.disc.thickness", thickness, 0.0, false, "> 0 m")?;
                 0.25 * pi * diameter * diameter * thickness
             }
-            Shape::Ellipsoid { a, b, c } => 4.0 / 3.0 * pi * a * b * c,
-            Shape::Prism { x, y, z } => x * y * z,
+            Shape::Ellipsoid { a, b, c } => {
+                check_min("shape.ellipsoid.a", a, 0.0, false, "> 0 m")?;
+                check_min("shape.ellipsoid.b", b, 0.0, false, "> 0 m")?;
+                check_min("shape.ellipsoid.c", c, 0.0, false, "> 0 m")?;
+                4.0 / 3.0 * pi * a * b * c
+            }
+            Shape::Prism { x, y, z } => {
+                check_min("shape.prism.x", x, 0.0, false, "> 0 m")?;
+                check_min("shape.prism.y", y, 0.0, false, "> 0 m")?;
+                check_min("shape.prism.z", z, 0.0, false, "> 0 m")?;
+                x * y * z
+            }
         };
         check_min("magnet.shape", v, 0.0, false, "a volume > 0 m^3")
     }
@@ -86,7 +96,8 @@ impl Shape {
     /// As [`Shape::volume`], and [`Error::OutOfRange`] if the factors of an extreme aspect ratio
     /// are not finite.
     pub fn demag_factors(&self) -> Result<Option<[f64; 3]>, Error> {
-        Ok(match *self {
+        self.volume()?;
+        let n = match *self {
             Shape::Volume(_) => None,
             Shape::Disc {
                 diameter,
@@ -94,7 +105,27 @@ impl Shape {
             } => Some(shape::cylinder(diameter, thickness)?),
             Shape::Ellipsoid { a, b, c } => Some(shape::ellipsoid(a, b, c)?),
             Shape::Prism { x, y, z } => Some(shape::prism(x, y, z)?),
-        })
+        };
+        match n {
+            Some(f) if f.iter().any(|x| !x.is_finite()) => {
+                let d = match *self {
+                    Shape::Disc {
+                        diameter,
+                        thickness,
+                    } => [diameter, diameter, thickness],
+                    Shape::Ellipsoid { a, b, c } => [a, b, c],
+                    Shape::Prism { x, y, z } => [x, y, z],
+                    Shape::Volume(_) => [1.0; 3],
+                };
+                let ratio = d[0].max(d[1]).max(d[2]) / d[0].min(d[1]).min(d[2]);
+                Err(Error::OutOfRange {
+                    param: "magnet.shape",
+                    value: ratio,
+                    allowed: "an aspect ratio whose demagnetising factors compute finite: give magnet.demag for this shape",
+                })
+            }
+            _ => Ok(n),
+        }
     }
 }
 

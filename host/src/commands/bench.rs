@@ -151,7 +151,21 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Runs `larmor bench`.
 pub fn run(args: &BenchArgs) -> Result<()> {
+    const CASES: [&str; 4] = ["a_rk4", "b_heun_300k", "c_stt_rk4", "d_ensemble_heun_300k"];
     let want = |name: &str| args.case.as_deref().is_none_or(|c| name.contains(c));
+    // every option checked before anything runs
+    if !CASES.iter().any(|c| want(c)) {
+        return Err(HostError::input(format!(
+            "--case = {:?} matches no case: allowed a part of one of {}",
+            args.case.as_deref().unwrap_or_default(),
+            CASES.join(", ")
+        )));
+    }
+    let pool = if want("d_ensemble_heun_300k") {
+        Some(pool(args.threads)?)
+    } else {
+        None
+    };
     let mut samples = Vec::with_capacity(1100);
     let report = |case: &str, steps: u64, wall: f64, runs_per_s: Option<f64>| {
         if args.json {
@@ -195,9 +209,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         std::hint::black_box(&samples);
         report(name, steps, median(walls), None);
     }
-    if want("d_ensemble_heun_300k") {
+    if let Some(pool) = pool {
         let model = compile(&case_b())?;
-        let pool = pool(args.threads)?;
         let trials = 1000u64;
         let run_all = || -> Result<u64> {
             pool.install(|| {

@@ -6,6 +6,18 @@ use std::path::Path;
 
 use crate::error::{HostError, Result};
 
+/// Longest message text kept from a parser error (a huge value is not echoed whole).
+const MAX_MESSAGE: usize = 240;
+
+/// `text` cut to at most `max` characters, marked with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}... (cut)")
+}
+
 /// Source text with a way to find the line of a dotted key.
 pub struct Source<'a> {
     file: &'a str,
@@ -77,14 +89,64 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Converts a TOML deserialisation error into a one-line error with the line number.
+    /// Converts a TOML deserialisation error into a one-line error with the line number and the
+    /// dotted key whose value it is about (when the error points into a value).
     pub fn toml_error(&self, e: &toml::de::Error) -> HostError {
         let line = e.span().map(|s| self.line_of_offset(s.start));
-        let msg = e.message().trim().replace('\n', " ");
+        let msg = shorten(&e.message().trim().replace('\n', " "), MAX_MESSAGE);
+        let key = e.span().and_then(|sp| self.key_at(sp.start));
+        let msg = match key {
+            Some(k) => format!("{k}: {msg}"),
+            None => msg,
+        };
         match line {
             Some(l) => HostError::input(format!("{}:{l}: {msg}", self.file)),
             None => HostError::input(format!("{}: {msg}", self.file)),
         }
+    }
+
+    /// The dotted path of the innermost key whose value contains byte `offset`.
+    fn key_at(&self, offset: usize) -> Option<String> {
+        fn walk(item: &toml_edit::Item, offset: usize, path: &mut Vec<String>) -> bool {
+            let table: Option<&dyn toml_edit::TableLike> = match item {
+                toml_edit::Item::Table(t) => Some(t),
+                toml_edit::Item::Value(toml_edit::Value::InlineTable(t)) => Some(t),
+                _ => None,
+            };
+            if let Some(t) = table {
+                for (k, v) in t.iter() {
+                    let inside = v.span().is_some_and(|sp| sp.contains(&offset));
+                    if inside || (v.is_table() && contains_offset(v, offset)) {
+                        path.push(k.to_string());
+                        walk(v, offset, path);
+                        return true;
+                    }
+                }
+            }
+            if let toml_edit::Item::ArrayOfTables(a) = item {
+                for (i, t) in a.iter().enumerate() {
+                    if t.span().is_some_and(|sp| sp.contains(&offset)) {
+                        if let Some(last) = path.last_mut() {
+                            last.push_str(&format!("[{i}]"));
+                        }
+                        walk(&toml_edit::Item::Table(t.clone()), offset, path);
+                        return true;
+                    }
+                }
+            }
+            false
+        }
+        fn contains_offset(item: &toml_edit::Item, offset: usize) -> bool {
+            item.as_table_like().is_some_and(|t| {
+                t.iter().any(|(_, v)| {
+                    v.span().is_some_and(|sp| sp.contains(&offset)) || contains_offset(v, offset)
+                })
+            })
+        }
+        let doc = self.doc.as_ref()?;
+        let mut path = Vec::new();
+        walk(doc.as_item(), offset, &mut path);
+        (!path.is_empty()).then(|| path.join("."))
     }
 
     /// Converts a kernel validation error, locating the parameter it names.

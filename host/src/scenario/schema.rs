@@ -2,7 +2,7 @@
 //! key is documented in `examples/README.md`. Nothing outside `scenario/` reads these types:
 //! lowering turns them into the kernel's spec and the host's run plan.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 pub use crate::scenario::waveform::{DriveToml, WaveformToml};
 
@@ -48,6 +48,7 @@ pub struct ThermalToml {
 #[serde(deny_unknown_fields)]
 pub struct SttToml {
     /// Polariser direction.
+    #[serde(deserialize_with = "vec3")]
     pub polarizer: [f64; 3],
     /// Spin polarisation P in [0, 1].
     pub polarization: f64,
@@ -90,6 +91,7 @@ pub struct MtjToml {
 #[serde(deny_unknown_fields)]
 pub struct SotToml {
     /// Spin polarisation direction.
+    #[serde(deserialize_with = "vec3")]
     pub sigma: [f64; 3],
     /// Spin Hall angle.
     pub spin_hall_angle: f64,
@@ -116,6 +118,7 @@ pub struct InertiaToml {
 pub struct SwitchingToml {
     /// Initial direction of every trial (normalised); the switching axis is its largest
     /// component, and a trial has switched when that component has changed sign.
+    #[serde(deserialize_with = "vec3")]
     pub initial: [f64; 3],
     /// Time (s) at which the state is read; the trial stops there.
     pub read_time: f64,
@@ -134,8 +137,10 @@ pub struct MagnetToml {
     /// Geometry.
     pub shape: ShapeToml,
     /// Diagonal demag factors.
+    #[serde(default, deserialize_with = "opt_vec3")]
     pub demag: Option<[f64; 3]>,
     /// Initial direction.
+    #[serde(deserialize_with = "vec3")]
     pub m0: [f64; 3],
 }
 
@@ -199,6 +204,7 @@ pub struct UniaxialToml {
     #[serde(default)]
     pub k2: f64,
     /// Axis.
+    #[serde(deserialize_with = "vec3")]
     pub axis: [f64; 3],
 }
 
@@ -213,9 +219,11 @@ pub struct CubicToml {
     pub k2: f64,
     /// First axis.
     #[serde(default = "x_axis")]
+    #[serde(deserialize_with = "vec3")]
     pub axis1: [f64; 3],
     /// Second axis.
     #[serde(default = "y_axis")]
+    #[serde(deserialize_with = "vec3")]
     pub axis2: [f64; 3],
 }
 
@@ -232,6 +240,7 @@ fn y_axis() -> [f64; 3] {
 pub struct FieldToml {
     /// Constant mu0 H (T).
     #[serde(default)]
+    #[serde(deserialize_with = "vec3")]
     pub applied: [f64; 3],
     /// Time-dependent parts.
     #[serde(default)]
@@ -243,6 +252,7 @@ pub struct FieldToml {
 #[serde(deny_unknown_fields)]
 pub struct FieldDriveToml {
     /// Direction of the driven field (normalised).
+    #[serde(deserialize_with = "vec3")]
     pub axis: [f64; 3],
     /// The waveform, in tesla.
     #[serde(flatten)]
@@ -332,4 +342,20 @@ pub enum DirectionToml {
 
 fn either() -> DirectionToml {
     DirectionToml::Either
+}
+
+/// A vector `[x, y, z]`: exactly three numbers (serde's fixed-size arrays would ignore a fourth).
+fn vec3<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<[f64; 3], D::Error> {
+    let v = Vec::<f64>::deserialize(d)?;
+    <[f64; 3]>::try_from(v.as_slice()).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "expected a vector of exactly 3 numbers [x, y, z], found {} numbers",
+            v.len()
+        ))
+    })
+}
+
+/// An optional vector `[x, y, z]` (see [`vec3`]).
+fn opt_vec3<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<[f64; 3]>, D::Error> {
+    vec3(d).map(Some)
 }

@@ -24,15 +24,22 @@ pub const SUM_TOLERANCE: f64 = 1e-6;
 /// ```
 ///
 /// # Errors
-/// [`Error::DemagSum`] unless every factor is finite and in [0, 1] and they sum to 1 within
-/// the tolerance.
+/// [`Error::OutOfRange`] (key `magnet.demag`) for a factor that is not finite or outside
+/// [0, 1]; [`Error::DemagSum`] unless they sum to 1 within the tolerance.
 pub fn check_factors(n: [f64; 3]) -> Result<[f64; 3], Error> {
-    let sum = n[0] + n[1] + n[2];
-    if n.iter()
-        .any(|&x| !x.is_finite() || !(-1e-12..=1.0 + 1e-12).contains(&x))
-        || !sum.is_finite()
-        || (sum - 1.0).abs() > SUM_TOLERANCE
+    // each factor first, so that a negative one is named as such (its sum may well be 1)
+    if let Some(&x) = n
+        .iter()
+        .find(|&&x| !x.is_finite() || !(-1e-12..=1.0 + 1e-12).contains(&x))
     {
+        return Err(Error::OutOfRange {
+            param: "magnet.demag",
+            value: x,
+            allowed: "each factor in [0, 1], the three summing to 1",
+        });
+    }
+    let sum = n[0] + n[1] + n[2];
+    if (sum - 1.0).abs() > SUM_TOLERANCE {
         return Err(Error::DemagSum { sum });
     }
     Ok(n)
