@@ -391,3 +391,68 @@ fn negative_numbers_are_values() {
     assert!(err.contains("--trials") && err.contains("-5"), "{err}");
     assert!(!err.contains("unexpected argument"), "{err}");
 }
+
+/// An output never overwrites an input or another output, however the path is spelled.
+#[test]
+fn outputs_never_overwrite_inputs() {
+    let d = common::tmpdir("cli", "overwrite");
+    let sc = d.join("s.toml");
+    std::fs::write(&sc, GOOD).unwrap();
+    let dotted = d.join(".").join("s.toml");
+    let other = d.join("o.csv");
+    let dotted_other = d.join("sub").join("..").join("o.csv");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["run".into(), s(&sc), "--out".into(), s(&dotted)],
+        vec![
+            "run".into(),
+            s(&sc),
+            "--out".into(),
+            s(&other),
+            "--plot".into(),
+            s(&dotted_other),
+        ],
+        vec![
+            "ensemble".into(),
+            s(&sc),
+            "--trials".into(),
+            "2".into(),
+            "--seed".into(),
+            "1".into(),
+            "--out".into(),
+            s(&other),
+            "--summary".into(),
+            s(&dotted_other),
+        ],
+        vec!["merge".into(), s(&sc), "--out".into(), s(&dotted)],
+        vec![
+            "sw".into(),
+            "astroid".into(),
+            "--out".into(),
+            s(&other),
+            "--plot".into(),
+            s(&dotted_other),
+        ],
+    ];
+    for args in cases {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = larmor(&a);
+        assert_eq!(code, 2, "{a:?}: {err}");
+        assert!(err.contains("same file"), "{a:?}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(&sc).unwrap(),
+            GOOD,
+            "{a:?}: the scenario was touched"
+        );
+        assert!(!other.exists(), "{a:?}: an output was written");
+    }
+    #[cfg(unix)]
+    {
+        let link = d.join("link.toml");
+        std::os::unix::fs::symlink(&sc, &link).unwrap();
+        let (code, _, err) = larmor(&["run", &s(&sc), "--out", &s(&link)]);
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(std::fs::read_to_string(&sc).unwrap(), GOOD);
+    }
+}

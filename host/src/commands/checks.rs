@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{HostError, Result};
-use crate::output::check_writable;
+use crate::output::check_files;
 use crate::output::csv::num;
 
 /// Kernel parameter names of the thermal-activation commands and the options that set them.
@@ -49,14 +49,10 @@ pub fn kernel_err(e: larmor::Error, names: &[(&str, &str)]) -> HostError {
 
 /// Checks `--out` and `--plot` before any work.
 pub fn check_outputs(out: &Path, plot: Option<&PathBuf>) -> Result<()> {
-    check_writable(out, "--out")?;
-    if let Some(p) = plot {
-        check_writable(p, "--plot")?;
-        if p == out {
-            return Err(HostError::input("--plot must differ from --out"));
-        }
-    }
-    Ok(())
+    check_files(
+        &[],
+        &[("--out", Some(out)), ("--plot", plot.map(PathBuf::as_path))],
+    )
 }
 
 /// `--points` within `[lo, hi]`.

@@ -13,7 +13,7 @@ use crate::exec::resume::Journal;
 use crate::exec::shard::Shard;
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
-use crate::output::check_writable;
+use crate::output::check_files;
 use crate::output::json::write_json;
 use crate::output::plot::{draw, Panel, Series, BLUE};
 use crate::output::trials::read_rows;
@@ -57,10 +57,14 @@ pub struct EnsembleArgs {
 /// Runs `larmor ensemble`.
 pub fn run(args: &EnsembleArgs) -> Result<()> {
     let sc = Scenario::load(&args.scenario)?;
-    check_writable(&args.out, "--out")?;
-    for p in [&args.summary, &args.plot].into_iter().flatten() {
-        check_writable(p, "output")?;
-    }
+    check_files(
+        &[("scenario", &args.scenario)],
+        &[
+            ("--out", Some(&args.out)),
+            ("--summary", args.summary.as_deref()),
+            ("--plot", args.plot.as_deref()),
+        ],
+    )?;
     let pool = pool(args.threads)?;
     match args.precision {
         Precision::F64 => ensemble_typed(&sc, args, &Campaign::<f64>::new(&sc)?, &pool),

@@ -10,7 +10,7 @@ use crate::exec::campaign::TrialResult;
 use crate::exec::stats::Summary;
 use crate::output::json::write_json;
 use crate::output::trials::read_rows;
-use crate::output::{check_writable, write_atomic};
+use crate::output::{check_files, write_atomic};
 
 /// Arguments of `larmor merge`.
 #[derive(Debug, Args)]
@@ -31,7 +31,15 @@ pub struct MergeArgs {
 
 /// Runs `larmor merge`.
 pub fn merge(args: &MergeArgs) -> Result<()> {
-    check_writable(&args.out, "--out")?;
+    let inputs: Vec<(&str, &std::path::Path)> =
+        args.inputs.iter().map(|p| ("shard", p.as_path())).collect();
+    check_files(
+        &inputs,
+        &[
+            ("--out", Some(&args.out)),
+            ("--summary", args.summary.as_deref()),
+        ],
+    )?;
     let mut rows = Vec::new();
     for p in &args.inputs {
         rows.extend(read_rows(p)?.0);

@@ -18,7 +18,7 @@ use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::solver::{with_stepper, StepperTask};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
-use crate::output::{check_writable, trace, AtomicFile};
+use crate::output::{check_files, trace, AtomicFile};
 use crate::scenario::{Event, Scenario};
 
 /// Arguments of `larmor run`.
@@ -61,10 +61,10 @@ struct Outcome {
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<()> {
     let sc = Scenario::load(&args.scenario)?;
-    check_writable(&args.out, "--out")?;
-    if let Some(p) = &args.plot {
-        check_writable(p, "--plot")?;
-    }
+    check_files(
+        &[("scenario", &args.scenario)],
+        &[("--out", Some(&args.out)), ("--plot", args.plot.as_deref())],
+    )?;
     crate::exec::interrupt::install();
     let start = Instant::now();
     let out = match args.precision {

@@ -13,7 +13,7 @@ use crate::exec::pool::{pool, progress};
 use crate::exec::resume::{read_lines, Journal};
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
-use crate::output::check_writable;
+use crate::output::check_files;
 use crate::output::plot::{draw, Panel, Series, BLUE, GREY, RED};
 use crate::output::trials::{sweep_row, SWEEP_HEADER};
 use crate::scenario::Scenario;
@@ -174,10 +174,10 @@ fn apply(
 /// Runs `larmor sweep`.
 pub fn run(args: &SweepArgs) -> Result<()> {
     let sc = Scenario::load(&args.scenario)?;
-    check_writable(&args.out, "--out")?;
-    if let Some(p) = &args.plot {
-        check_writable(p, "--plot")?;
-    }
+    check_files(
+        &[("scenario", &args.scenario)],
+        &[("--out", Some(&args.out)), ("--plot", args.plot.as_deref())],
+    )?;
     if sc.plan.switching.is_none() {
         return Err(HostError::input(format!(
             "{}: a sweep needs a [switching] table",

@@ -21,6 +21,62 @@ pub fn part_path(path: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// Checks every output is writable ([`check_writable`]) and that no two of the inputs and
+/// outputs are the same file once resolved (links, `.` and `..` followed, so `./a.csv` and
+/// `a.csv` are one file): no output ever overwrites an input or another output. `what` names
+/// the flag (`--out`) or the input (`scenario`) in the message.
+pub fn check_files(inputs: &[(&str, &Path)], outputs: &[(&str, Option<&Path>)]) -> Result<()> {
+    let outputs: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|&(w, p)| p.map(|p| (w, p)))
+        .collect();
+    for &(what, p) in &outputs {
+        check_writable(p, what)?;
+    }
+    let all: Vec<(&str, &Path, std::path::PathBuf)> = inputs
+        .iter()
+        .chain(outputs.iter())
+        .map(|&(w, p)| (w, p, resolve(p)))
+        .collect();
+    for (i, (wo, po, ro)) in all.iter().enumerate().skip(inputs.len()) {
+        if let Some((wi, pi, _)) = all[..i].iter().find(|(_, _, r)| r == ro) {
+            return Err(HostError::input(format!(
+                "{wo} {} is the same file as {wi} {}: choose another name (an output never overwrites an input or another output)",
+                po.display(),
+                pi.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The absolute path a file name refers to: canonical if it exists, else its nearest existing
+/// ancestor made canonical with the rest appended.
+fn resolve(p: &Path) -> std::path::PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return rest.iter().rev().fold(c, |acc, n| acc.join(n));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
 /// Checks that a file can be created at `path` (missing directories are created later, when the
 /// first byte is written), without creating anything.
 pub fn check_writable(path: &Path, what: &str) -> Result<()> {

@@ -10,4 +10,4 @@ pub mod plot;
 pub mod trace;
 pub mod trials;
 
-pub use atomic::{check_writable, part_path, write_atomic, AtomicFile};
+pub use atomic::{check_files, part_path, write_atomic, AtomicFile};
