@@ -456,3 +456,61 @@ fn outputs_never_overwrite_inputs() {
         assert_eq!(std::fs::read_to_string(&sc).unwrap(), GOOD);
     }
 }
+
+/// A size from the command line is bounded before anything is allocated.
+#[test]
+fn huge_sweep_grid_is_refused_at_once() {
+    let d = common::tmpdir("cli", "hugegrid");
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mram_switching.toml");
+    let out = d.join("sweep.csv");
+    let (code, _, err) = larmor(&[
+        "sweep",
+        sc.to_str().unwrap(),
+        "--vary",
+        "current",
+        "--from",
+        "1e10",
+        "--to",
+        "2e10",
+        "--points",
+        "3000000000",
+        "--trials",
+        "1",
+        "--seed",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--points") && err.contains("1000000"), "{err}");
+}
+
+/// A value the chosen scalar cannot hold is refused by name, not integrated into inf or NaN.
+#[test]
+fn unrepresentable_values_are_refused() {
+    let d = common::tmpdir("cli", "f32inf");
+    let sc = d.join("s.toml");
+    std::fs::write(
+        &sc,
+        replace(
+            "applied = [0.05, 0.0, 0.0866]",
+            "applied = [0.05, 0.0, 1e39]",
+        ),
+    )
+    .unwrap();
+    let out = d.join("t.csv");
+    let (code, _, err) = larmor(&[
+        "run",
+        sc.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--precision",
+        "f32",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("field.applied") && err.contains("1e39"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

@@ -383,6 +383,58 @@ impl MacrospinSpec {
         Ok((units, volume, demag))
     }
 
+    /// Refuses values whose reduced form the scalar `S` cannot hold (an f32 overflows to
+    /// infinity above 3.4e38, I6F26 saturates at 32): the applied field and its drives'
+    /// amplitudes, the anisotropy constants and the Gilbert damping.
+    fn check_representable<S: Real>(&self, units: &Units) -> Result<(), Error> {
+        let fits = |param: &'static str, si: f64, reduced: f64| {
+            let back = S::from_f64(reduced).to_f64();
+            let ok = back.is_finite() && (back - reduced).abs() <= 1e-3 * reduced.abs() + 1e-6;
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::OutOfRange {
+                    param,
+                    value: si,
+                    allowed: "a value whose reduced form the model scalar holds (see --precision)",
+                })
+            }
+        };
+        for b in self.applied {
+            fits("field.applied", b, units.tesla_to_reduced(b))?;
+        }
+        for d in &self.drives {
+            for b in d.amplitude {
+                fits("field.drive.amplitude", b, units.tesla_to_reduced(b))?;
+            }
+        }
+        if let Some(u) = &self.uniaxial {
+            fits(
+                "anisotropy.uniaxial.ku",
+                u.ku,
+                units.energy_density_to_reduced(u.ku),
+            )?;
+            fits(
+                "anisotropy.uniaxial.k2",
+                u.k2,
+                units.energy_density_to_reduced(u.k2),
+            )?;
+        }
+        if let Some(c) = &self.cubic {
+            fits(
+                "anisotropy.cubic.k1",
+                c.k1,
+                units.energy_density_to_reduced(c.k1),
+            )?;
+            fits(
+                "anisotropy.cubic.k2",
+                c.k2,
+                units.energy_density_to_reduced(c.k2),
+            )?;
+        }
+        fits("magnet.alpha", self.alpha, self.alpha)
+    }
+
     /// Validates and compiles into a dimensionless model for scalar `S`.
     ///
     /// ```
@@ -393,9 +445,11 @@ impl MacrospinSpec {
     /// ```
     ///
     /// # Errors
-    /// As [`MacrospinSpec::validate`].
+    /// As [`MacrospinSpec::validate`]; [`Error::OutOfRange`] for a field, anisotropy constant
+    /// or damping that `S` cannot represent.
     pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
         let (units, volume, demag) = self.validate()?;
+        self.check_representable::<S>(&units)?;
         let red_t = |b: [f64; 3]| Vec3::<S>::from_f64(b.map(|x| units.tesla_to_reduced(x)));
         let mut zeeman = Zeeman::constant(red_t(self.applied));
         for d in &self.drives {

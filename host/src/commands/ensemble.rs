@@ -128,14 +128,16 @@ fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
     let pb = progress(range.end - range.start, "trials");
     pb.set_position(done.len() as u64);
     let t0 = std::time::Instant::now();
-    let complete = run_trials(camp, args.seed, 0, start..range.end, pool, &pb, |rows| {
-        let mut buf = String::with_capacity(rows.len() * 64);
-        for r in rows {
-            buf.push_str(&r.csv_row());
-        }
-        journal.append(&mut file, &buf)?;
-        done.extend_from_slice(rows);
-        Ok(())
+    let complete = journal.or_discard(|| {
+        run_trials(camp, args.seed, 0, start..range.end, pool, &pb, |rows| {
+            let mut buf = String::with_capacity(rows.len() * 64);
+            for r in rows {
+                buf.push_str(&r.csv_row());
+            }
+            journal.append(&mut file, &buf)?;
+            done.extend_from_slice(rows);
+            Ok(())
+        })
     })?;
     pb.finish_and_clear();
     let wall = t0.elapsed().as_secs_f64();

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, MacrospinSpec};
 
+use crate::commands::checks::check_points;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::Campaign;
 use crate::exec::pool::{pool, progress};
@@ -75,6 +76,9 @@ pub struct SweepArgs {
     pub plot: Option<PathBuf>,
 }
 
+/// Most points of a sweep grid (each point is a whole campaign of trials).
+const MAX_POINTS: usize = 1_000_000;
+
 fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
     let v = if !args.values.is_empty() {
         args.values.clone()
@@ -87,11 +91,8 @@ fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
                 ))
             }
         };
-        if n < 2 {
-            return Err(HostError::input(format!(
-                "--points = {n} is out of range: allowed >= 2"
-            )));
-        }
+        // bounded before anything is allocated
+        check_points(n, 2, MAX_POINTS)?;
         if args.log && !(a > 0.0 && b > 0.0) {
             return Err(HostError::input("--log needs --from and --to > 0"));
         }
@@ -185,10 +186,10 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         )));
     }
     let values = grid(args)?;
-    if values.len() as u64 > (1 << 31) || args.trials > (1 << 32) {
-        return Err(HostError::input(
-            "at most 2^31 points and 2^32 trials per point",
-        ));
+    if values.len() > MAX_POINTS || args.trials > (1 << 32) {
+        return Err(HostError::input(format!(
+            "at most {MAX_POINTS} points and 2^32 trials per point"
+        )));
     }
     // validate every point before running anything
     let specs: Vec<MacrospinSpec> = values
@@ -247,18 +248,20 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     pb.set_position(lines.len() as u64 * args.trials);
     for p in lines.len()..values.len() {
         let mut rows = Vec::with_capacity(args.trials as usize);
-        let complete = run_trials(
-            &camps[p],
-            args.seed,
-            (p as u64) << 32,
-            0..args.trials,
-            &pool,
-            &pb,
-            |r| {
-                rows.extend_from_slice(r);
-                Ok(())
-            },
-        )?;
+        let complete = journal.or_discard(|| {
+            run_trials(
+                &camps[p],
+                args.seed,
+                (p as u64) << 32,
+                0..args.trials,
+                &pool,
+                &pb,
+                |r| {
+                    rows.extend_from_slice(r);
+                    Ok(())
+                },
+            )
+        })?;
         if !complete {
             pb.finish_and_clear();
             eprintln!(

@@ -77,6 +77,18 @@ impl Journal {
             .map_err(|e| HostError::runtime(format!("{}: {e}", self.part.display())))
     }
 
+    /// The campaign failed (not interrupted: a rerun would fail the same way): the partial file
+    /// and its fingerprint go, so that no rerun takes them for an interrupted campaign.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(&self.part);
+        let _ = std::fs::remove_file(&self.meta);
+    }
+
+    /// Runs `work`; on an error the partial file and fingerprint are discarded.
+    pub fn or_discard<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        work().inspect_err(|_| self.discard())
+    }
+
     /// The campaign is complete: `OUT.part` becomes `out`, the fingerprint goes.
     pub fn complete(&self, out: &Path) -> Result<()> {
         std::fs::rename(&self.part, out)
