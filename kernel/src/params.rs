@@ -400,38 +400,28 @@ impl MacrospinSpec {
                 })
             }
         };
-        for b in self.applied {
-            fits("field.applied", b, units.tesla_to_reduced(b))?;
-        }
-        for d in &self.drives {
-            for b in d.amplitude {
-                fits("field.drive.amplitude", b, units.tesla_to_reduced(b))?;
-            }
-        }
-        if let Some(u) = &self.uniaxial {
-            fits(
-                "anisotropy.uniaxial.ku",
-                u.ku,
-                units.energy_density_to_reduced(u.ku),
-            )?;
-            fits(
-                "anisotropy.uniaxial.k2",
-                u.k2,
-                units.energy_density_to_reduced(u.k2),
-            )?;
-        }
-        if let Some(c) = &self.cubic {
-            fits(
-                "anisotropy.cubic.k1",
-                c.k1,
-                units.energy_density_to_reduced(c.k1),
-            )?;
-            fits(
-                "anisotropy.cubic.k2",
-                c.k2,
-                units.energy_density_to_reduced(c.k2),
-            )?;
-        }
+        let tesla = |param, b: f64| (param, b, units.tesla_to_reduced(b));
+        let density = |param, k: f64| (param, k, units.energy_density_to_reduced(k));
+        let drives = self.drives.iter().flat_map(|d| d.amplitude);
+        let uniaxial = self.uniaxial.iter().flat_map(|u| {
+            [
+                density("anisotropy.uniaxial.ku", u.ku),
+                density("anisotropy.uniaxial.k2", u.k2),
+            ]
+        });
+        let cubic = self.cubic.iter().flat_map(|c| {
+            [
+                density("anisotropy.cubic.k1", c.k1),
+                density("anisotropy.cubic.k2", c.k2),
+            ]
+        });
+        self.applied
+            .iter()
+            .map(|&b| tesla("field.applied", b))
+            .chain(drives.map(|b| tesla("field.drive.amplitude", b)))
+            .chain(uniaxial)
+            .chain(cubic)
+            .try_for_each(|(param, si, reduced)| fits(param, si, reduced))?;
         fits("magnet.alpha", self.alpha, self.alpha)
     }
 

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::commands::checks::{
     check_angle, check_outputs, check_points, check_range, kerr, log_grid, out_of_range, positive,
+    wrote,
 };
 use crate::error::{HostError, Result};
 use crate::exec::kmc::kmc_chunks;
@@ -305,13 +306,6 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
             }
         );
     }
-    eprintln!(
-        "  wrote       {}{}",
-        args.out.display(),
-        args.plot
-            .as_ref()
-            .map(|p| format!(", {}", p.display()))
-            .unwrap_or_default()
-    );
+    wrote(&args.out, args.plot.as_ref());
     Ok(())
 }

@@ -15,7 +15,7 @@ use larmor::units::KB;
 use rayon::prelude::*;
 
 use crate::commands::checks::{
-    check_outputs, check_points, kerr, log_grid, out_of_range, positive,
+    check_outputs, check_points, kerr, log_grid, out_of_range, positive, wrote,
 };
 use crate::error::Result;
 use crate::exec::kmc::kmc_chunks;
@@ -294,13 +294,6 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
             mid[0]
         );
     }
-    eprintln!(
-        "  wrote       {}{}",
-        args.out.display(),
-        args.plot
-            .as_ref()
-            .map(|p| format!(", {}", p.display()))
-            .unwrap_or_default()
-    );
+    wrote(&args.out, args.plot.as_ref());
     Ok(())
 }
