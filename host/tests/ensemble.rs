@@ -320,3 +320,38 @@ fn thermal_and_torque_bad_input() {
     assert_eq!(code, 2);
     assert!(err.contains("0 <= i < n"), "{err}");
 }
+
+/// `merge` reads its shards strictly: a garbage row, a file cut mid-line and an empty file are
+/// refused with the file and line, not silently cut short.
+#[test]
+fn merge_refuses_damaged_shards() {
+    let d = dir("damaged");
+    let a = ensemble(&d, "a.csv", &["--trials", "8", "--shard", "0/2"]);
+    let b = ensemble(&d, "b.csv", &["--trials", "8", "--shard", "1/2"]);
+    let mut lines: Vec<&str> = a.lines().collect();
+    lines[2] = "2,banana,,0.1,0.2,0.3";
+    let garbage = d.join("garbage.csv");
+    std::fs::write(&garbage, lines.join("\n") + "\n").unwrap();
+    let torn = d.join("torn.csv");
+    std::fs::write(&torn, &a[..a.len() - 5]).unwrap();
+    let empty = d.join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    std::fs::write(d.join("b.csv"), &b).unwrap();
+    for (bad, needle) in [
+        (&garbage, "garbage.csv:3: not a trial row"),
+        (&torn, "ends mid-line"),
+        (&empty, "empty file"),
+    ] {
+        let out = d.join("m.csv");
+        let (code, err) = larmor(&[
+            "merge",
+            bad.to_str().unwrap(),
+            d.join("b.csv").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(needle), "{needle} not in: {err}");
+        assert!(!out.exists(), "merged file written from a damaged shard");
+    }
+}

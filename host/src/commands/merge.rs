@@ -9,7 +9,7 @@ use crate::error::{HostError, Result};
 use crate::exec::campaign::TrialResult;
 use crate::exec::stats::Summary;
 use crate::output::json::write_json;
-use crate::output::trials::read_rows;
+use crate::output::trials::read_rows_strict;
 use crate::output::{check_files, write_atomic};
 
 /// Arguments of `larmor merge`.
@@ -42,7 +42,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     )?;
     let mut rows = Vec::new();
     for p in &args.inputs {
-        rows.extend(read_rows(p)?.0);
+        rows.extend(read_rows_strict(p)?);
     }
     rows.sort_by_key(|r| r.trial);
     for w in rows.windows(2) {

@@ -87,6 +87,52 @@ pub fn read_rows(path: &Path) -> Result<(Vec<TrialResult>, u64)> {
     Ok((rows, good_len))
 }
 
+/// Every row of a finished trials file, strictly (what `merge` reads): the header first, every
+/// line a complete trial row ending in a newline. An empty file, a foreign header, a row that
+/// does not parse or a file cut mid-line is refused, naming the file and line.
+pub fn read_rows_strict(path: &Path) -> Result<Vec<TrialResult>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| HostError::input(format!("cannot read {}: {e}", path.display())))?;
+    let mut lines = text.split_inclusive('\n');
+    match lines.next() {
+        None => {
+            return Err(HostError::input(format!(
+                "{}: empty file (no header)",
+                path.display()
+            )))
+        }
+        Some(h) if h.trim_end() != TrialResult::HEADER => {
+            return Err(HostError::input(format!(
+                "{}:1: not a trials file (header must be `{}`)",
+                path.display(),
+                TrialResult::HEADER
+            )))
+        }
+        Some(_) => {}
+    }
+    let mut rows = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let n = i + 2;
+        if !line.ends_with('\n') {
+            return Err(HostError::input(format!(
+                "{}:{n}: the file ends mid-line (an interrupted shard? complete it with ensemble --resume)",
+                path.display()
+            )));
+        }
+        match TrialResult::parse(line) {
+            Some(r) => rows.push(r),
+            None => {
+                let shown: String = line.trim_end().chars().take(80).collect();
+                return Err(HostError::input(format!(
+                    "{}:{n}: not a trial row: `{shown}`",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(rows)
+}
+
 /// The header of a sweep's CSV.
 pub const SWEEP_HEADER: &str =
     "value,trials,switched,p_switch,p_low,p_high,wer,mean_t_switch,median_t_switch";
