@@ -510,3 +510,19 @@ fn unrepresentable_values_are_refused() {
     );
     assert!(!out.exists());
 }
+
+/// An error in a nested table is located at its key's line, not at line 1.
+#[test]
+fn nested_table_errors_are_located() {
+    let text = format!(
+        "{}{}",
+        GOOD.replace("m0 = [0.6, 0.0, 0.8]", "m0 = [0.0, 0.0, -1.0]"),
+        "\n[stt]\npolarizer = [0.0, 0.0, 1.0]\npolarization = 0.6\nvoltage = 0.5\n\n[stt.mtj]\nr_p = 0.0\ntmr0 = 1.5\nv_half = 0.5\n"
+    );
+    let line = text.lines().position(|l| l.starts_with("r_p")).unwrap() + 1;
+    bad(
+        "mtj",
+        &text,
+        &[&format!("s.toml:{line}"), "stt.mtj.r_p", "> 0 ohm"],
+    );
+}

@@ -40,10 +40,10 @@ impl MtjSpec {
     /// [`Error::OutOfRange`] naming the `stt.mtj` key of a resistance, TMR, bias or area out of
     /// range.
     pub fn compile<S: Real>(&self) -> Result<Mtj<S>, Error> {
-        check_min("mtj.r_p", self.r_p, 0.0, false, "> 0 ohm")?;
-        check_min("mtj.tmr0", self.tmr0, 0.0, true, ">= 0")?;
-        check_min("mtj.v_half", self.v_half, 0.0, false, "> 0 V")?;
-        check_min("mtj.area", self.area, 0.0, false, "> 0 m^2")?;
+        check_min("stt.mtj.r_p", self.r_p, 0.0, false, "> 0 ohm")?;
+        check_min("stt.mtj.tmr0", self.tmr0, 0.0, true, ">= 0")?;
+        check_min("stt.mtj.v_half", self.v_half, 0.0, false, "> 0 V")?;
+        check_min("stt.mtj.area", self.area, 0.0, false, "> 0 m^2")?;
         Ok(Mtj {
             r_p: S::from_f64(self.r_p),
             tmr0: S::from_f64(self.tmr0),
