@@ -692,3 +692,44 @@ fn unknown_and_malformed_options_exit_2() {
         assert!(!Path::new("x.csv").exists());
     }
 }
+
+/// Barriers of hundreds of kB T (both rates underflow) give finite exact columns, and a column
+/// that does not apply is an empty field: no NaN or inf in the file.
+#[test]
+fn viscosity_writes_no_nan() {
+    let d = common::tmpdir("sw", "viscnan");
+    for (barrier, empty_theory) in [
+        ("lognormal:800:0.5", false),
+        ("uniform:10:2000", false),
+        ("fixed:20", true),
+    ] {
+        let out = p(&d, "v.csv");
+        ok(&[
+            "viscosity",
+            "--barrier",
+            barrier,
+            "--particles",
+            "1000",
+            "--points",
+            "11",
+            "--out",
+            &out,
+        ]);
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            !text.to_lowercase().contains("nan") && !text.contains("inf"),
+            "{barrier}: {text}"
+        );
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            assert_eq!(fields.len(), 7, "{barrier}: {line}");
+            assert_eq!(fields[6].is_empty(), empty_theory, "{barrier}: {line}");
+            for f in &fields[..6] {
+                assert!(
+                    f.parse::<f64>().is_ok_and(f64::is_finite),
+                    "{barrier}: {line}"
+                );
+            }
+        }
+    }
+}

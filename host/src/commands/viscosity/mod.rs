@@ -144,10 +144,11 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
     // exact expectation: each grain relaxes to s0 with rate Gamma (Grains::draw's rates)
     let bias = args.bias;
     let grain = |e: f64| {
-        let w_ud = f0 * (-e).exp();
-        let w_du = f0 * (-(e + bias).max(0.0)).exp();
-        let g = w_ud + w_du;
-        (g, (w_du - w_ud) / g)
+        let (a, b) = (-(e + bias).max(0.0), -e);
+        let g = f0 * (a.exp() + b.exp());
+        // s0 = (w_du - w_ud) / (w_du + w_ud) = tanh((a - b) / 2): finite even when both rates
+        // underflow (a grain with a barrier of hundreds of kB T is frozen, g = 0)
+        (g, (0.5 * (a - b)).tanh())
     };
     let back = 1.0 + (-bias).exp();
     let rows: Vec<Vec<f64>> = pool.install(|| {
