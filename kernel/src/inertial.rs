@@ -51,7 +51,7 @@ impl<S: Real, F: FieldTerm<S>> InertialLlg<S, F> {
     /// let m0 = Vec3::new(0.6, 0.0, 0.8);
     /// let mut run = Integrator::new(sys.clone(), Rk4::new(), [m0, sys.llg_velocity(m0)], 1e-3).unwrap();
     /// run.advance_to(5.0).unwrap();
-    /// let [m, v] = *run.state();
+    /// let [m, v] = *run.storage();
     /// assert!((m.norm() - 1.0).abs() < 1e-12 && m.dot(v).abs() < 1e-12);
     /// ```
     ///
@@ -97,22 +97,27 @@ impl<S: Real, F: FieldTerm<S>> InertialLlg<S, F> {
     }
 }
 
-impl<S: Real, F: FieldTerm<S>> Dynamics<S, 2> for InertialLlg<S, F> {
+/// The state of `n` spins is `(m_0..m_{n-1}, v_0..v_{n-1})`, `2n` vectors ([`TangentBundle`]).
+impl<S: Real, F: FieldTerm<S>> Dynamics<S> for InertialLlg<S, F> {
     type Geometry = TangentBundle;
     const AUTONOMOUS: bool = F::AUTONOMOUS;
 
     #[inline(always)]
-    fn rhs(&self, t: S, y: &[Vec3<S>; 2], dy: &mut [Vec3<S>; 2]) {
-        let [m, v] = *y;
-        let mut h = [Vec3::ZERO];
-        total_field(&self.llg.terms, t, &[m], &mut h);
-        // R = (v + m x h - alpha m x v) / eta
-        let r = (v + m.cross(h[0])).scale(self.inv_eta) - m.cross(v).scale(self.alpha_inv_eta);
-        dy[0] = v;
-        dy[1] = m.scale(-v.norm2()) - m.cross(r);
+    fn rhs(&self, t: S, y: &[Vec3<S>], dy: &mut [Vec3<S>]) {
+        let n = y.len() / 2;
+        let (ms, vs) = y.split_at(n);
+        let (dm, dv) = dy.split_at_mut(n);
+        // the directions' field goes into the velocity half of `dy`, overwritten below
+        total_field(&self.llg.terms, t, ms, &mut dv[..n]);
+        for (((&m, &v), dmi), dvi) in ms.iter().zip(vs).zip(dm.iter_mut()).zip(dv.iter_mut()) {
+            // R = (v + m x h - alpha m x v) / eta
+            let r = (v + m.cross(*dvi)).scale(self.inv_eta) - m.cross(v).scale(self.alpha_inv_eta);
+            *dmi = v;
+            *dvi = m.scale(-v.norm2()) - m.cross(r);
+        }
     }
-    fn energy(&self, t: S, y: &[Vec3<S>; 2]) -> S {
-        self.llg.terms.energy(t, &[y[0]])
+    fn energy(&self, t: S, y: &[Vec3<S>]) -> S {
+        self.llg.terms.energy(t, &y[..y.len() / 2])
     }
     fn rebase(&mut self, epoch: f64) -> f64 {
         self.llg.terms.rebase(epoch)

@@ -11,8 +11,12 @@ use crate::real::Real;
 use crate::state::{Geometry, UnitSphere};
 use crate::vec3::Vec3;
 
-/// A first-order system `dm/dtau = f(tau, m)` on `N` spins; every steppers' input.
-pub trait Dynamics<S: Real, const N: usize> {
+/// A first-order system `dm/dtau = f(tau, m)` on a state of vectors; every stepper's input.
+///
+/// The state is a slice whose length the caller chooses (one vector for a macrospin, `2n` for
+/// the `(m, v)` state of `n` inertial spins, a lattice read from a file); `dm` has the same
+/// length. Capacity lives in the caller's storage, never in the algorithm.
+pub trait Dynamics<S: Real> {
     /// The manifold of the state (unit vectors for LLG, free vectors for LLB, `(m, dm/dt)`
     /// pairs for inertial LLG): what a stepper restores after each step.
     type Geometry: Geometry;
@@ -21,9 +25,9 @@ pub trait Dynamics<S: Real, const N: usize> {
     const AUTONOMOUS: bool = false;
     /// Writes `f(t, m)` into `dm`; `t` is the local time of the current window (see
     /// [`crate::integrate`]).
-    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]);
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]);
     /// Reduced total energy at `(t, m)` (0 if the system has none).
-    fn energy(&self, _t: S, _m: &[Vec3<S>; N]) -> S {
+    fn energy(&self, _t: S, _m: &[Vec3<S>]) -> S {
         S::ZERO
     }
     /// Re-expresses every waveform in the local-time window that starts at absolute reduced
@@ -42,7 +46,7 @@ pub trait Dynamics<S: Real, const N: usize> {
 /// not on the unit sphere (LLB) must not add them as they are.
 pub trait Torque<S: Real> {
     /// Adds the torque on `m` (LL form, alpha-dependent prefactors included) into `dm`.
-    fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]);
+    fn add_torque(&self, t: S, m: &[Vec3<S>], alpha: S, dm: &mut [Vec3<S>]);
     /// `false` if the torque depends on time (a current waveform).
     const AUTONOMOUS: bool = false;
     /// Re-expresses the torque's waveforms relative to `epoch`; returns their horizon (see
@@ -55,7 +59,7 @@ pub trait Torque<S: Real> {
 impl<S: Real> Torque<S> for () {
     const AUTONOMOUS: bool = true;
     #[inline(always)]
-    fn add_torque<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: S, _: &mut [Vec3<S>; N]) {}
+    fn add_torque(&self, _: S, _: &[Vec3<S>], _: S, _: &mut [Vec3<S>]) {}
 }
 
 /// The LLG equation with field terms `F` and extra torques `T`.
@@ -117,14 +121,14 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Llg<S, F, T> {
 
 /// A dynamics borrowed mutably for a run: the integrator can re-express its waveforms, and a
 /// large model is not copied into the integrator (what the firmware does on a small stack).
-impl<S: Real, D: Dynamics<S, N>, const N: usize> Dynamics<S, N> for &mut D {
+impl<S: Real, D: Dynamics<S>> Dynamics<S> for &mut D {
     type Geometry = D::Geometry;
     const AUTONOMOUS: bool = D::AUTONOMOUS;
     #[inline(always)]
-    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
         (**self).rhs(t, m, dm)
     }
-    fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
+    fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         (**self).energy(t, m)
     }
     fn rebase(&mut self, epoch: f64) -> f64 {
@@ -160,19 +164,19 @@ impl<S: Real, L: LlgSystem<S>> LlgSystem<S> for &mut L {
     }
 }
 
-impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N> for Llg<S, F, T> {
+impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Dynamics<S> for Llg<S, F, T> {
     type Geometry = UnitSphere;
     const AUTONOMOUS: bool = F::AUTONOMOUS && T::AUTONOMOUS;
     #[inline(always)]
-    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
-        let mut h = [Vec3::ZERO; N];
-        total_field(&self.terms, t, m, &mut h);
-        for i in 0..N {
-            dm[i] = self.ll_torque(m[i], h[i]);
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+        // The field is written into `dm` and turned into the torque in place: no scratch.
+        total_field(&self.terms, t, m, dm);
+        for (d, &mi) in dm.iter_mut().zip(m) {
+            *d = self.ll_torque(mi, *d);
         }
         self.torque.add_torque(t, m, self.alpha, dm);
     }
-    fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
+    fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         self.terms.energy(t, m)
     }
     fn rebase(&mut self, epoch: f64) -> f64 {

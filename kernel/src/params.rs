@@ -595,7 +595,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
     where
         R: Rng + ?Sized,
         St: Stepper<S, 1>,
-        O: Observer<S, 1>,
+        O: Observer<S>,
     {
         if self.inertia_tau.is_some() {
             return Err(Error::Inconsistent {
@@ -635,7 +635,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
         F: FieldTerm<S>,
         R: Rng + ?Sized,
         St: Stepper<S, 1>,
-        O: Observer<S, 1>,
+        O: Observer<S>,
     {
         match &self.thermal {
             Some(th) => Integrator::thermal(llg, stepper, *m, dt, th.clone(), rng)?.run_span(
@@ -808,7 +808,7 @@ mod tests {
         let mut b = Integrator::new(lean.clone(), Rk4::new(), [model.m0], dt).unwrap();
         a.advance_to(t_end).unwrap();
         b.advance_to(t_end).unwrap();
-        let bits = |m: &[Vec3<f64>; 1]| m[0].to_f64().map(f64::to_bits);
+        let bits = |m: &[Vec3<f64>]| m[0].to_f64().map(f64::to_bits);
         assert_eq!(bits(a.state()), bits(b.state()));
         let th = model.thermal.clone().unwrap();
         let mut a = Integrator::thermal(

@@ -6,19 +6,24 @@
 //!
 //! | geometry | state | after a step |
 //! |---|---|---|
-//! | [`UnitSphere`] | `N` unit vectors `m_i` (LLG) | renormalise each `m_i` |
-//! | [`FreeVector`] | `N` vectors of free length (LLB, any ODE in R^3N) | nothing |
-//! | [`TangentBundle`] | `(m_0..m_{n-1}, v_0..v_{n-1})`, `N = 2n` (inertial LLG, `v = dm/dt`) | renormalise `m_i`, project `v_i` onto the tangent plane of `m_i` |
+//! | [`UnitSphere`] | `n` unit vectors `m_i` (LLG) | renormalise each `m_i` |
+//! | [`FreeVector`] | `n` vectors of free length (LLB, any ODE in R^3n) | nothing |
+//! | [`TangentBundle`] | `(m_0..m_{n-1}, v_0..v_{n-1})`, `2n` vectors (inertial LLG, `v = dm/dt`) | renormalise `m_i`, project `v_i` onto the tangent plane of `m_i` |
 //!
 //! Each commit checks finiteness first and leaves the old state untouched on failure, so a
 //! stepper error never destroys the last good state.
+//!
+//! Every algorithm (field terms, dynamics, steppers, geometries) works on slices of any length;
+//! capacity lives only in storage ([`Storage`]: a fixed array, or a `heapless::Vec` whose length
+//! comes from a file) and in the steppers' scratch (`Rk4<S, N>` holds up to `N` vectors).
 
 use crate::error::Error;
 use crate::real::Real;
 use crate::vec3::Vec3;
 
-/// The manifold of a state of `N` vectors: how a stepper's combined stage result returns to it,
-/// and the error norm an adaptive stepper controls.
+/// The manifold of a state of vectors: how a stepper's combined stage result returns to it,
+/// and which part of it an adaptive stepper controls. Every method works on slices of any
+/// length; the state's capacity lives in the caller's storage.
 pub trait Geometry {
     /// Short name (`"unit-sphere"`, `"free"`, `"tangent-bundle"`).
     const NAME: &'static str;
@@ -26,96 +31,76 @@ pub trait Geometry {
     /// update may be a rotation (what [`crate::stepper::Midpoint`] needs).
     const ROTATION: bool;
 
-    /// Writes `new`, brought back onto the manifold, into `state`.
+    /// Brings `new` back onto the manifold and copies it into `state` (of the same length).
+    /// `new` is the stepper's scratch and is overwritten.
     ///
     /// # Errors
-    /// [`Error::NonFiniteState`] (with time `t`) if any vector of `new` is not finite; `state`
-    /// is then left as it was.
-    fn commit<S: Real, const N: usize>(
-        state: &mut [Vec3<S>; N],
-        new: &[Vec3<S>; N],
-        t: S,
-    ) -> Result<(), Error>;
+    /// [`Error::NonFiniteState`] (with time `t`) if any vector of `new` is not finite, and
+    /// [`Error::Inconsistent`] if the slices' lengths do not fit the geometry; `state` is then
+    /// left as it was.
+    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error>;
 
-    /// Sum of squared scaled errors `sum_c (err_c / (atol + rtol max(|y0_c|, |y1_c|)))^2` over
-    /// the components the adaptive stepper controls, and how many there are (the RMS norm of
-    /// Hairer, Norsett and Wanner 1993, eq. II.4.11). Every component by default.
-    #[inline]
-    fn error_sum<const N: usize>(
-        err: &[[f64; 3]; N],
-        y0: &[[f64; 3]; N],
-        y1: &[[f64; 3]; N],
-        atol: f64,
-        rtol: f64,
-    ) -> (f64, usize) {
-        scaled_error_sum(err, y0, y1, atol, rtol, N)
+    /// How many of the state's `len` leading vectors an adaptive stepper controls the error of
+    /// (all by default). The scaled error is the RMS norm of Hairer, Norsett and Wanner 1993,
+    /// eq. II.4.11, over their components.
+    #[inline(always)]
+    fn controlled(len: usize) -> usize {
+        len
     }
 }
 
-/// `N` unit vectors (the LLG state): renormalised after each step.
+/// Unit vectors (the LLG state): renormalised after each step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UnitSphere;
 
-/// `N` vectors of free length (the LLB state): nothing to restore after a step.
+/// Vectors of free length (the LLB state): nothing to restore after a step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FreeVector;
 
 /// `(m, v)` with `|m| = 1` and `m . v = 0` (the inertial-LLG state, `v = dm/dt`): the first half
-/// of the `N = 2n` vectors are the directions `m_i`, the second half their velocities `v_i`.
+/// of the `2n` vectors are the directions `m_i`, the second half their velocities `v_i`.
 /// After a step `m_i` is renormalised and `v_i` loses its component along the new `m_i`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TangentBundle;
 
-/// The scaled squared error of the first `n` vectors and the number of components summed (see
-/// [`Geometry::error_sum`]).
-#[inline]
-fn scaled_error_sum<const N: usize>(
-    err: &[[f64; 3]; N],
-    y0: &[[f64; 3]; N],
-    y1: &[[f64; 3]; N],
-    atol: f64,
-    rtol: f64,
-    n: usize,
-) -> (f64, usize) {
-    let mut sum = 0.0f64;
-    for i in 0..n.min(N) {
-        for c in 0..3 {
-            let sc = atol + rtol * y0[i][c].abs().max(y1[i][c].abs());
-            let r = err[i][c] / sc;
-            sum += r * r;
-        }
-    }
-    (sum, 3 * n.min(N))
-}
-
-/// `|v|^2` of every vector, or the error if one is not finite. One test per vector: `|v|^2` is
-/// finite exactly when every component is (an overflow to infinity counts as a failure too).
+/// Checks that `new` is finite and as long as `state`. One test per vector: `|v|^2` is finite
+/// exactly when every component is (an overflow to infinity counts as a failure too).
 #[inline(always)]
-fn norms2<S: Real, const N: usize>(new: &[Vec3<S>; N], t: S) -> Result<[S; N], Error> {
-    let mut n2 = [S::ZERO; N];
-    for i in 0..N {
-        n2[i] = new[i].norm2();
-        if !n2[i].is_finite() {
+fn check<S: Real>(state: &[Vec3<S>], new: &[Vec3<S>], t: S) -> Result<(), Error> {
+    if state.len() != new.len() {
+        return Err(LENGTHS);
+    }
+    for v in new.iter() {
+        if !v.norm2().is_finite() {
             return Err(Error::NonFiniteState { t: t.to_f64() });
         }
     }
-    Ok(n2)
+    Ok(())
 }
+
+const LENGTHS: Error = Error::Inconsistent {
+    what: "a step's new state and the state it replaces differ in length",
+};
 
 impl Geometry for UnitSphere {
     const NAME: &'static str = "unit-sphere";
     const ROTATION: bool = true;
 
     #[inline(always)]
-    fn commit<S: Real, const N: usize>(
-        state: &mut [Vec3<S>; N],
-        new: &[Vec3<S>; N],
-        t: S,
-    ) -> Result<(), Error> {
-        let n2 = norms2(new, t)?;
-        for i in 0..N {
-            state[i] = new[i].renormalized_from(n2[i]);
+    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
+        if state.len() != new.len() {
+            return Err(LENGTHS);
         }
+        // Renormalise in the scratch, testing each norm on the way; the state is written only
+        // once every vector has passed.
+        for v in new.iter_mut() {
+            let n2 = v.norm2();
+            if !n2.is_finite() {
+                return Err(Error::NonFiniteState { t: t.to_f64() });
+            }
+            *v = v.renormalized_from(n2);
+        }
+        state.copy_from_slice(new);
         Ok(())
     }
 }
@@ -125,13 +110,9 @@ impl Geometry for FreeVector {
     const ROTATION: bool = false;
 
     #[inline(always)]
-    fn commit<S: Real, const N: usize>(
-        state: &mut [Vec3<S>; N],
-        new: &[Vec3<S>; N],
-        t: S,
-    ) -> Result<(), Error> {
-        norms2(new, t)?;
-        *state = *new;
+    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
+        check(state, new, t)?;
+        state.copy_from_slice(new);
         Ok(())
     }
 }
@@ -141,40 +122,63 @@ impl Geometry for TangentBundle {
     const ROTATION: bool = false;
 
     #[inline(always)]
-    fn commit<S: Real, const N: usize>(
-        state: &mut [Vec3<S>; N],
-        new: &[Vec3<S>; N],
-        t: S,
-    ) -> Result<(), Error> {
-        const {
-            assert!(
-                N % 2 == 0,
-                "a tangent-bundle state holds (m, v) pairs: N is even"
-            )
-        };
-        let n = N / 2;
-        let n2 = norms2(new, t)?;
-        for i in 0..n {
-            let m = new[i].renormalized_from(n2[i]);
-            let v = new[n + i];
-            state[i] = m;
-            state[n + i] = v - m.scale(m.dot(v));
+    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
+        check(state, new, t)?;
+        if new.len() % 2 != 0 {
+            return Err(Error::Inconsistent {
+                what: "a tangent-bundle state holds (m, v) pairs: its length is even",
+            });
         }
+        let (ms, vs) = new.split_at_mut(new.len() / 2);
+        for (m, v) in ms.iter_mut().zip(vs.iter_mut()) {
+            *m = m.renormalized_from(m.norm2());
+            *v = *v - m.scale(m.dot(*v));
+        }
+        state.copy_from_slice(new);
         Ok(())
     }
 
     /// Only the directions `m_i`: the velocities are slaved to them (their error is the
     /// derivative of the direction error) and their scale, `1/tau`, differs by orders of
     /// magnitude from that of `m`.
-    #[inline]
-    fn error_sum<const N: usize>(
-        err: &[[f64; 3]; N],
-        y0: &[[f64; 3]; N],
-        y1: &[[f64; 3]; N],
-        atol: f64,
-        rtol: f64,
-    ) -> (f64, usize) {
-        scaled_error_sum(err, y0, y1, atol, rtol, N / 2)
+    #[inline(always)]
+    fn controlled(len: usize) -> usize {
+        len / 2
+    }
+}
+
+/// Where a state of capacity `N` lives: the algorithms see a slice, the storage holds the
+/// capacity (the split of
+/// heapless's `Vec<T, N>` and its view). A fixed array `[Vec3<S>; N]` has its length in its
+/// type (a macrospin, an `(m, v)` pair: the compiler unrolls every loop); a
+/// `heapless::Vec<Vec3<S>, N>` has a length chosen at run time up to its capacity `N` (a lattice
+/// whose size comes from a file).
+pub trait Storage<S, const N: usize>: Clone {
+    /// The state's vectors.
+    fn as_slice(&self) -> &[Vec3<S>];
+    /// The state's vectors, to step.
+    fn as_mut_slice(&mut self) -> &mut [Vec3<S>];
+}
+
+impl<S: Copy, const N: usize> Storage<S, N> for [Vec3<S>; N] {
+    #[inline(always)]
+    fn as_slice(&self) -> &[Vec3<S>] {
+        self
+    }
+    #[inline(always)]
+    fn as_mut_slice(&mut self) -> &mut [Vec3<S>] {
+        self
+    }
+}
+
+impl<S: Copy, const N: usize> Storage<S, N> for heapless::Vec<Vec3<S>, N> {
+    #[inline(always)]
+    fn as_slice(&self) -> &[Vec3<S>] {
+        self
+    }
+    #[inline(always)]
+    fn as_mut_slice(&mut self) -> &mut [Vec3<S>] {
+        self
     }
 }
 
@@ -185,25 +189,25 @@ mod tests {
     #[test]
     fn unit_sphere_renormalises() {
         let mut s = [Vec3::X];
-        UnitSphere::commit(&mut s, &[Vec3::new(2.0f64, 0.0, 0.0)], 0.0).unwrap();
+        UnitSphere::commit(&mut s, &mut [Vec3::new(2.0f64, 0.0, 0.0)], 0.0).unwrap();
         assert!((s[0].norm() - 1.0).abs() < 1e-15);
     }
 
     #[test]
     fn free_vector_keeps_length_and_refuses_nan() {
         let mut s = [Vec3::X];
-        FreeVector::commit(&mut s, &[Vec3::new(0.5f64, 0.0, 0.0)], 0.0).unwrap();
+        FreeVector::commit(&mut s, &mut [Vec3::new(0.5f64, 0.0, 0.0)], 0.0).unwrap();
         assert_eq!(s[0].x, 0.5);
-        let bad = [Vec3::new(f64::NAN, 0.0, 0.0)];
-        assert!(FreeVector::commit(&mut s, &bad, 1.0).is_err());
+        let mut bad = [Vec3::new(f64::NAN, 0.0, 0.0)];
+        assert!(FreeVector::commit(&mut s, &mut bad, 1.0).is_err());
         assert_eq!(s[0].x, 0.5, "old state kept");
     }
 
     #[test]
     fn tangent_bundle_projects_velocity() {
         let mut s = [Vec3::Z, Vec3::ZERO];
-        let new = [Vec3::new(0.0f64, 0.0, 1.1), Vec3::new(0.3, 0.0, 0.2)];
-        TangentBundle::commit(&mut s, &new, 0.0).unwrap();
+        let mut new = [Vec3::new(0.0f64, 0.0, 1.1), Vec3::new(0.3, 0.0, 0.2)];
+        TangentBundle::commit(&mut s, &mut new, 0.0).unwrap();
         assert!((s[0].norm() - 1.0).abs() < 1e-15);
         assert!(s[0].dot(s[1]).abs() < 1e-15);
         assert_eq!(s[1].x, 0.3);

@@ -53,13 +53,20 @@ impl<S: Real, const N: usize> Thermal<S, N> {
 }
 
 impl<S: Real + Gaussian, const N: usize> Thermal<S, N> {
-    /// Draws the field for a step of length `dt` starting at `t` (3N Gaussian draws).
-    /// Negative temperatures from a waveform count as 0 K.
+    /// Draws the field of all `N` spins for a step of length `dt` starting at `t` (3N
+    /// Gaussian draws). Negative temperatures from a waveform count as 0 K.
     #[inline]
     pub fn draw<R: Rng + ?Sized>(&mut self, t: S, dt: S, rng: &mut R) {
+        self.draw_first(N, t, dt, rng);
+    }
+
+    /// As [`Thermal::draw`] for the first `n` spins only (a state shorter than the capacity);
+    /// `n` above `N` draws `N`.
+    #[inline]
+    pub fn draw_first<R: Rng + ?Sized>(&mut self, n: usize, t: S, dt: S, rng: &mut R) {
         let temp = self.temperature.value(t).max(S::ZERO);
         let sigma = (S::TWO * self.d_per_kelvin * temp / dt).sqrt();
-        for h in self.h.iter_mut() {
+        for h in self.h.iter_mut().take(n) {
             let x = S::std_normal(rng);
             let y = S::std_normal(rng);
             let z = S::std_normal(rng);
@@ -70,28 +77,26 @@ impl<S: Real + Gaussian, const N: usize> Thermal<S, N> {
 
 /// The LLG system with the thermal field of the current step added to the effective field:
 /// what a stochastic stepper integrates during one step.
-pub struct Noisy<'a, S, F, T, const N: usize> {
+pub struct Noisy<'a, S, F, T> {
     /// The deterministic system.
     pub llg: &'a Llg<S, F, T>,
-    /// This step's thermal field.
-    pub h: &'a [Vec3<S>; N],
+    /// This step's thermal field, one vector per spin (as long as the state).
+    pub h: &'a [Vec3<S>],
 }
 
-impl<S: Real, F: FieldTerm<S>, T: Torque<S>, const N: usize> Dynamics<S, N>
-    for Noisy<'_, S, F, T, N>
-{
+impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Dynamics<S> for Noisy<'_, S, F, T> {
     type Geometry = UnitSphere;
     const AUTONOMOUS: bool = F::AUTONOMOUS && T::AUTONOMOUS;
     #[inline(always)]
-    fn rhs(&self, t: S, m: &[Vec3<S>; N], dm: &mut [Vec3<S>; N]) {
-        let mut h = [Vec3::ZERO; N];
-        total_field(&self.llg.terms, t, m, &mut h);
-        for i in 0..N {
-            dm[i] = self.llg.ll_torque(m[i], h[i] + self.h[i]);
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+        // the field is written into `dm` and turned into the torque in place: no scratch
+        total_field(&self.llg.terms, t, m, dm);
+        for ((d, &mi), &hi) in dm.iter_mut().zip(m).zip(self.h) {
+            *d = self.llg.ll_torque(mi, *d + hi);
         }
         self.llg.torque.add_torque(t, m, self.llg.alpha(), dm);
     }
-    fn energy(&self, t: S, m: &[Vec3<S>; N]) -> S {
+    fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         self.llg.terms.energy(t, m)
     }
 }

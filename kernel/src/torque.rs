@@ -150,9 +150,8 @@ impl<S: Real> Torque<S> for SpinTorque<S> {
         }
     }
     #[inline(always)]
-    fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], _alpha: S, dm: &mut [Vec3<S>; N]) {
-        for i in 0..N {
-            let mi = m[i];
+    fn add_torque(&self, t: S, m: &[Vec3<S>], _alpha: S, dm: &mut [Vec3<S>]) {
+        for (d, &mi) in dm.iter_mut().zip(m) {
             let c = mi.dot(self.p);
             let b = self.strength(t, c);
             if b == S::ZERO {
@@ -162,7 +161,7 @@ impl<S: Real> Torque<S> for SpinTorque<S> {
             // m x (p x m) = p - (m.p) m  (for |m| = 1)
             let dl = self.p - mi.scale(c);
             let fl = mi.cross(self.p);
-            dm[i] += dl.scale(k * self.c_dl) - fl.scale(k * self.c_fl);
+            *d += dl.scale(k * self.c_dl) - fl.scale(k * self.c_fl);
         }
     }
 }
@@ -173,7 +172,7 @@ impl<S: Real, T: Torque<S>> Torque<S> for Option<T> {
         self.as_mut().map_or(f64::INFINITY, |t| t.rebase(epoch))
     }
     #[inline(always)]
-    fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]) {
+    fn add_torque(&self, t: S, m: &[Vec3<S>], alpha: S, dm: &mut [Vec3<S>]) {
         if let Some(tq) = self {
             tq.add_torque(t, m, alpha, dm);
         }
@@ -186,7 +185,7 @@ impl<S: Real, A: Torque<S>, B: Torque<S>> Torque<S> for (A, B) {
         self.0.rebase(epoch).min(self.1.rebase(epoch))
     }
     #[inline(always)]
-    fn add_torque<const N: usize>(&self, t: S, m: &[Vec3<S>; N], alpha: S, dm: &mut [Vec3<S>; N]) {
+    fn add_torque(&self, t: S, m: &[Vec3<S>], alpha: S, dm: &mut [Vec3<S>]) {
         self.0.add_torque(t, m, alpha, dm);
         self.1.add_torque(t, m, alpha, dm);
     }

@@ -11,7 +11,7 @@ use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 
 /// Integrates a macrospin system and returns `(t, m)` after every step (reduced time).
-pub fn trace<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
+pub fn trace<S: Real, D: Dynamics<S> + Clone, St: Stepper<S, 1>>(
     sys: &D,
     stepper: St,
     m0: Vec3<S>,
@@ -20,7 +20,7 @@ pub fn trace<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
 ) -> Vec<(f64, Vec3<S>)> {
     let mut out = Vec::new();
     let mut m = [m0];
-    let mut obs = |_: u64, t: f64, m: &[Vec3<S>; 1]| {
+    let mut obs = |_: u64, t: f64, m: &[Vec3<S>]| {
         out.push((t, m[0]));
         larmor::integrate::Control::Continue
     };
@@ -31,7 +31,7 @@ pub fn trace<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
 }
 
 /// Final state only.
-pub fn final_state<S: Real, D: Dynamics<S, 1> + Clone, St: Stepper<S, 1>>(
+pub fn final_state<S: Real, D: Dynamics<S> + Clone, St: Stepper<S, 1>>(
     sys: &D,
     stepper: St,
     m0: Vec3<S>,

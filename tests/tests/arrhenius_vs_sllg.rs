@@ -44,7 +44,7 @@ fn arrhenius_mean_switching_time_matches_sllg() {
             let mut rng = Philox::new(5, k);
             let mut m = [-Vec3::Z];
             let mut ev = [Crossing::mz(target, Direction::Rising)];
-            let mut obs = |_: u64, _: f64, m: &[Vec3<f64>; 1]| {
+            let mut obs = |_: u64, _: f64, m: &[Vec3<f64>]| {
                 if m[0].z >= target {
                     Control::Stop
                 } else {

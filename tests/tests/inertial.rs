@@ -77,7 +77,7 @@ fn linear_modes_match_the_characteristic_roots() {
     let mut x = Vec::new();
     let mut worst_norm = 0.0f64;
     let mut worst_tangent = 0.0f64;
-    run.run_to(20.0, &mut |k: u64, _: f64, y: &[Vec3<f64>; 2]| {
+    run.run_to(20.0, &mut |k: u64, _: f64, y: &[Vec3<f64>]| {
         if k % every == 0 {
             x.push((y[0].x, y[0].y));
         }
@@ -156,7 +156,7 @@ fn every_stepper_keeps_the_constraints_or_refuses() {
     let y0 = [m0, sys.llg_velocity(m0)];
     let mut heun = Integrator::new(sys.clone(), Heun::new(), y0, 1e-3).unwrap();
     heun.advance_to(5.0).unwrap();
-    let [m, v] = *heun.state();
+    let [m, v] = *heun.storage();
     assert!((m.norm() - 1.0).abs() < 1e-14 && m.dot(v).abs() < 1e-14);
     let tol = larmor::stepper::Tolerance::new(1e-9, 1e-9, 1e-9, 0.5).unwrap();
     let mut dp = Integrator::new(

@@ -122,7 +122,7 @@ fn midpoint_preserves_norm_without_renormalising() {
         Demag::new(Vec3::new(0.1, 0.2, 0.7)),
     );
     let sys = Llg::new(0.02, terms);
-    let mut st = Midpoint::new();
+    let mut st = Midpoint::<f64, 1>::new();
     let mut m = [Vec3::new(1.0, 0.0, 0.0)];
     let mut worst = 0.0f64;
     for k in 0..100_000 {

@@ -23,7 +23,7 @@ fn switching_field_llg(psi: f64, rate: f64, alpha: f64) -> f64 {
     let llg = Llg::new(alpha, (zeeman, Uniaxial::new(0.5, 0.0, Vec3::Z)));
     let mut m = [Vec3::Z];
     let mut ev = [Crossing::mz(0.0, Direction::Falling)];
-    let mut stop = |_: u64, _: f64, m: &[Vec3<f64>; 1]| {
+    let mut stop = |_: u64, _: f64, m: &[Vec3<f64>]| {
         if m[0].z < -0.5 {
             Control::Stop
         } else {

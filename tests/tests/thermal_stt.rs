@@ -302,7 +302,7 @@ fn neel_brown_escape_time() {
             let mut rng = Philox::new(99, k);
             let mut m = [Vec3::Z];
             let mut ev = [Crossing::mz(target, Direction::Falling)];
-            let mut obs = |_: u64, _: f64, m: &[Vec3<f64>; 1]| {
+            let mut obs = |_: u64, _: f64, m: &[Vec3<f64>]| {
                 if m[0].z <= target {
                     larmor::integrate::Control::Stop
                 } else {

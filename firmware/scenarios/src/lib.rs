@@ -234,7 +234,7 @@ impl StandardReduced for Q26 {
 /// # Errors
 /// A stepper error (non-finite state).
 #[inline(never)]
-pub fn run_system<S: Real, D: Dynamics<S, 1>, St: Stepper<S, 1>>(
+pub fn run_system<S: Real, D: Dynamics<S>, St: Stepper<S, 1>>(
     sys: &mut D,
     m0: Vec3<S>,
     stepper: St,

@@ -123,7 +123,7 @@ impl StepperTask<f64> for Single<'_> {
         let mut m = [self.model.m0];
         let samples = self.samples;
         samples.clear();
-        let mut obs = |k: u64, _t: f64, m: &[Vec3<f64>; 1]| {
+        let mut obs = |k: u64, _t: f64, m: &[Vec3<f64>]| {
             if k % 100 == 0 {
                 samples.push(m[0]);
             }

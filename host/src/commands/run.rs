@@ -165,7 +165,7 @@ impl<S: Real + Gaussian, St: Stepper<S, 1>> Integrate<S> for Plain<St> {
     ) -> std::result::Result<RunStats, larmor::Error> {
         let mut m = [task.model.m0];
         let mut rng = Philox::new(task.args.seed, 0);
-        let mut obs = |k: u64, t: f64, mm: &[Vec3<S>; 1]| obs(k, t, mm[0]);
+        let mut obs = |k: u64, t: f64, mm: &[Vec3<S>]| obs(k, t, mm[0]);
         task.model.integrate(
             &mut rng, self.0, &mut m, 0.0, task.t_end, task.dt, events, &mut obs,
         )
@@ -185,7 +185,7 @@ impl<S: Real + Gaussian, St: Stepper<S, 2>> Integrate<S> for Inertial<St> {
             });
         };
         let (sys, y0) = inertial?;
-        let mut obs = |k: u64, t: f64, y: &[Vec3<S>; 2]| obs(k, t, y[0]);
+        let mut obs = |k: u64, t: f64, y: &[Vec3<S>]| obs(k, t, y[0]);
         Integrator::new(sys, self.0, y0, task.dt)?
             .with_events::<MAX_EVENTS>()
             .run_recording(task.t_end, events, &mut obs)

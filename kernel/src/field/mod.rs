@@ -6,8 +6,9 @@
 //! special: every term *adds* into the buffer the caller zeroed). A model is therefore one
 //! monomorphised type and the compiler inlines the whole field evaluation.
 //!
-//! The state is an array of `N` unit vectors (`N = 1` for a macrospin); single-site terms see
-//! one spin and its index, interaction terms (exchange, dipolar) see the whole array. Every term
+//! The state is a slice of unit vectors (one for a macrospin), whose length is the caller's
+//! (capacity lives in storage, see [`crate::state`]); `h` has the same length. Single-site
+//! terms see one spin and its index, interaction terms (exchange, dipolar) see the whole slice. Every term
 //! also gives the energy change of a single-spin move ([`FieldTerm::delta_energy`]), O(1) for
 //! single-site terms, for Monte Carlo.
 
@@ -36,37 +37,25 @@ pub trait FieldTerm<S: Real> {
         f64::INFINITY
     }
     /// Adds this term's reduced field `h = -de/dm` at reduced time `t` into `h`.
-    fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]);
+    fn add_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]);
     /// Overwrites `h` with this term's field (the first term of a sum sets, the rest add, as
     /// in mumax3: no `0 + h` on the critical path).
     #[inline(always)]
-    fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+    fn set_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
         for hi in h.iter_mut() {
             *hi = Vec3::ZERO;
         }
         self.add_field(t, m, h);
     }
     /// Reduced energy `e`, summed over the spins (each spin's energy density over mu0 Ms^2).
-    fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S;
+    fn energy(&self, t: S, m: &[Vec3<S>]) -> S;
     /// Change of [`FieldTerm::energy`] when spin `site` alone turns from `m[site]` to `new`:
-    /// what a Monte Carlo move needs. Single-site terms answer in O(1); this default (for
-    /// interaction terms that do not override it) evaluates the energy twice, O(N). A `site`
-    /// out of range changes nothing (0).
-    fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
-        if site >= N {
-            return S::ZERO;
-        }
-        let mut moved = *m;
-        moved[site] = new;
-        self.energy(t, &moved) - self.energy(t, m)
-    }
+    /// what a Monte Carlo move needs. Every term answers without copying the state: single-site
+    /// terms in O(1), interaction terms from the neighbours of `site`. A `site` out of range
+    /// changes nothing (0).
+    fn delta_energy(&self, t: S, m: &[Vec3<S>], site: usize, new: Vec3<S>) -> S;
     /// Calls `f(name, energy)` once per elementary term, in composition order.
-    fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
-        &self,
-        t: S,
-        m: &[Vec3<S>; N],
-        f: &mut F,
-    ) {
+    fn visit_energies<F: FnMut(&'static str, S)>(&self, t: S, m: &[Vec3<S>], f: &mut F) {
         f("energy", self.energy(t, m));
     }
 }
@@ -91,19 +80,19 @@ macro_rules! site_terms {
                 self.$timed(epoch)
             })?
             #[inline(always)]
-            fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+            fn add_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
                 for (i, (hi, &mi)) in h.iter_mut().zip(m.iter()).enumerate() {
                     *hi += self.site_field(t, i, mi);
                 }
             }
             #[inline(always)]
-            fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+            fn set_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
                 for (i, (hi, &mi)) in h.iter_mut().zip(m.iter()).enumerate() {
                     *hi = self.site_field(t, i, mi);
                 }
             }
             #[inline]
-            fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
+            fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
                 let mut e = S::ZERO;
                 for (i, &mi) in m.iter().enumerate() {
                     e += self.site_energy(t, i, mi);
@@ -111,14 +100,14 @@ macro_rules! site_terms {
                 e
             }
             #[inline]
-            fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+            fn delta_energy(&self, t: S, m: &[Vec3<S>], site: usize, new: Vec3<S>) -> S {
                 match m.get(site) {
                     Some(&old) => self.site_energy(t, site, new) - self.site_energy(t, site, old),
                     None => S::ZERO,
                 }
             }
-            fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
-                &self, t: S, m: &[Vec3<S>; N], f: &mut F,
+            fn visit_energies<F: FnMut(&'static str, S)>(
+                &self, t: S, m: &[Vec3<S>], f: &mut F,
             ) {
                 f(<Self as SiteTerm<S>>::NAME, self.energy(t, m));
             }
@@ -129,22 +118,16 @@ site_terms!(Zeeman: rebase_drives, ConstantZeeman, Uniaxial, UniaxialK1, Cubic, 
 
 impl<S: Real> FieldTerm<S> for () {
     #[inline(always)]
-    fn add_field<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: &mut [Vec3<S>; N]) {}
+    fn add_field(&self, _: S, _: &[Vec3<S>], _: &mut [Vec3<S>]) {}
     #[inline(always)]
-    fn energy<const N: usize>(&self, _: S, _: &[Vec3<S>; N]) -> S {
+    fn energy(&self, _: S, _: &[Vec3<S>]) -> S {
         S::ZERO
     }
     #[inline(always)]
-    fn delta_energy<const N: usize>(&self, _: S, _: &[Vec3<S>; N], _: usize, _: Vec3<S>) -> S {
+    fn delta_energy(&self, _: S, _: &[Vec3<S>], _: usize, _: Vec3<S>) -> S {
         S::ZERO
     }
-    fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
-        &self,
-        _: S,
-        _: &[Vec3<S>; N],
-        _: &mut F,
-    ) {
-    }
+    fn visit_energies<F: FnMut(&'static str, S)>(&self, _: S, _: &[Vec3<S>], _: &mut F) {}
 }
 
 impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
@@ -153,13 +136,13 @@ impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
         self.as_mut().map_or(f64::INFINITY, |t| t.rebase(epoch))
     }
     #[inline(always)]
-    fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+    fn add_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
         if let Some(term) = self {
             term.add_field(t, m, h);
         }
     }
     #[inline(always)]
-    fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+    fn set_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
         match self {
             Some(term) => term.set_field(t, m, h),
             None => {
@@ -170,25 +153,20 @@ impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
         }
     }
     #[inline]
-    fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
+    fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         match self {
             Some(term) => term.energy(t, m),
             None => S::ZERO,
         }
     }
     #[inline]
-    fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+    fn delta_energy(&self, t: S, m: &[Vec3<S>], site: usize, new: Vec3<S>) -> S {
         match self {
             Some(term) => term.delta_energy(t, m, site, new),
             None => S::ZERO,
         }
     }
-    fn visit_energies<const N: usize, F: FnMut(&'static str, S)>(
-        &self,
-        t: S,
-        m: &[Vec3<S>; N],
-        f: &mut F,
-    ) {
+    fn visit_energies<F: FnMut(&'static str, S)>(&self, t: S, m: &[Vec3<S>], f: &mut F) {
         if let Some(term) = self {
             term.visit_energies(t, m, f);
         }
@@ -203,25 +181,25 @@ macro_rules! tuple_terms {
                 self.$fidx.rebase(epoch) $(.min(self.$idx.rebase(epoch)))*
             }
             #[inline(always)]
-            fn add_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+            fn add_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
                 self.$fidx.add_field(t, m, h);
                 $(self.$idx.add_field(t, m, h);)*
             }
             #[inline(always)]
-            fn set_field<const N: usize>(&self, t: S, m: &[Vec3<S>; N], h: &mut [Vec3<S>; N]) {
+            fn set_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
                 self.$fidx.set_field(t, m, h);
                 $(self.$idx.add_field(t, m, h);)*
             }
             #[inline]
-            fn energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N]) -> S {
+            fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
                 self.$fidx.energy(t, m) $(+ self.$idx.energy(t, m))*
             }
             #[inline]
-            fn delta_energy<const N: usize>(&self, t: S, m: &[Vec3<S>; N], site: usize, new: Vec3<S>) -> S {
+            fn delta_energy(&self, t: S, m: &[Vec3<S>], site: usize, new: Vec3<S>) -> S {
                 self.$fidx.delta_energy(t, m, site, new) $(+ self.$idx.delta_energy(t, m, site, new))*
             }
-            fn visit_energies<const N: usize, V: FnMut(&'static str, S)>(
-                &self, t: S, m: &[Vec3<S>; N], f: &mut V,
+            fn visit_energies<V: FnMut(&'static str, S)>(
+                &self, t: S, m: &[Vec3<S>], f: &mut V,
             ) {
                 self.$fidx.visit_energies(t, m, f);
                 $(self.$idx.visit_energies(t, m, f);)*
@@ -242,12 +220,7 @@ tuple_terms!(
 
 /// Total reduced field of `terms` at `(t, m)` (the first term sets the buffer, the rest add).
 #[inline(always)]
-pub fn total_field<S: Real, F: FieldTerm<S>, const N: usize>(
-    terms: &F,
-    t: S,
-    m: &[Vec3<S>; N],
-    h: &mut [Vec3<S>; N],
-) {
+pub fn total_field<S: Real, F: FieldTerm<S>>(terms: &F, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
     terms.set_field(t, m, h);
 }
 

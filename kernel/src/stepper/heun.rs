@@ -1,4 +1,4 @@
-use super::{axpy, Step, Stepper};
+use super::{axpy, too_long, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
@@ -34,20 +34,22 @@ impl<S: Real, const N: usize> Heun<S, N> {
 
 /// One Heun step of `m` using the buffers `k1`, `k2` (slopes) and `tmp`.
 #[inline(always)]
-fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
+fn stages<S: Real, D: Dynamics<S>, const N: usize>(
     sys: &D,
     t: S,
-    m: &mut [Vec3<S>; N],
+    m: &mut [Vec3<S>],
     dt: S,
     k1: &mut [Vec3<S>; N],
     k2: &mut [Vec3<S>; N],
     tmp: &mut [Vec3<S>; N],
 ) -> Result<(), Error> {
+    let n = m.len();
+    let (k1, k2, tmp) = (&mut k1[..n], &mut k2[..n], &mut tmp[..n]);
     sys.rhs(t, m, k1);
     axpy(tmp, m, k1, dt);
     sys.rhs(t + dt, tmp, k2);
     let half = dt * S::HALF;
-    for i in 0..N {
+    for i in 0..n {
         tmp[i] = m[i] + (k1[i] + k2[i]).scale(half);
     }
     D::Geometry::commit(m, tmp, t)
@@ -58,13 +60,16 @@ impl<S: Real, const N: usize> Stepper<S, N> for Heun<S, N> {
     const STOCHASTIC: bool = true;
 
     #[inline]
-    fn step<D: Dynamics<S, N>>(
+    fn step<D: Dynamics<S>>(
         &mut self,
         sys: &D,
         t: S,
-        m: &mut [Vec3<S>; N],
+        m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        if m.len() > N {
+            return Err(too_long(N));
+        }
         if N <= 4 {
             // small N: stages in locals (registers), as in `Rk4`
             let (mut k1, mut k2, mut tmp) = ([Vec3::ZERO; N], [Vec3::ZERO; N], [Vec3::ZERO; N]);

@@ -1,4 +1,4 @@
-use super::{Step, Stepper};
+use super::{too_long, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
@@ -54,36 +54,41 @@ impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
     const STOCHASTIC: bool = true;
 
     #[inline]
-    fn step<D: Dynamics<S, N>>(
+    fn step<D: Dynamics<S>>(
         &mut self,
         sys: &D,
         t: S,
-        m: &mut [Vec3<S>; N],
+        m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        let n = m.len();
+        if n > N {
+            return Err(too_long(N));
+        }
+        let (f, pred) = (&mut self.f[..n], &mut self.pred[..n]);
         if !D::Geometry::ROTATION {
             return Err(Error::Inconsistent {
                 what: "the midpoint (Cayley) stepper rotates unit vectors: use rk4, heun or dopri45 for a state that is not on the unit sphere",
             });
         }
         let half = dt * S::HALF;
-        sys.rhs(t, m, &mut self.f);
-        for i in 0..N {
-            let a = omega(m[i], self.f[i]).scale(half);
+        sys.rhs(t, m, f);
+        for i in 0..n {
+            let a = omega(m[i], f[i]).scale(half);
             // midpoint of m_n and the predictor
-            self.pred[i] = (m[i] + cayley(a, m[i])).scale(S::HALF);
+            pred[i] = (m[i] + cayley(a, m[i])).scale(S::HALF);
         }
-        sys.rhs(t + half, &self.pred, &mut self.f);
-        for i in 0..N {
-            let a = omega(self.pred[i], self.f[i]).scale(half);
-            self.pred[i] = cayley(a, m[i]);
+        sys.rhs(t + half, pred, f);
+        for i in 0..n {
+            let a = omega(pred[i], f[i]).scale(half);
+            pred[i] = cayley(a, m[i]);
         }
-        for v in self.pred.iter() {
+        for v in pred.iter() {
             if !v.is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
         }
-        *m = self.pred;
+        m.copy_from_slice(pred);
         Ok(Step {
             taken: dt,
             next: dt,

@@ -39,7 +39,8 @@ pub struct Step<S> {
     pub rejected: u32,
 }
 
-/// A one-step integrator of `dm/dtau = f(tau, m)` for `N` unit vectors.
+/// A one-step integrator of `dm/dtau = f(tau, m)` for a state of any length up to the
+/// stepper's capacity `N` (that of its scratch buffers).
 pub trait Stepper<S: Real, const N: usize> {
     /// Short name (`"rk4"`, `"heun"`, `"dopri45"`, `"midpoint"`).
     const NAME: &'static str;
@@ -52,26 +53,30 @@ pub trait Stepper<S: Real, const N: usize> {
     ///
     /// # Errors
     /// [`Error::NonFiniteState`] if the new state is not finite (the old state is kept),
-    /// [`Error::StepSizeUnderflow`] if an adaptive method cannot meet its tolerance.
-    fn step<D: Dynamics<S, N>>(
+    /// [`Error::StepSizeUnderflow`] if an adaptive method cannot meet its tolerance,
+    /// [`Error::Capacity`] if `m` is longer than the capacity `N`.
+    fn step<D: Dynamics<S>>(
         &mut self,
         sys: &D,
         t: S,
-        m: &mut [Vec3<S>; N],
+        m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error>;
 }
 
+/// The error of a state longer than a stepper's scratch.
+pub(crate) const fn too_long(capacity: usize) -> Error {
+    Error::Capacity {
+        what: "state longer than the stepper's scratch",
+        capacity,
+    }
+}
+
 /// Writes `out = m + k * h`.
 #[inline(always)]
-pub(crate) fn axpy<S: Real, const N: usize>(
-    out: &mut [Vec3<S>; N],
-    m: &[Vec3<S>; N],
-    k: &[Vec3<S>; N],
-    h: S,
-) {
-    for i in 0..N {
-        out[i] = m[i] + k[i].scale(h);
+pub(crate) fn axpy<S: Real>(out: &mut [Vec3<S>], m: &[Vec3<S>], k: &[Vec3<S>], h: S) {
+    for ((o, &mi), &ki) in out.iter_mut().zip(m).zip(k) {
+        *o = mi + ki.scale(h);
     }
 }
 

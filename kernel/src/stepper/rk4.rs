@@ -1,4 +1,4 @@
-use super::{axpy, Step, Stepper};
+use super::{axpy, too_long, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
@@ -29,18 +29,27 @@ impl<S: Real, const N: usize> Rk4<S, N> {
     }
 }
 
-/// One RK4 step of `m` using the buffers `k` (stage slopes) and `tmp`.
+/// One RK4 step of `m` using the buffers `k` (stage slopes) and `tmp`, each at least as long as
+/// `m`.
 #[inline(always)]
-fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
+fn stages<S: Real, D: Dynamics<S>, const N: usize>(
     sys: &D,
     t: S,
-    m: &mut [Vec3<S>; N],
+    m: &mut [Vec3<S>],
     dt: S,
     k: &mut [[Vec3<S>; N]; 4],
     tmp: &mut [Vec3<S>; N],
 ) -> Result<(), Error> {
+    let n = m.len();
     let half = dt * S::HALF;
     let [k1, k2, k3, k4] = k;
+    let (k1, k2, k3, k4, tmp) = (
+        &mut k1[..n],
+        &mut k2[..n],
+        &mut k3[..n],
+        &mut k4[..n],
+        &mut tmp[..n],
+    );
     sys.rhs(t, m, k1);
     axpy(tmp, m, k1, half);
     sys.rhs(t + half, tmp, k2);
@@ -49,7 +58,7 @@ fn stages<S: Real, D: Dynamics<S, N>, const N: usize>(
     axpy(tmp, m, k3, dt);
     sys.rhs(t + dt, tmp, k4);
     let sixth = dt * S::from_f64(1.0 / 6.0);
-    for i in 0..N {
+    for i in 0..n {
         let sum = k1[i] + k4[i] + (k2[i] + k3[i]).scale(S::TWO);
         tmp[i] = m[i] + sum.scale(sixth);
     }
@@ -60,13 +69,16 @@ impl<S: Real, const N: usize> Stepper<S, N> for Rk4<S, N> {
     const NAME: &'static str = "rk4";
 
     #[inline]
-    fn step<D: Dynamics<S, N>>(
+    fn step<D: Dynamics<S>>(
         &mut self,
         sys: &D,
         t: S,
-        m: &mut [Vec3<S>; N],
+        m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        if m.len() > N {
+            return Err(too_long(N));
+        }
         // Stage values live in locals so that, for small N, they stay in registers (the
         // critical path is the chain of four dependent stages); the stepper's own buffers keep
         // large lattices off the stack.
@@ -94,7 +106,7 @@ mod tests {
     fn tracks_damped_precession() {
         let (alpha, h) = (0.1, 1.0);
         let sys = precession(alpha, h);
-        let mut st = Rk4::new();
+        let mut st = Rk4::<f64, 1>::new();
         let mut m = [Vec3::X];
         let dt = 0.01;
         for k in 0..2000 {
