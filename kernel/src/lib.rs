@@ -3,11 +3,15 @@
 //! A `no_std`, allocation-free kernel for Landau-Lifshitz-Gilbert dynamics of macrospins and small
 //! spin lattices, generic over the scalar type ([`Real`]: f32, f64, fixed-point).
 //!
-//! Data flow: SI parameters ([`params::MacrospinSpec`]) are validated and compiled into a
-//! dimensionless model ([`params::Macrospin`], reduced units of [`units`]); the model's dynamics
-//! declares the geometry of its state ([`state`]); an [`integrate::Integrator`] owns the
-//! dynamics, a [`stepper::Stepper`], the state, the clock (device time) and the events, and
-//! advances them on request (`step`, `advance_to`, `run_to`, checkpoint and restore).
+//! Data flow: SI parameters ([`params::MacrospinSpec`]) are validated once into a
+//! [`params::Validated`] spec that nothing can change, which compiles into a dimensionless model
+//! ([`params::Macrospin`], reduced units of [`units`]); the model's dynamics declares the
+//! geometry of its state ([`state`]); an [`integrate::Integrator`] owns the dynamics, a
+//! [`stepper::Stepper`], the state, the clock (device time) and the events, and advances them on
+//! request (`step`, `advance_to`, `run_to`, checkpoint and restore). Every algorithm works on
+//! slices of any length; capacity lives only in storage ([`state::Storage`]: a fixed array for a
+//! macrospin, a `heapless::Vec` for a lattice whose size comes from a file) and in the steppers'
+//! scratch, so no per-call stack array grows with the number of spins.
 //!
 //! ```
 //! use larmor::params::{MacrospinSpec, Shape, UniaxialSpec};

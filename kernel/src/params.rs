@@ -295,13 +295,24 @@ impl MacrospinSpec {
         check_min(param, d, 0.0, false, "> 0 m")
     }
 
-    /// Validates every parameter; returns the unit system, volume and demag factors.
+    /// Validates every parameter once, into a [`Validated`] spec (with its unit system, volume
+    /// and demag factors) that nothing can change afterwards.
+    ///
+    /// ```
+    /// use larmor::params::{MacrospinSpec, Shape};
+    /// let mut spec = MacrospinSpec::new(1e6, 0.01, Shape::Volume(1e-24));
+    /// let valid = spec.validate().unwrap();
+    /// assert_eq!(valid.volume(), 1e-24);
+    /// spec.alpha = -1.0; // the raw spec can be edited; the validated copy cannot
+    /// assert!(spec.validate().is_err());
+    /// assert_eq!(valid.spec().alpha, 0.01);
+    /// ```
     ///
     /// # Errors
     /// The first invalid parameter, as [`Error::OutOfRange`], [`Error::ZeroVector`],
     /// [`Error::NotOrthogonal`], [`Error::DemagSum`] or [`Error::Inconsistent`], naming its
     /// scenario key.
-    pub fn validate(&self) -> Result<(Units, f64, Option<[f64; 3]>), Error> {
+    pub fn validate(&self) -> Result<Validated, Error> {
         let units = Units::new(self.ms, self.gamma)?;
         check_min("magnet.alpha", self.alpha, 0.0, true, ">= 0 (and finite)")?;
         let volume = self.shape.volume()?;
@@ -380,7 +391,12 @@ impl MacrospinSpec {
                 });
             }
         }
-        Ok((units, volume, demag))
+        Ok(Validated {
+            spec: self.clone(),
+            units,
+            volume,
+            demag,
+        })
     }
 
     /// Refuses values whose reduced form the scalar `S` cannot hold (an f32 overflows to
@@ -425,7 +441,8 @@ impl MacrospinSpec {
         fits("magnet.alpha", self.alpha, self.alpha)
     }
 
-    /// Validates and compiles into a dimensionless model for scalar `S`.
+    /// Validates and compiles into a dimensionless model for scalar `S`
+    /// ([`MacrospinSpec::validate`], then [`Validated::compile`]).
     ///
     /// ```
     /// use larmor::params::{MacrospinSpec, Shape};
@@ -435,14 +452,58 @@ impl MacrospinSpec {
     /// ```
     ///
     /// # Errors
-    /// As [`MacrospinSpec::validate`]; [`Error::OutOfRange`] for a field, anisotropy constant
-    /// or damping that `S` cannot represent.
+    /// As [`MacrospinSpec::validate`] and [`Validated::compile`].
     pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
-        let (units, volume, demag) = self.validate()?;
-        self.check_representable::<S>(&units)?;
+        self.validate()?.compile()
+    }
+}
+
+/// A [`MacrospinSpec`] every parameter of which has passed [`MacrospinSpec::validate`], with
+/// the unit system, volume and demag factors derived from it. It can be made no other way and
+/// changed by nobody: read the spec with [`Validated::spec`]; to change a value, clone the
+/// spec, change it and validate again. Compiling it ([`Validated::compile`]) can then fail only
+/// because the model scalar cannot hold a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validated {
+    spec: MacrospinSpec,
+    units: Units,
+    volume: f64,
+    demag: Option<[f64; 3]>,
+}
+
+impl Validated {
+    /// The validated SI parameters (read only).
+    pub fn spec(&self) -> &MacrospinSpec {
+        &self.spec
+    }
+
+    /// The unit system (reference field Ms, time unit `1/(gamma mu0 Ms)`).
+    pub fn units(&self) -> Units {
+        self.units
+    }
+
+    /// Volume (m^3).
+    pub fn volume(&self) -> f64 {
+        self.volume
+    }
+
+    /// Demagnetising factors (given or computed from the shape), if any.
+    pub fn demag(&self) -> Option<[f64; 3]> {
+        self.demag
+    }
+
+    /// Compiles into a dimensionless model for scalar `S`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for a field, anisotropy constant or damping that `S` cannot
+    /// represent (named by its key).
+    pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
+        let spec = &self.spec;
+        let (units, volume, demag) = (self.units, self.volume, self.demag);
+        spec.check_representable::<S>(&units)?;
         let red_t = |b: [f64; 3]| Vec3::<S>::from_f64(b.map(|x| units.tesla_to_reduced(x)));
-        let mut zeeman = Zeeman::constant(red_t(self.applied));
-        for d in &self.drives {
+        let mut zeeman = Zeeman::constant(red_t(spec.applied));
+        for d in &spec.drives {
             zeeman = zeeman
                 .with_drive(red_t(d.amplitude), d.waveform.compile(&units))
                 .map_err(|_| Error::Capacity {
@@ -450,7 +511,7 @@ impl MacrospinSpec {
                     capacity: ZEEMAN_DRIVES,
                 })?;
         }
-        let uniaxial = self.uniaxial.map(|u| {
+        let uniaxial = spec.uniaxial.map(|u| {
             let axis = check_direction("", u.axis).unwrap_or([0.0, 0.0, 1.0]);
             Uniaxial::new(
                 S::from_f64(units.energy_density_to_reduced(u.ku)),
@@ -458,7 +519,7 @@ impl MacrospinSpec {
                 Vec3::from_f64(axis),
             )
         });
-        let cubic = self.cubic.map(|c| {
+        let cubic = spec.cubic.map(|c| {
             let a = check_direction("", c.axis1).unwrap_or([1.0, 0.0, 0.0]);
             let b = check_direction("", c.axis2).unwrap_or([0.0, 1.0, 0.0]);
             Cubic::new(
@@ -469,13 +530,13 @@ impl MacrospinSpec {
             )
         });
         let demag_term = demag.map(|n| Demag::new(Vec3::from_f64(n)));
-        let m0 = Vec3::from_f64(check_direction("magnet.m0", self.m0)?);
+        let m0 = Vec3::from_f64(check_direction("magnet.m0", spec.m0)?);
         // reduced torque strength per A/m^2: b = hbar J / (mu0 e Ms^2 d)
-        let b_per_j = |d: f64| HBAR / (MU0 * E_CHARGE * self.ms * self.ms * d);
-        let alpha = S::from_f64(self.alpha);
-        let stt = match &self.stt {
+        let b_per_j = |d: f64| HBAR / (MU0 * E_CHARGE * spec.ms * spec.ms * d);
+        let alpha = S::from_f64(spec.alpha);
+        let stt = match &spec.stt {
             Some(stt) => {
-                let d = self.thickness(stt.thickness, "stt.thickness")?;
+                let d = spec.thickness(stt.thickness, "stt.thickness")?;
                 let p = Vec3::from_f64(check_direction("stt.polarizer", stt.polarizer)?);
                 let current = match &stt.current {
                     CurrentSpec::Density(j) => {
@@ -497,9 +558,9 @@ impl MacrospinSpec {
             }
             None => None,
         };
-        let sot = match &self.sot {
+        let sot = match &spec.sot {
             Some(sot) => {
-                let d = self.thickness(sot.thickness, "sot.thickness")?;
+                let d = spec.thickness(sot.thickness, "sot.thickness")?;
                 Some(SpinTorque::new(
                     Vec3::from_f64(check_direction("sot.sigma", sot.sigma)?),
                     Efficiency::Constant(S::from_f64(0.5 * sot.spin_hall_angle)),
@@ -510,8 +571,8 @@ impl MacrospinSpec {
             }
             None => None,
         };
-        let thermal = self.thermal.as_ref().map(|th| {
-            let d_per_k = self.alpha * KB / (MU0 * self.ms * self.ms * volume);
+        let thermal = spec.thermal.as_ref().map(|th| {
+            let d_per_k = spec.alpha * KB / (MU0 * spec.ms * spec.ms * volume);
             Thermal::new(S::from_f64(d_per_k), th.temperature.compile(&units))
         });
         Ok(Macrospin {
@@ -521,7 +582,7 @@ impl MacrospinSpec {
             m0,
             llg: Llg::with_torque(alpha, (zeeman, demag_term, uniaxial, cubic), (stt, sot)),
             thermal,
-            inertia_tau: self.inertia.map(|i| units.time_to_reduced(i.tau)),
+            inertia_tau: spec.inertia.map(|i| units.time_to_reduced(i.tau)),
         })
     }
 }

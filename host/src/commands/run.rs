@@ -326,7 +326,7 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
         log_y: false,
         y_range: Some((-1.05, 1.05)),
     }];
-    if let Some(drive) = sc.spec.drives.first() {
+    if let Some(drive) = sc.spec.spec().drives.first() {
         // hysteresis: m and B projected on the (first) drive axis (normalised by lowering)
         let a = drive.amplitude;
         let loop_pts: Vec<(f64, f64)> = out

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use larmor::drive::DriveSpec;
-use larmor::params::{CurrentSpec, MacrospinSpec};
+use larmor::params::{CurrentSpec, MacrospinSpec, Validated};
 
 use crate::commands::checks::check_points;
 use crate::error::{HostError, Result};
@@ -192,10 +192,11 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         )));
     }
     // validate every point before running anything
-    let specs: Vec<MacrospinSpec> = values
+    let specs: Vec<Validated> = values
         .iter()
         .map(|&v| {
-            apply(&sc.spec, args.vary, v)
+            apply(sc.spec.spec(), args.vary, v)
+                .and_then(|s| s.validate().map_err(|e| e.to_string()))
                 .map_err(|e| HostError::input(format!("{}: {e} (value {v:e})", sc.file)))
         })
         .collect::<Result<_>>()?;

@@ -5,7 +5,7 @@
 
 use larmor::gauss::Gaussian;
 use larmor::integrate::{Crossing, Direction};
-use larmor::params::{Macrospin, MacrospinSpec};
+use larmor::params::{Macrospin, Validated};
 use larmor::rng::Philox;
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
@@ -45,14 +45,14 @@ impl<S: Real + Gaussian> Campaign<S> {
     }
 
     /// The campaign of a scenario with modified kernel parameters (sweeps).
-    pub fn with_spec(sc: &Scenario, spec: &MacrospinSpec) -> Result<Self> {
+    pub fn with_spec(sc: &Scenario, spec: &Validated) -> Result<Self> {
         let sw = sc.plan.switching.as_ref().ok_or_else(|| {
             HostError::input(format!(
                 "{}: an ensemble needs a [switching] table (initial = [x, y, z], read_time = s)",
                 sc.file
             ))
         })?;
-        if spec.inertia.is_some() {
+        if spec.spec().inertia.is_some() {
             return Err(HostError::input(format!(
                 "{}: [inertia] runs with `larmor run` only (ensembles and sweeps integrate plain stochastic LLG)",
                 sc.file

@@ -7,6 +7,7 @@ use larmor::integrate::Direction;
 use larmor::mtj::MtjSpec;
 use larmor::params::{
     CubicSpec, CurrentSpec, FieldDrive, InertiaSpec, MacrospinSpec, Shape, SotSpec, SttSpec,
+    Validated,
     ThermalSpec, UniaxialSpec,
 };
 use larmor::units::GAMMA_E;
@@ -18,7 +19,7 @@ use crate::scenario::schema::{Component, DirectionToml, Method, ScenarioFile, Sh
 
 impl ScenarioFile {
     /// Builds and validates the kernel parameters and the run plan.
-    pub fn lower(&self, src: &Source<'_>) -> Result<(MacrospinSpec, RunPlan)> {
+    pub fn lower(&self, src: &Source<'_>) -> Result<(Validated, RunPlan)> {
         let m = &self.magnet;
         let shape = match m.shape {
             ShapeToml::Volume(v) => Shape::Volume(v),
@@ -118,10 +119,10 @@ impl ScenarioFile {
             });
         }
         spec.inertia = self.inertia.as_ref().map(|i| InertiaSpec { tau: i.tau });
-        spec.validate().map_err(|e| src.kernel_error(&e))?;
+        let valid = spec.validate().map_err(|e| src.kernel_error(&e))?;
         self.check_solver(src)?;
-        self.check_times(src, &spec)?;
-        Ok((spec, self.plan()))
+        self.check_times(src, valid.spec())?;
+        Ok((valid, self.plan()))
     }
 
     /// The run plan of a checked file.

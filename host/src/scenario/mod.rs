@@ -11,7 +11,7 @@ pub mod waveform;
 
 use std::path::Path;
 
-use larmor::params::MacrospinSpec;
+use larmor::params::Validated;
 
 use crate::error::Result;
 use crate::exec::shard::fnv1a;
@@ -26,8 +26,8 @@ pub struct Scenario {
     pub hash: u64,
     /// Solver, events and switching, validated.
     pub plan: RunPlan,
-    /// The kernel's validated parameters.
-    pub spec: MacrospinSpec,
+    /// The kernel's parameters, validated once (read only).
+    pub spec: Validated,
 }
 
 impl Scenario {
