@@ -7,8 +7,7 @@ use larmor::integrate::Direction;
 use larmor::mtj::MtjSpec;
 use larmor::params::{
     CubicSpec, CurrentSpec, FieldDrive, InertiaSpec, MacrospinSpec, Shape, SotSpec, SttSpec,
-    Validated,
-    ThermalSpec, UniaxialSpec,
+    ThermalSpec, UniaxialSpec, Validated,
 };
 use larmor::units::GAMMA_E;
 
