@@ -33,7 +33,10 @@ pub mod error;
 pub mod field;
 #[cfg(feature = "fixed")]
 pub mod fixed;
-pub mod gauss;
+/// Old path of [`random::Gaussian`], kept while `integrate.rs` (being rewritten) still uses it.
+pub mod gauss {
+    pub use crate::random::Gaussian;
+}
 pub mod geometry;
 pub mod inertial;
 pub mod integrate;
@@ -41,8 +44,12 @@ pub mod llg;
 pub mod math;
 pub mod mtj;
 pub mod params;
+pub mod random;
 pub mod real;
-pub mod rng;
+/// Old path of [`random::Philox`], kept while `integrate.rs` (being rewritten) still uses it.
+pub mod rng {
+    pub use crate::random::{philox4x32_10, Philox, Rng};
+}
 pub mod state;
 pub mod stepper;
 pub mod sw;

@@ -11,11 +11,11 @@ use crate::field::{
 use rand_core::Rng;
 
 use crate::field::FieldTerm;
-use crate::gauss::Gaussian;
 use crate::inertial::InertialLlg;
 use crate::integrate::{Crossing, Integrator, Observer, RunStats};
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
+use crate::random::Gaussian;
 use crate::real::Real;
 use crate::stepper::Stepper;
 use crate::thermal::Thermal;
@@ -570,7 +570,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
     ///
     /// ```
     /// use larmor::params::{MacrospinSpec, Shape};
-    /// use larmor::{rng::Philox, stepper::Rk4};
+    /// use larmor::{random::Philox, stepper::Rk4};
     /// let model = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24)).compile::<f64>().unwrap();
     /// let mut m = [model.m0];
     /// let s = model.integrate(&mut Philox::new(0, 0), Rk4::new(), &mut m, 0.0, 1.0, 0.01, &mut [], &mut ()).unwrap();
@@ -779,7 +779,7 @@ mod tests {
     #[test]
     fn lean_model_gives_the_same_bits() {
         use crate::drive::DriveSpec;
-        use crate::rng::Philox;
+        use crate::random::Philox;
         use crate::stepper::{Heun, Rk4};
         let mut s = base();
         s.applied = [0.05, 0.0, 0.0866];

@@ -5,8 +5,9 @@
 //! seeds), plus deterministic bounds that are computed, not tuned.
 
 use larmor::arrhenius::{self, kmc_relax, kmc_sweep, Grains, TwoLevel};
-use larmor::rng::Philox;
-use larmor::sw::{self, Dist};
+use larmor::random::Dist;
+use larmor::random::Philox;
+use larmor::sw;
 use larmor::units::KB;
 
 const Z_MAX: f64 = 5.0;
@@ -279,13 +280,13 @@ fn sharrock_bad_parameters() {
     let g = Grains {
         barrier: Dist::Normal {
             mean: 30.0,
-            sigma: -2.0,
+            sd: -2.0,
         },
         bias: 0.0,
         f0: 1e9,
     };
     let e = g.validate().unwrap_err();
-    assert!(e.to_string().contains("sigma >= 0"), "{e}");
+    assert!(e.to_string().contains("sd >= 0"), "{e}");
     let mut m = [0.0; 2];
     assert!(kmc_sweep(
         &mut Philox::new(1, 0),

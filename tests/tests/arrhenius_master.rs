@@ -7,7 +7,7 @@
 use larmor::arrhenius::{self, kmc_relax, Prefactor, Regime, TwoLevel};
 use larmor::field::{Uniaxial, Zeeman};
 use larmor::llg::{Dynamics, Llg};
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use larmor::{sw, Vec3};
 
 const Z_MAX: f64 = 5.0;

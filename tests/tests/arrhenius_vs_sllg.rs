@@ -11,7 +11,7 @@ use larmor::field::{Uniaxial, Zeeman};
 use larmor::integrate::Integrator;
 use larmor::integrate::{Control, Crossing, Direction};
 use larmor::llg::Llg;
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use larmor::stepper::Heun;
 use larmor::thermal::Thermal;
 use larmor::units::GAMMA_E;

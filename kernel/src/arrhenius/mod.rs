@@ -19,7 +19,7 @@
 mod kmc;
 pub mod waiting;
 
-pub use kmc::{kmc_relax, kmc_sweep, uniform, Grains};
+pub use kmc::{kmc_relax, kmc_sweep, Grains};
 
 use crate::error::{check_finite, check_min, check_range, Error};
 use crate::math;

@@ -21,7 +21,7 @@ pub type BranchSums = [f64; 5];
 ///
 /// ```
 /// use larmor::sw::coercivity::{branch_mean, branch_sums};
-/// use larmor::sw::{Axes, Dist, Population};
+/// use larmor::{random::Dist, sw::{Axes, Population}};
 /// let pop = Population {
 ///     axes: Axes::Aligned { psi: 0.0 },
 ///     hk: Dist::Fixed(1.0),

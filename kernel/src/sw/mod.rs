@@ -40,7 +40,7 @@ mod population;
 
 pub use hysteresis::{hysteresis, Hysteresis, Loop, LoopStep};
 pub use population::{
-    major_branch, population_hysteresis, population_loop, Axes, Dist, Particle, Population,
+    major_branch, population_hysteresis, population_loop, Axes, Particle, Population,
 };
 
 use crate::error::{check_finite, check_range, Error};

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use larmor::arrhenius::{self, kmc_relax, kmc_sweep, Grains, TwoLevel};
-use larmor::sw::Dist;
+use larmor::random::Dist;
 use larmor::units::KB;
 use rayon::prelude::*;
 
