@@ -212,8 +212,9 @@ pub struct InertiaSpec {
 /// Spin-orbit torque from a spin Hall current in an adjacent heavy metal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SotSpec {
-    /// Spin polarisation direction sigma (normalised).
-    pub sigma: [f64; 3],
+    /// Spin polarisation direction (normalised; `sigma` in the SOT literature; errors name it
+    /// `sot.sigma`).
+    pub spin_polarization: [f64; 3],
     /// Spin Hall angle theta_SH (any sign, |theta_SH| <= 1).
     pub spin_hall_angle: f64,
     /// Field-like to damping-like ratio.
@@ -353,7 +354,7 @@ impl MacrospinSpec {
             self.thickness(stt.thickness, "stt.thickness")?;
         }
         if let Some(sot) = &self.sot {
-            check_direction("sot.sigma", sot.sigma)?;
+            check_direction("sot.sigma", sot.spin_polarization)?;
             check_range(
                 "sot.spin_hall_angle",
                 sot.spin_hall_angle,
@@ -501,7 +502,7 @@ impl MacrospinSpec {
             Some(sot) => {
                 let d = self.thickness(sot.thickness, "sot.thickness")?;
                 Some(SpinTorque::new(
-                    Vec3::from_f64(check_direction("sot.sigma", sot.sigma)?),
+                    Vec3::from_f64(check_direction("sot.sigma", sot.spin_polarization)?),
                     Efficiency::Constant(S::from_f64(0.5 * sot.spin_hall_angle)),
                     Current::Density(sot.current_density.scaled(b_per_j(d)).compile(&units)),
                     alpha,

@@ -20,15 +20,15 @@ fn waiting_time<R: Rng + ?Sized>(rng: &mut R, w: f64) -> f64 {
 }
 
 /// A population of two-state grains with distributed barriers (Neel 1949; Street and Woolley, Proc. Phys. Soc. A 62, 562 (1949)):
-/// barrier from up `E ~ barrier` (units of `kB T`), from down `E + bias`, common attempt
+/// barrier from up `E ~ barrier_kt` (units of `kB T`), from down `E + bias_kt`, common attempt
 /// frequency `f0`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Grains {
     /// Distribution of the barrier from the up state (`kB T`; draws below 0 are set to 0).
-    pub barrier: Dist,
+    pub barrier_kt: Dist,
     /// Extra barrier from the down state (`kB T`, `>= 0` favours down).
-    pub bias: f64,
+    pub bias_kt: f64,
     /// Attempt frequency (Hz).
     pub f0: f64,
 }
@@ -38,15 +38,16 @@ impl Grains {
     ///
     /// ```
     /// use larmor::{arrhenius::Grains, random::Dist};
-    /// let g = Grains { barrier: Dist::Normal { mean: 30.0, sd: -1.0 }, bias: 10.0, f0: 1e9 };
+    /// let g = Grains { barrier_kt: Dist::Normal { mean: 30.0, sd: -1.0 }, bias_kt: 10.0, f0: 1e9 };
     /// assert!(g.validate().is_err());
     /// ```
     ///
     /// # Errors
     /// [`Error::OutOfRange`] naming the bad parameter.
     pub fn validate(&self) -> Result<(), Error> {
-        self.barrier.validate("arrhenius.grains.barrier", false)?;
-        check_finite("arrhenius.grains.bias", self.bias)?;
+        self.barrier_kt
+            .validate("arrhenius.grains.barrier", false)?;
+        check_finite("arrhenius.grains.bias", self.bias_kt)?;
         check_min("arrhenius.grains.f0", self.f0, 0.0, false, "> 0 Hz")?;
         Ok(())
     }
@@ -55,15 +56,15 @@ impl Grains {
     ///
     /// ```
     /// use larmor::{arrhenius::Grains, random::Dist};
-    /// let g = Grains { barrier: Dist::Fixed(20.0), bias: 5.0, f0: 1e9 };
+    /// let g = Grains { barrier_kt: Dist::Fixed(20.0), bias_kt: 5.0, f0: 1e9 };
     /// let tl = g.draw(&mut larmor::random::Philox::new(1, 0));
     /// assert!((tl.up_to_down / tl.down_to_up - 5f64.exp()).abs() < 1e-9);
     /// ```
     pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> TwoLevel<f64> {
-        let e = self.barrier.sample(rng, false).max(0.0);
+        let e = self.barrier_kt.sample(rng, false).max(0.0);
         TwoLevel {
             up_to_down: self.f0 * math::exp_f64(-e),
-            down_to_up: self.f0 * math::exp_f64(-(e + self.bias).max(0.0)),
+            down_to_up: self.f0 * math::exp_f64(-(e + self.bias_kt).max(0.0)),
         }
     }
 }
@@ -180,7 +181,7 @@ fn check_state(s: f64) -> Result<f64, Error> {
 /// use larmor::arrhenius::kmc_sweep;
 /// let fields: Vec<f64> = (0..=100).map(|k| k as f64 * 0.01).collect();
 /// let mut m = vec![0.0; fields.len()];
-/// // aligned SW grains, sigma = 40, f0 = 1 GHz, field against the moment, 1 H_K per ms
+/// // aligned SW grains, delta = 40, f0 = 1 GHz, field against the moment, 1 H_K per ms
 /// let rates = |_: &(), h: f64| (1e9 * (-40.0 * (1.0 - h) * (1.0 - h)).exp(), 0.0);
 /// kmc_sweep(&mut larmor::random::Philox::new(3, 0), 500, |_| (), &fields, 1e-5, rates, &mut m).unwrap();
 /// assert_eq!(m[0], 1.0);

@@ -286,7 +286,7 @@ fn check_particle(p: &Particle) -> Result<(), Error> {
 }
 
 /// `(m_z, m_x)` of one particle on the descending major branch (from positive saturation along
-/// `+z` down to the field `h` along `z`, units of the reference `H_K`): the minimum in the
+/// `+z` down to the field `h_hk` along `z`, units of the reference `H_K`): the minimum in the
 /// hemisphere of the axis nearer `+z` while it exists, the other one after it has vanished.
 /// Exact (no field stepping); the building block of [`population_hysteresis`].
 ///
@@ -299,10 +299,10 @@ fn check_particle(p: &Particle) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::OutOfRange`] for a non-finite field or a bad particle.
-pub fn major_branch(p: &Particle, h: f64) -> Result<(f64, f64), Error> {
+pub fn major_branch(p: &Particle, h_hk: f64) -> Result<(f64, f64), Error> {
     check_particle(p)?;
-    crate::error::check_finite("sw.h", h)?;
-    Ok(branch_point(p, h))
+    crate::error::check_finite("sw.h_hk", h_hk)?;
+    Ok(branch_point(p, h_hk))
 }
 
 fn branch_point(p: &Particle, h: f64) -> (f64, f64) {

@@ -103,8 +103,8 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
     }
     check_points(args.points, 1, 100_000)?;
     let grains = Grains {
-        barrier: dist,
-        bias: args.bias,
+        barrier_kt: dist,
+        bias_kt: args.bias,
         f0,
     };
     grains.validate().map_err(kerr)?;
