@@ -26,8 +26,8 @@
 //! records its time or also stops the run ([`EventAction`]).
 
 use crate::error::{check_min, Error};
-use crate::gauss::Gaussian;
 use crate::llg::{Dynamics, LlgSystem};
+use crate::random::Gaussian;
 use crate::real::Real;
 use crate::state::Storage;
 use crate::stepper::{too_long, Step, Stepper};
@@ -356,7 +356,7 @@ where
     /// reused by every stage (Stratonovich).
     ///
     /// ```
-    /// use larmor::{drive::Drive, field::Zeeman, integrate::Integrator, llg::Llg, rng::Philox};
+    /// use larmor::{drive::Drive, field::Zeeman, integrate::Integrator, llg::Llg, random::Philox};
     /// use larmor::{stepper::Heun, thermal::Thermal, Vec3};
     /// let llg = Llg::new(0.1f64, Zeeman::constant(Vec3::Z));
     /// let th = Thermal::new(1e-4, Drive::constant(300.0));
@@ -965,7 +965,7 @@ mod tests {
     use super::*;
     use crate::drive::Drive;
     use crate::field::Zeeman;
-    use crate::rng::Philox;
+    use crate::random::Philox;
     use crate::stepper::test_support::*;
     use crate::stepper::{DormandPrince, Heun, Rk4, Tolerance};
 

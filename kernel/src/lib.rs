@@ -25,6 +25,30 @@
 //! run.advance_to(model.units.time_to_reduced(2e-9)).unwrap();
 //! assert!(run.state()[0].z > 0.999); // relaxed onto the easy axis
 //! ```
+//!
+//! # Conventions
+//!
+//! Units and names, kernel-wide. SI quantities enter only through the specs ([`params`]) and
+//! leave through [`units`]; everything else is dimensionless, and where two normalisations meet
+//! the name carries its unit.
+//!
+//! | Quantity | Unit | Name |
+//! |---|---|---|
+//! | field of the LLG world ([`llg`], [`field`], [`thermal`], [`units`]) | `Ms` (`h = H / Ms`) | `h` |
+//! | field of Stoner-Wohlfarth and Arrhenius models ([`sw`], [`arrhenius`]) | `H_K = 2K / (mu0 Ms)` | `h_hk` (and, inside [`sw`], the components `h_par`, `h_perp` and the switching field `h_sw`) |
+//! | field in SI | A/m | `h_si`; `*_tesla` for `mu0 H` in T |
+//! | reduced time | `1 / (gamma mu0 Ms)` | `t`, `dt` (SI times in s only in specs) |
+//! | Stoner-Wohlfarth energy and barrier | `2 K V` | `energy`, `from_up_2kv`, `from_down_2kv` |
+//! | thermal barrier | `kB T` | `barrier_kt`, `barrier_up_kt`, `barrier_down_kt`, `bias_kt` |
+//! | thermal stability factor `K V / (kB T)` | 1 | `delta` (never `sigma`) |
+//! | standard deviation | as the quantity | `sd` (never `sigma`) |
+//! | angles | rad | `psi` (field to easy axis), `theta` |
+//!
+//! Errors name the offending parameter as `module.name` (e.g. `arrhenius.delta`,
+//! `sw.population.hk`) together with the allowed range. Random numbers follow one convention:
+//! uniforms are `(k + 1) 2^-53` (f64) or `(k + 1) 2^-24` (f32) in (0, 1] from the top bits of one
+//! word, normals come from one ziggurat per scalar, and streams are Philox `(seed, stream)`
+//! ([`random`]).
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -37,7 +61,6 @@ pub mod error;
 pub mod field;
 #[cfg(feature = "fixed")]
 pub mod fixed;
-pub mod gauss;
 pub mod geometry;
 pub mod inertial;
 pub mod integrate;
@@ -45,8 +68,8 @@ pub mod llg;
 pub mod math;
 pub mod mtj;
 pub mod params;
+pub mod random;
 pub mod real;
-pub mod rng;
 pub mod state;
 pub mod stepper;
 pub mod sw;

@@ -11,11 +11,11 @@ use crate::field::{
 use rand_core::Rng;
 
 use crate::field::FieldTerm;
-use crate::gauss::Gaussian;
 use crate::inertial::InertialLlg;
 use crate::integrate::{Crossing, Integrator, Observer, RunStats};
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
+use crate::random::Gaussian;
 use crate::real::Real;
 use crate::stepper::Stepper;
 use crate::thermal::Thermal;
@@ -212,8 +212,9 @@ pub struct InertiaSpec {
 /// Spin-orbit torque from a spin Hall current in an adjacent heavy metal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SotSpec {
-    /// Spin polarisation direction sigma (normalised).
-    pub sigma: [f64; 3],
+    /// Spin polarisation direction (normalised; `sigma` in the SOT literature; errors name it
+    /// `sot.sigma`).
+    pub spin_polarization: [f64; 3],
     /// Spin Hall angle theta_SH (any sign, |theta_SH| <= 1).
     pub spin_hall_angle: f64,
     /// Field-like to damping-like ratio.
@@ -364,7 +365,7 @@ impl MacrospinSpec {
             self.thickness(stt.thickness, "stt.thickness")?;
         }
         if let Some(sot) = &self.sot {
-            check_direction("sot.sigma", sot.sigma)?;
+            check_direction("sot.sigma", sot.spin_polarization)?;
             check_range(
                 "sot.spin_hall_angle",
                 sot.spin_hall_angle,
@@ -562,7 +563,7 @@ impl Validated {
             Some(sot) => {
                 let d = spec.thickness(sot.thickness, "sot.thickness")?;
                 Some(SpinTorque::new(
-                    Vec3::from_f64(check_direction("sot.sigma", sot.sigma)?),
+                    Vec3::from_f64(check_direction("sot.sigma", sot.spin_polarization)?),
                     Efficiency::Constant(S::from_f64(0.5 * sot.spin_hall_angle)),
                     Current::Density(sot.current_density.scaled(b_per_j(d)).compile(&units)),
                     alpha,
@@ -631,7 +632,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
     ///
     /// ```
     /// use larmor::params::{MacrospinSpec, Shape};
-    /// use larmor::{rng::Philox, stepper::Rk4};
+    /// use larmor::{random::Philox, stepper::Rk4};
     /// let model = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24)).compile::<f64>().unwrap();
     /// let mut m = [model.m0];
     /// let s = model.integrate(&mut Philox::new(0, 0), Rk4::new(), &mut m, 0.0, 1.0, 0.01, &mut [], &mut ()).unwrap();
@@ -840,7 +841,7 @@ mod tests {
     #[test]
     fn lean_model_gives_the_same_bits() {
         use crate::drive::DriveSpec;
-        use crate::rng::Philox;
+        use crate::random::Philox;
         use crate::stepper::{Heun, Rk4};
         let mut s = base();
         s.applied = [0.05, 0.0, 0.0866];

@@ -16,8 +16,8 @@ use rand_core::Rng;
 
 use crate::drive::Drive;
 use crate::field::{total_field, FieldTerm};
-use crate::gauss::Gaussian;
 use crate::llg::{Dynamics, Llg, Torque};
+use crate::random::Gaussian;
 use crate::real::Real;
 use crate::state::UnitSphere;
 use crate::vec3::Vec3;
@@ -40,7 +40,7 @@ impl<S: Real, const N: usize> Thermal<S, N> {
     /// ```
     /// use larmor::{drive::Drive, thermal::Thermal};
     /// let mut th = Thermal::<f64, 1>::new(1e-7, Drive::constant(300.0));
-    /// th.draw(0.0, 0.02, &mut larmor::rng::Philox::new(1, 0));
+    /// th.draw(0.0, 0.02, &mut larmor::random::Philox::new(1, 0));
     /// assert!(th.h[0].norm() > 0.0);
     /// ```
     pub fn new(d_per_kelvin: S, temperature: Drive<S>) -> Self {
@@ -104,7 +104,7 @@ impl<S: Real, F: FieldTerm<S>, T: Torque<S>> Dynamics<S> for Noisy<'_, S, F, T> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Philox;
+    use crate::random::Philox;
 
     #[test]
     fn variance_is_2d_over_dt() {

@@ -80,9 +80,9 @@ impl Units {
     pub fn reduced_to_tesla(&self, h: f64) -> f64 {
         h * MU0 * self.ms
     }
-    /// Field H in A/m to reduced field.
-    pub fn field_to_reduced(&self, h: f64) -> f64 {
-        h / self.ms
+    /// Field `h_si` = H in A/m to reduced field h = H / Ms.
+    pub fn field_to_reduced(&self, h_si: f64) -> f64 {
+        h_si / self.ms
     }
     /// Energy density (J/m^3) to reduced energy density e = E / (mu0 Ms^2).
     pub fn energy_density_to_reduced(&self, e: f64) -> f64 {

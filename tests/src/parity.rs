@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use larmor::gauss::Gaussian;
+use larmor::random::Gaussian;
 use larmor::{Real, Vec3};
 use larmor_scenarios::{
     run_method, run_method_thermal, selftest_steps, standard_model, Method, Reduced,

@@ -5,8 +5,9 @@
 //! seeds), plus deterministic bounds that are computed, not tuned.
 
 use larmor::arrhenius::{self, kmc_relax, kmc_sweep, Grains, TwoLevel};
-use larmor::rng::Philox;
-use larmor::sw::{self, Dist};
+use larmor::random::Dist;
+use larmor::random::Philox;
+use larmor::sw;
 use larmor::units::KB;
 
 const Z_MAX: f64 = 5.0;
@@ -28,8 +29,8 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
 fn viscosity_equals_2_kt_p0_ms() {
     let (lo, hi, f0) = (10.0, 50.0, 1e9);
     let grains = Grains {
-        barrier: Dist::Uniform { lo, hi },
-        bias: 60.0, // back-switching rate <= f0 e^-70: none in 1000 s
+        barrier_kt: Dist::Uniform { lo, hi },
+        bias_kt: 60.0, // back-switching rate <= f0 e^-70: none in 1000 s
         f0,
     };
     grains.validate().unwrap();
@@ -202,7 +203,7 @@ fn sharrock_misaligned_exponent_and_sweep() {
         }
         sw::barrier(-h * psi.cos(), -h * psi.sin())
             .unwrap()
-            .map_or(0.0, |b| 2.0 * sigma * b.from_up())
+            .map_or(0.0, |b| 2.0 * sigma * b.from_up_2kv())
     };
     // waiting-time coercivity, exact for this barrier: 2 sigma e_b(Hc) = ln(f0 t / ln 2)
     let mut xs = Vec::new();
@@ -272,20 +273,20 @@ fn retention_stability_and_stt() {
 fn sharrock_bad_parameters() {
     // superparamagnetic over the waiting time: formula does not apply
     let e = arrhenius::sharrock(10.0, 1e9, 1e3, 2.0).unwrap_err();
-    assert!(e.to_string().contains("arrhenius.sigma"), "{e}");
+    assert!(e.to_string().contains("arrhenius.delta"), "{e}");
     assert!(arrhenius::sharrock(40.0, 1e9, 1e-12, 2.0).is_err());
     assert!(arrhenius::sharrock(40.0, -1.0, 1.0, 2.0).is_err());
     assert!(arrhenius::sharrock_sweep(40.0, 1e9, 0.0, 2.0).is_err());
     let g = Grains {
-        barrier: Dist::Normal {
+        barrier_kt: Dist::Normal {
             mean: 30.0,
-            sigma: -2.0,
+            sd: -2.0,
         },
-        bias: 0.0,
+        bias_kt: 0.0,
         f0: 1e9,
     };
     let e = g.validate().unwrap_err();
-    assert!(e.to_string().contains("sigma >= 0"), "{e}");
+    assert!(e.to_string().contains("sd >= 0"), "{e}");
     let mut m = [0.0; 2];
     assert!(kmc_sweep(
         &mut Philox::new(1, 0),

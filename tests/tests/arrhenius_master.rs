@@ -7,7 +7,7 @@
 use larmor::arrhenius::{self, kmc_relax, Prefactor, Regime, TwoLevel};
 use larmor::field::{Uniaxial, Zeeman};
 use larmor::llg::{Dynamics, Llg};
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use larmor::{sw, Vec3};
 
 const Z_MAX: f64 = 5.0;
@@ -117,7 +117,7 @@ fn brown_prefactor_values() {
     assert!((d / hand - (1.0 - 0.16) * 0.6).abs() < 1e-12);
     let nb = arrhenius::neel_brown(sigma, 0.4, alpha, bk, 0.0).unwrap();
     assert_eq!(nb.regime, Regime::Axial);
-    assert!((nb.barrier_down - sigma * 0.36).abs() < 1e-12);
+    assert!((nb.barrier_down_kt - sigma * 0.36).abs() < 1e-12);
     assert!((nb.tau - 1.0 / (nb.rate_up + nb.rate_down)).abs() < 1e-12 * nb.tau);
 }
 
@@ -197,14 +197,14 @@ fn ihd_prefactor_matches_linearised_llg() {
 fn bad_parameters_are_errors() {
     use larmor::Error;
     let e = arrhenius::neel_brown(-1.0, 0.1, 0.1, 0.5, 0.0).unwrap_err();
-    assert!(e.to_string().contains("arrhenius.sigma"), "{e}");
+    assert!(e.to_string().contains("arrhenius.delta"), "{e}");
     // outside the astroid there is no barrier: the formula does not apply
     let e = arrhenius::neel_brown(40.0, 0.6, 0.1, 0.5, std::f64::consts::FRAC_PI_4).unwrap_err();
     assert!(
         matches!(
             e,
             Error::OutOfRange {
-                param: "arrhenius.h",
+                param: "arrhenius.h_hk",
                 ..
             }
         ),

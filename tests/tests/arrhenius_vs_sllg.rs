@@ -11,7 +11,7 @@ use larmor::field::{Uniaxial, Zeeman};
 use larmor::integrate::Integrator;
 use larmor::integrate::{Control, Crossing, Direction};
 use larmor::llg::Llg;
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use larmor::stepper::Heun;
 use larmor::thermal::Thermal;
 use larmor::units::GAMMA_E;
@@ -27,7 +27,7 @@ fn arrhenius_mean_switching_time_matches_sllg() {
     let nb = neel_brown(sigma, h, alpha, 1.0, 0.0).unwrap();
     // the field is along +z, so the down well (m = -z) is metastable
     let tau_formula = 1.0 / nb.rate_down * GAMMA_E; // reduced units
-    assert!((nb.barrier_down - sigma * (1.0 - h) * (1.0 - h)).abs() < 1e-12);
+    assert!((nb.barrier_down_kt - sigma * (1.0 - h) * (1.0 - h)).abs() < 1e-12);
     let llg = Llg::new(
         alpha,
         (
@@ -61,7 +61,7 @@ fn arrhenius_mean_switching_time_matches_sllg() {
     let mean = times.iter().sum::<f64>() / n;
     let se =
         (times.iter().map(|t| (t - mean) * (t - mean)).sum::<f64>() / (n - 1.0)).sqrt() / n.sqrt();
-    let barrier = nb.barrier_down;
+    let barrier = nb.barrier_down_kt;
     let formula_error = tau_formula / barrier;
     let diff = mean - tau_formula;
     println!(

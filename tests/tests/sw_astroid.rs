@@ -141,7 +141,7 @@ fn equilibria_and_barriers_match_brute_force() {
                 .collect();
             maxima.sort_by(|x, y| x.partial_cmp(y).unwrap());
             assert!((bar.saddle.energy - maxima[0]).abs() < 1e-15);
-            assert!(bar.from_up() > 0.0 && bar.from_down() > 0.0);
+            assert!(bar.from_up_2kv() > 0.0 && bar.from_down_2kv() > 0.0);
         }
     }
     println!("equilibria vs brute force: max energy difference {worst_e:.2e}");
@@ -155,8 +155,8 @@ fn aligned_barrier_is_one_minus_h_squared() {
         let h = -0.99 + 0.01 * k as f64;
         let b = sw::barrier(h, 0.0).unwrap().unwrap();
         // up well (along +u) has barrier (1 + h)^2 / 2, down well (1 - h)^2 / 2
-        worst = worst.max((b.from_up() - 0.5 * (1.0 + h) * (1.0 + h)).abs());
-        worst = worst.max((b.from_down() - 0.5 * (1.0 - h) * (1.0 - h)).abs());
+        worst = worst.max((b.from_up_2kv() - 0.5 * (1.0 + h) * (1.0 + h)).abs());
+        worst = worst.max((b.from_down_2kv() - 0.5 * (1.0 - h) * (1.0 - h)).abs());
     }
     println!("aligned barrier vs (1 -+ h)^2/2: max error {worst:.2e}");
     assert!(worst < 1e-14);
@@ -176,7 +176,7 @@ fn oblique_barrier_exponent_tends_to_three_halves() {
             sw::barrier(-h * psi.cos(), h * psi.sin())
                 .unwrap()
                 .unwrap()
-                .from_up()
+                .from_up_2kv()
         };
         let (x1, x2) = (1e-4, 2e-4);
         let slope = (bar(x2) / bar(x1)).ln() / (x2 / x1).ln();
@@ -184,7 +184,7 @@ fn oblique_barrier_exponent_tends_to_three_halves() {
         assert!((slope - 1.5).abs() < 5e-3, "{slope}");
     }
     let (x1, x2) = (1e-4f64, 2e-4);
-    let b = |x: f64| sw::barrier(-(1.0 - x), 0.0).unwrap().unwrap().from_up();
+    let b = |x: f64| sw::barrier(-(1.0 - x), 0.0).unwrap().unwrap().from_up_2kv();
     assert!(((b(x2) / b(x1)).ln() / (x2 / x1).ln() - 2.0).abs() < 1e-6);
 }
 
@@ -200,7 +200,7 @@ fn three_d_fields_reduce_to_the_plane() {
         let hp = t1.scale(phi.cos()) + t2.scale(phi.sin());
         let h = axis.scale(-0.3) + hp.scale(0.25);
         let b3 = sw::barrier_vec(axis, h).unwrap().unwrap();
-        assert!((b3.from_up() - b2.from_up()).abs() < 1e-14);
+        assert!((b3.from_up_2kv() - b2.from_up_2kv()).abs() < 1e-14);
         // and the stationary point is a stationary point of the 3D energy (gradient on the sphere)
         let f = sw::Frame::new(axis, h, axis).unwrap();
         let m = f.direction(b3.saddle.cos, b3.saddle.sin);

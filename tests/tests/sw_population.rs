@@ -1,7 +1,8 @@
 //! Stoner-Wohlfarth populations: random easy axes (remanence and coercivity), distributions,
 //! sharding, population loops, and errors for bad parameters.
 
-use larmor::sw::{self, Axes, Dist, Particle, Population};
+use larmor::random::Dist;
+use larmor::sw::{self, Axes, Particle, Population};
 use larmor::Error;
 
 /// Independent reference for one particle on the descending branch: brute-force minima of
@@ -136,7 +137,7 @@ fn population_loop_matches_major_branch_and_shards() {
     let mut pop = Population::new(Axes::Random3D, n);
     pop.hk = Dist::LogNormal {
         median: 1.0,
-        sigma: 0.2,
+        sd: 0.2,
     };
     pop.volume = Dist::Uniform { lo: 0.5, hi: 1.5 };
     pop.seed = 7;
@@ -215,14 +216,14 @@ fn bad_populations_are_errors() {
     let mut pop = Population::new(Axes::Random3D, 10);
     pop.hk = Dist::Normal {
         mean: 1.0,
-        sigma: -0.1,
+        sd: -0.1,
     };
     let e = pop.validate().unwrap_err();
     assert!(e.to_string().contains("sw.population.hk"), "{e}");
-    assert!(e.to_string().contains("sigma >= 0"), "{e}");
+    assert!(e.to_string().contains("sd >= 0"), "{e}");
     pop.hk = Dist::LogNormal {
         median: 0.0,
-        sigma: 0.1,
+        sd: 0.1,
     };
     assert!(pop.validate().is_err());
     let zero = [[0.0, 0.0, 0.0]];

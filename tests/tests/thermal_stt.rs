@@ -8,7 +8,7 @@ use larmor::integrate::Integrator;
 use larmor::integrate::{Crossing, Direction};
 use larmor::llg::Llg;
 use larmor::params::{CurrentSpec, MacrospinSpec, SttSpec};
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use larmor::stepper::{Heun, Rk4};
 use larmor::thermal::Thermal;
 use larmor::units::{E_CHARGE, HBAR, MU0};

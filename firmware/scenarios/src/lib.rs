@@ -22,13 +22,13 @@ pub mod reduced;
 
 use larmor::drive::Drive;
 use larmor::field::{ConstantZeeman, Demag, UniaxialK1};
-use larmor::gauss::Gaussian;
 use larmor::inertial::InertialLlg;
 use larmor::integrate::Integrator;
 use larmor::llg::Dynamics;
 use larmor::llg::Llg;
 use larmor::params::{Macrospin, MacrospinSpec, Shape, UniaxialSpec};
-use larmor::rng::Philox;
+use larmor::random::Gaussian;
+use larmor::random::Philox;
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::thermal::Thermal;
 use larmor::units::{KB, MU0};

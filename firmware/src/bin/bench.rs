@@ -17,7 +17,7 @@
 use core::hint::black_box;
 
 use cortex_m_rt::entry;
-use larmor::gauss::Gaussian;
+use larmor::random::Gaussian;
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4};
 use larmor::{Error, Real, Vec3};
 use larmor_firmware::{bench, board, exit, stack};

@@ -14,7 +14,7 @@
 use core::hint::black_box;
 
 use cortex_m_rt::entry;
-use larmor::gauss::Gaussian;
+use larmor::random::Gaussian;
 use larmor::Real;
 use larmor_firmware::{board, exit, stack};
 use larmor_scenarios::{

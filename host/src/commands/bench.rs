@@ -16,7 +16,7 @@ use clap::Args;
 use larmor::drive::DriveSpec;
 use larmor::integrate::Control;
 use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, SttSpec, ThermalSpec};
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use larmor::stepper::Stepper;
 use larmor::Vec3;
 use rayon::prelude::*;

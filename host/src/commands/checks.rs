@@ -9,8 +9,8 @@ use crate::output::csv::num;
 
 /// Kernel parameter names of the thermal-activation commands and the options that set them.
 pub const ARRHENIUS_NAMES: &[(&str, &str)] = &[
-    ("arrhenius.sigma", "--sigma"),
-    ("arrhenius.h", "--h"),
+    ("arrhenius.delta", "--sigma"),
+    ("arrhenius.h_hk", "--h"),
     ("arrhenius.alpha", "--alpha"),
     ("arrhenius.hk_tesla", "--hk"),
     ("arrhenius.gamma", "--gamma"),

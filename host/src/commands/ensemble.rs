@@ -72,7 +72,7 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
     }
 }
 
-fn ensemble_typed<S: larmor::Real + larmor::gauss::Gaussian>(
+fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
     sc: &Scenario,
     args: &EnsembleArgs,
     camp: &Campaign<S>,

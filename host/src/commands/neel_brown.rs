@@ -103,15 +103,15 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
         }
     };
     let nb = arrhenius::neel_brown_with(sigma, args.h, psi, prefactor).map_err(kerr)?;
-    let from_up = nb.barrier_up < nb.barrier_down;
+    let from_up = nb.barrier_up_kt < nb.barrier_down_kt;
     let (well, barrier_kt, f0, rate) = if from_up {
-        ("up", nb.barrier_up, nb.f0_up, nb.rate_up)
+        ("up", nb.barrier_up_kt, nb.f0_up, nb.rate_up)
     } else {
-        ("down", nb.barrier_down, nb.f0_down, nb.rate_down)
+        ("down", nb.barrier_down_kt, nb.f0_down, nb.rate_down)
     };
     // log10(tau) = -log10(f0_up e^-B_up + f0_down e^-B_down), without underflow
-    let lu = nb.f0_up.ln() - nb.barrier_up;
-    let ld = nb.f0_down.ln() - nb.barrier_down;
+    let lu = nb.f0_up.ln() - nb.barrier_up_kt;
+    let ld = nb.f0_down.ln() - nb.barrier_down_kt;
     let hi = lu.max(ld);
     let ln_rate = hi + ((lu - hi).exp() + (ld - hi).exp()).ln();
     let log10_tau = -ln_rate / std::f64::consts::LN_10;
@@ -148,10 +148,10 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
             "barrier_kt": barrier_kt,
             "f0": f0,
             "well": well,
-            "barrier_up": nb.barrier_up / sigma,
-            "barrier_down": nb.barrier_down / sigma,
-            "barrier_up_kt": nb.barrier_up,
-            "barrier_down_kt": nb.barrier_down,
+            "barrier_up": nb.barrier_up_kt / sigma,
+            "barrier_down": nb.barrier_down_kt / sigma,
+            "barrier_up_kt": nb.barrier_up_kt,
+            "barrier_down_kt": nb.barrier_down_kt,
             "f0_up": nb.f0_up,
             "f0_down": nb.f0_down,
             "rate_up": nb.rate_up,
@@ -210,13 +210,13 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
     );
     row(
         "barrier_up",
-        format!("{:.6}", nb.barrier_up / sigma),
-        &format!("K V  ({:.4} kB T), up = +u hemisphere", nb.barrier_up),
+        format!("{:.6}", nb.barrier_up_kt / sigma),
+        &format!("K V  ({:.4} kB T), up = +u hemisphere", nb.barrier_up_kt),
     );
     row(
         "barrier_down",
-        format!("{:.6}", nb.barrier_down / sigma),
-        &format!("K V  ({:.4} kB T)", nb.barrier_down),
+        format!("{:.6}", nb.barrier_down_kt / sigma),
+        &format!("K V  ({:.4} kB T)", nb.barrier_down_kt),
     );
     row(
         "rate_up",

@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use clap::Args;
 use larmor::field::FieldTerm;
-use larmor::gauss::Gaussian;
 use larmor::integrate::{Control, Crossing, Integrator, RunStats, MAX_EVENTS};
 use larmor::params::Macrospin;
-use larmor::rng::Philox;
+use larmor::random::Gaussian;
+use larmor::random::Philox;
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 

@@ -125,7 +125,10 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
     let (cp, sp) = (psi.cos(), psi.sin());
     let barriers = move |h: f64| -> (f64, f64) {
         match sw::barrier(-h * cp, h * sp) {
-            Ok(Some(b)) => (2.0 * sigma * b.from_up(), 2.0 * sigma * b.from_down()),
+            Ok(Some(b)) => (
+                2.0 * sigma * b.from_up_2kv(),
+                2.0 * sigma * b.from_down_2kv(),
+            ),
             _ => (0.0, f64::INFINITY), // outside the astroid: only the down well
         }
     };

@@ -3,10 +3,10 @@
 //! Trial `k` of seed `s` integrates the stochastic LLG equation with the Philox stream
 //! `(s, k)`: its result depends on nothing else (not on threads, shards, or machines).
 
-use larmor::gauss::Gaussian;
 use larmor::integrate::{Crossing, Direction};
 use larmor::params::{Macrospin, Validated};
-use larmor::rng::Philox;
+use larmor::random::Gaussian;
+use larmor::random::Philox;
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 

@@ -2,7 +2,7 @@
 //! fixed chunks, each with its own Philox stream, and summed in chunk order, so the result does
 //! not depend on the number of threads.
 
-use larmor::rng::Philox;
+use larmor::random::Philox;
 use rayon::prelude::*;
 
 use crate::error::Result;

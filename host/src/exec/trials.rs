@@ -8,7 +8,7 @@ use crate::exec::campaign::{Campaign, TrialResult};
 
 /// Runs trials `range` of a campaign in parallel, in chunks written in trial order;
 /// `sink` gets every finished chunk. Stops early (returning `false`) on Ctrl-C.
-pub fn run_trials<S: larmor::Real + larmor::gauss::Gaussian>(
+pub fn run_trials<S: larmor::Real + larmor::random::Gaussian>(
     camp: &Campaign<S>,
     seed: u64,
     stream_base: u64,

@@ -110,7 +110,7 @@ impl ScenarioFile {
         }
         if let Some(sot) = &self.sot {
             spec.sot = Some(SotSpec {
-                sigma: sot.sigma,
+                spin_polarization: sot.sigma,
                 spin_hall_angle: sot.spin_hall_angle,
                 field_like: sot.field_like,
                 current_density: sot.current_density.to_spec("sot.current_density")?,

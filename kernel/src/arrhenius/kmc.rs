@@ -1,5 +1,6 @@
 //! Kinetic Monte Carlo over populations of two-state particles. The kernel owns no generator:
-//! callers pass `&mut R where R: rand_core::Rng` (e.g. [`crate::rng::Philox`]), and particles are drawn or built one at a
+//! callers pass `&mut R where R: rand_core::Rng` (e.g. [`crate::random::Philox`]; uniforms by
+//! [`crate::random::uniform_f64`]), and particles are drawn or built one at a
 //! time (no allocation; any population size).
 
 use rand_core::Rng;
@@ -7,39 +8,27 @@ use rand_core::Rng;
 use super::TwoLevel;
 use crate::error::{check_finite, check_min, Error};
 use crate::math;
-use crate::sw::Dist;
-
-/// Uniform variate in the open interval `(0, 1)` from the top 53 bits of one `next_u64`
-/// (`(k + 1/2) 2^-53`, never 0 or 1, so `ln u` is always finite).
-///
-/// ```
-/// let mut rng = larmor::rng::Philox::new(1, 0);
-/// let u = larmor::arrhenius::uniform(&mut rng);
-/// assert!(u > 0.0 && u < 1.0);
-/// ```
-pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
-}
+use crate::random::{uniform_f64, Dist};
 
 /// Exponential waiting time with rate `w` (infinite for `w = 0`).
 fn waiting_time<R: Rng + ?Sized>(rng: &mut R, w: f64) -> f64 {
     if w > 0.0 {
-        -math::ln_f64(uniform(rng)) / w
+        -math::ln_f64(uniform_f64(rng)) / w
     } else {
         f64::INFINITY
     }
 }
 
 /// A population of two-state grains with distributed barriers (Neel 1949; Street and Woolley, Proc. Phys. Soc. A 62, 562 (1949)):
-/// barrier from up `E ~ barrier` (units of `kB T`), from down `E + bias`, common attempt
+/// barrier from up `E ~ barrier_kt` (units of `kB T`), from down `E + bias_kt`, common attempt
 /// frequency `f0`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Grains {
     /// Distribution of the barrier from the up state (`kB T`; draws below 0 are set to 0).
-    pub barrier: Dist,
+    pub barrier_kt: Dist,
     /// Extra barrier from the down state (`kB T`, `>= 0` favours down).
-    pub bias: f64,
+    pub bias_kt: f64,
     /// Attempt frequency (Hz).
     pub f0: f64,
 }
@@ -48,16 +37,17 @@ impl Grains {
     /// Validates the distribution, bias and `f0`.
     ///
     /// ```
-    /// use larmor::{arrhenius::Grains, sw::Dist};
-    /// let g = Grains { barrier: Dist::Normal { mean: 30.0, sigma: -1.0 }, bias: 10.0, f0: 1e9 };
+    /// use larmor::{arrhenius::Grains, random::Dist};
+    /// let g = Grains { barrier_kt: Dist::Normal { mean: 30.0, sd: -1.0 }, bias_kt: 10.0, f0: 1e9 };
     /// assert!(g.validate().is_err());
     /// ```
     ///
     /// # Errors
     /// [`Error::OutOfRange`] naming the bad parameter.
     pub fn validate(&self) -> Result<(), Error> {
-        self.barrier.validate("arrhenius.grains.barrier", false)?;
-        check_finite("arrhenius.grains.bias", self.bias)?;
+        self.barrier_kt
+            .validate("arrhenius.grains.barrier", false)?;
+        check_finite("arrhenius.grains.bias", self.bias_kt)?;
         check_min("arrhenius.grains.f0", self.f0, 0.0, false, "> 0 Hz")?;
         Ok(())
     }
@@ -65,16 +55,16 @@ impl Grains {
     /// Draws one grain's rates (validate first).
     ///
     /// ```
-    /// use larmor::{arrhenius::Grains, sw::Dist};
-    /// let g = Grains { barrier: Dist::Fixed(20.0), bias: 5.0, f0: 1e9 };
-    /// let tl = g.draw(&mut larmor::rng::Philox::new(1, 0));
+    /// use larmor::{arrhenius::Grains, random::Dist};
+    /// let g = Grains { barrier_kt: Dist::Fixed(20.0), bias_kt: 5.0, f0: 1e9 };
+    /// let tl = g.draw(&mut larmor::random::Philox::new(1, 0));
     /// assert!((tl.up_to_down / tl.down_to_up - 5f64.exp()).abs() < 1e-9);
     /// ```
     pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> TwoLevel<f64> {
-        let e = self.barrier.sample(|| uniform(rng), false).max(0.0);
+        let e = self.barrier_kt.sample(rng, false).max(0.0);
         TwoLevel {
             up_to_down: self.f0 * math::exp_f64(-e),
-            down_to_up: self.f0 * math::exp_f64(-(e + self.bias).max(0.0)),
+            down_to_up: self.f0 * math::exp_f64(-(e + self.bias_kt).max(0.0)),
         }
     }
 }
@@ -89,7 +79,7 @@ impl Grains {
 /// use larmor::arrhenius::{kmc_relax, TwoLevel};
 /// let mut m = [0.0; 2];
 /// let tl = TwoLevel::new(1.0, 0.0).unwrap(); // only up -> down, tau = 1 s
-/// kmc_relax(&mut larmor::rng::Philox::new(7, 0), 20_000, |_| tl, 1.0, &[0.0, 1.0], &mut m).unwrap();
+/// kmc_relax(&mut larmor::random::Philox::new(7, 0), 20_000, |_| tl, 1.0, &[0.0, 1.0], &mut m).unwrap();
 /// assert_eq!(m[0], 1.0);
 /// assert!((m[1] - (2.0 * (-1f64).exp() - 1.0)).abs() < 0.03); // 2 e^-1 - 1, 4 sigma
 /// ```
@@ -191,9 +181,9 @@ fn check_state(s: f64) -> Result<f64, Error> {
 /// use larmor::arrhenius::kmc_sweep;
 /// let fields: Vec<f64> = (0..=100).map(|k| k as f64 * 0.01).collect();
 /// let mut m = vec![0.0; fields.len()];
-/// // aligned SW grains, sigma = 40, f0 = 1 GHz, field against the moment, 1 H_K per ms
+/// // aligned SW grains, delta = 40, f0 = 1 GHz, field against the moment, 1 H_K per ms
 /// let rates = |_: &(), h: f64| (1e9 * (-40.0 * (1.0 - h) * (1.0 - h)).exp(), 0.0);
-/// kmc_sweep(&mut larmor::rng::Philox::new(3, 0), 500, |_| (), &fields, 1e-5, rates, &mut m).unwrap();
+/// kmc_sweep(&mut larmor::random::Philox::new(3, 0), 500, |_| (), &fields, 1e-5, rates, &mut m).unwrap();
 /// assert_eq!(m[0], 1.0);
 /// assert_eq!(m[100], -1.0);
 /// ```
@@ -248,7 +238,7 @@ where
             let w_out = if s > 0.0 { ud } else { du };
             if w_out > 0.0 {
                 let p_leave = w_out / g * -math::expm1_f64(-g * dt);
-                if uniform(rng) < p_leave {
+                if uniform_f64(rng) <= p_leave {
                     s = -s;
                 }
             }

@@ -2,9 +2,10 @@
 //! kinetic Monte Carlo over populations, magnetic viscosity, Sharrock's law, retention and
 //! spin-torque-assisted thermal switching.
 //!
-//! Conventions: energies in units of `kB T` unless a name says otherwise; `sigma = K V / (kB T)`
-//! is the zero-field stability factor (`Delta` in MRAM, often `xi` in the thermal-activation literature); fields `h = H / H_K`
-//! as in [`crate::sw`], whose exact barriers are used for oblique fields. "Up" is the minimum in
+//! Conventions (see the crate's Conventions section): energies in units of `kB T`, and names
+//! say so (`barrier_kt`, `barrier_up_kt`); `delta = K V / (kB T)` is the zero-field stability
+//! factor (`Delta` in MRAM, `sigma` or `xi` in the thermal-activation literature); fields `h_hk = H / H_K` as in [`crate::sw`], whose exact
+//! barriers are used for oblique fields. "Up" is the minimum in
 //! the `+u` hemisphere (state `s = +1`), "down" the other (`s = -1`).
 //!
 //! References: Neel, Ann. Geophys. 5, 99 (1949); Brown, Phys. Rev. 130, 1677 (1963);
@@ -19,7 +20,7 @@
 mod kmc;
 pub mod waiting;
 
-pub use kmc::{kmc_relax, kmc_sweep, uniform, Grains};
+pub use kmc::{kmc_relax, kmc_sweep, Grains};
 
 use crate::error::{check_finite, check_min, check_range, Error};
 use crate::math;
@@ -27,7 +28,7 @@ use crate::real::Real;
 use crate::sw::{self, Equilibrium};
 use crate::units::{GAMMA_E, KB};
 
-/// Arrhenius rate `f0 exp(-barrier)` (Hz) over a barrier in units of `kB T` (Neel 1949,
+/// Arrhenius rate `f0 exp(-barrier_kt)` (Hz) over a barrier `barrier_kt` in units of `kB T` (Neel 1949,
 /// Brown 1963); exact, underflows to 0 for barriers above ~745.
 ///
 /// ```
@@ -37,19 +38,19 @@ use crate::units::{GAMMA_E, KB};
 ///
 /// # Errors
 /// [`Error::OutOfRange`] for `f0 <= 0` or a non-finite barrier.
-pub fn rate(f0: f64, barrier: f64) -> Result<f64, Error> {
+pub fn rate(f0: f64, barrier_kt: f64) -> Result<f64, Error> {
     check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
-    check_finite("arrhenius.barrier", barrier)?;
-    Ok(f0 * math::exp_f64(-barrier))
+    check_finite("arrhenius.barrier_kt", barrier_kt)?;
+    Ok(f0 * math::exp_f64(-barrier_kt))
 }
 
 /// Brown's high-barrier attempt frequencies `[f0_up, f0_down]` (Hz) for a uniaxial particle in a
 /// field along its axis (Brown 1963; Coffey & Kalmykov 2012 eq. for the axially symmetric case):
 ///
-/// `f0_(up|down) = alpha/(1 + alpha^2) gamma mu0 H_K sqrt(sigma/pi) (1 - h^2)(1 +- h)`,
+/// `f0_(up|down) = alpha/(1 + alpha^2) gamma mu0 H_K sqrt(delta/pi) (1 - h_hk^2)(1 +- h_hk)`,
 ///
-/// with `h` the signed field along `+u` (the up well has barrier `sigma (1 + h)^2`). The escape
-/// rate is `f0 exp(-barrier)`; asymptotic in `1/(sigma (1 -+ h)^2)` (a few % at barrier 10).
+/// with `h_hk` the signed field along `+u` (the up well has barrier `delta (1 + h_hk)^2`). The escape
+/// rate is `f0 exp(-barrier)`; asymptotic in `1/(delta (1 -+ h_hk)^2)` (a few % at barrier 10).
 /// `hk_tesla = mu0 H_K` (T), `gamma` in rad/(s T) (e.g. [`GAMMA_E`]).
 ///
 /// ```
@@ -60,19 +61,19 @@ pub fn rate(f0: f64, barrier: f64) -> Result<f64, Error> {
 /// ```
 ///
 /// # Errors
-/// [`Error::OutOfRange`] for `sigma <= 0`, `|h| >= 1` (no barrier: the formula does not apply),
+/// [`Error::OutOfRange`] for `delta <= 0`, `|h_hk| >= 1` (no barrier: the formula does not apply),
 /// `alpha <= 0`, `hk_tesla <= 0` or `gamma <= 0`.
 pub fn brown_attempt_frequency(
-    sigma: f64,
-    h: f64,
+    delta: f64,
+    h_hk: f64,
     alpha: f64,
     hk_tesla: f64,
     gamma: f64,
 ) -> Result<[f64; 2], Error> {
-    check_min("arrhenius.sigma", sigma, 0.0, false, "> 0 (K V / kB T)")?;
+    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
     check_range(
-        "arrhenius.h",
-        h,
+        "arrhenius.h_hk",
+        h_hk,
         -1.0 + f64::EPSILON,
         1.0 - f64::EPSILON,
         "|h| < 1 (H/H_K; at |h| >= 1 there is no barrier)",
@@ -83,9 +84,9 @@ pub fn brown_attempt_frequency(
     let base = alpha / (1.0 + alpha * alpha)
         * gamma
         * hk_tesla
-        * math::sqrt_f64(sigma / core::f64::consts::PI)
-        * (1.0 - h * h);
-    Ok([base * (1.0 + h), base * (1.0 - h)])
+        * math::sqrt_f64(delta / core::f64::consts::PI)
+        * (1.0 - h_hk * h_hk);
+    Ok([base * (1.0 + h_hk), base * (1.0 - h_hk)])
 }
 
 /// Langer / Brown intermediate-to-high-damping prefactor (Hz) for escape from the minimum
@@ -149,14 +150,14 @@ pub struct NeelBrown {
     /// Attempt frequency of the down well.
     pub f0_down: f64,
     /// Barrier from the up minimum (`kB T`).
-    pub barrier_up: f64,
+    pub barrier_up_kt: f64,
     /// Barrier from the down minimum (`kB T`).
-    pub barrier_down: f64,
+    pub barrier_down_kt: f64,
     /// Relaxation time of `<s>`, `1 / (rate_up + rate_down)` (the two-state master equation).
     pub tau: f64,
     /// Equilibrium `<s>` (`+1` all up), `(rate_down - rate_up) / (rate_up + rate_down)`.
     pub s0: f64,
-    /// Saddle curvature across the pass, `2 sigma e''_out` in `kB T` (0 for a field along the
+    /// Saddle curvature across the pass, `2 delta e''_out` in `kB T` (0 for a field along the
     /// axis, where the saddle is a ring). The IHD formula holds for values `>> 1`; near 1 and
     /// below, the field is "almost axial" and the IHD prefactor overestimates.
     pub transverse_stiffness: f64,
@@ -164,32 +165,32 @@ pub struct NeelBrown {
     pub regime: Regime,
 }
 
-/// Neel-Brown relaxation of a uniaxial particle: stability factor `sigma = K V/(kB T)`, reduced
-/// field `h = H/H_K >= 0` at angle `psi` (rad) to the easy axis, damping `alpha`,
+/// Neel-Brown relaxation of a uniaxial particle: stability factor `delta = K V/(kB T)`, reduced
+/// field `h_hk = H/H_K >= 0` at angle `psi` (rad) to the easy axis, damping `alpha`,
 /// `hk_tesla = mu0 H_K`, `gamma = GAMMA_E`. Exact SW barriers; Brown's high-barrier prefactors
 /// (axial formula along the axis, IHD otherwise), asymptotic in `1/barrier` (Brown 1963;
 /// Coffey & Kalmykov 2012). `tau = 1/(rate_up + rate_down)`.
 ///
 /// ```
 /// let nb = larmor::arrhenius::neel_brown(40.0, 0.0, 0.1, 0.2, 0.0).unwrap();
-/// assert!((nb.barrier_up - 40.0).abs() < 1e-12);
+/// assert!((nb.barrier_up_kt - 40.0).abs() < 1e-12);
 /// assert!((nb.tau - 0.5 / nb.f0_up * 40f64.exp()).abs() < 1e-9 * nb.tau);
 /// ```
 ///
 /// # Errors
-/// [`Error::OutOfRange`] for `sigma <= 0`, `alpha <= 0`, `hk_tesla <= 0`, non-finite `h` or
-/// `psi`, or a field outside the astroid (`h >= h_sw(psi)`: no barrier, the formula does not
+/// [`Error::OutOfRange`] for `delta <= 0`, `alpha <= 0`, `hk_tesla <= 0`, non-finite `h_hk` or
+/// `psi`, or a field outside the astroid (`h_hk >= h_sw(psi)`: no barrier, the formula does not
 /// apply).
 pub fn neel_brown(
-    sigma: f64,
-    h: f64,
+    delta: f64,
+    h_hk: f64,
     alpha: f64,
     hk_tesla: f64,
     psi: f64,
 ) -> Result<NeelBrown, Error> {
     neel_brown_with(
-        sigma,
-        h,
+        delta,
+        h_hk,
         psi,
         Prefactor::Brown {
             alpha,
@@ -204,49 +205,49 @@ pub fn neel_brown(
 /// ```
 /// use larmor::arrhenius::{neel_brown_with, Prefactor};
 /// let nb = neel_brown_with(30.0, 0.5, 0.0, Prefactor::Fixed(1e9)).unwrap();
-/// assert!((nb.barrier_down - 30.0 * 0.25).abs() < 1e-12); // field along +u: down is metastable
-/// assert!((nb.barrier_up - 30.0 * 2.25).abs() < 1e-12);
+/// assert!((nb.barrier_down_kt - 30.0 * 0.25).abs() < 1e-12); // field along +u: down is metastable
+/// assert!((nb.barrier_up_kt - 30.0 * 2.25).abs() < 1e-12);
 /// ```
 ///
 /// # Errors
 /// As [`neel_brown`]; `f0 <= 0` for [`Prefactor::Fixed`].
 pub fn neel_brown_with(
-    sigma: f64,
-    h: f64,
+    delta: f64,
+    h_hk: f64,
     psi: f64,
     prefactor: Prefactor,
 ) -> Result<NeelBrown, Error> {
-    check_min("arrhenius.sigma", sigma, 0.0, false, "> 0 (K V / kB T)")?;
+    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
     check_min(
-        "arrhenius.h",
-        h,
+        "arrhenius.h_hk",
+        h_hk,
         0.0,
         true,
         ">= 0 (H/H_K; the angle psi sets the direction)",
     )?;
     check_finite("arrhenius.psi", psi)?;
     let (sp, cp) = math::sin_cos_f64(psi);
-    let (mut a, mut b) = (h * cp, (h * sp).abs());
+    let (mut a, mut b) = (h_hk * cp, (h_hk * sp).abs());
     // angles within rounding of the axis are the axial case
-    if b <= 1e-14 * h {
+    if b <= 1e-14 * h_hk {
         b = 0.0;
-        a = if cp >= 0.0 { h } else { -h };
+        a = if cp >= 0.0 { h_hk } else { -h_hk };
     }
     let eq = sw::equilibria(a, b)?;
     let bar = match (eq.up(), eq.down(), eq.saddle()) {
         (Some(&u), Some(&d), Some(&s)) => (u, d, s),
         _ => {
             return Err(Error::OutOfRange {
-                param: "arrhenius.h",
-                value: h,
+                param: "arrhenius.h_hk",
+                value: h_hk,
                 allowed: "< h_sw(psi) (inside the astroid; beyond it there is no barrier)",
             })
         }
     };
     let (up, down, saddle) = bar;
-    let barrier_up = 2.0 * sigma * (saddle.energy - up.energy);
-    let barrier_down = 2.0 * sigma * (saddle.energy - down.energy);
-    let transverse_stiffness = 2.0 * sigma * saddle.stiffness_out.max(0.0);
+    let barrier_up_kt = 2.0 * delta * (saddle.energy - up.energy);
+    let barrier_down_kt = 2.0 * delta * (saddle.energy - down.energy);
+    let transverse_stiffness = 2.0 * delta * saddle.stiffness_out.max(0.0);
     let (f0_up, f0_down, regime) = match prefactor {
         Prefactor::Fixed(f0) => {
             check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
@@ -261,7 +262,7 @@ pub fn neel_brown_with(
             check_min("arrhenius.hk_tesla", hk_tesla, 0.0, false, "> 0 T")?;
             check_min("arrhenius.gamma", gamma, 0.0, false, "> 0 rad/(s T)")?;
             if b == 0.0 {
-                let [u, d] = brown_attempt_frequency(sigma, a, alpha, hk_tesla, gamma)?;
+                let [u, d] = brown_attempt_frequency(delta, a, alpha, hk_tesla, gamma)?;
                 (u, d, Regime::Axial)
             } else {
                 let wk = gamma * hk_tesla;
@@ -273,16 +274,16 @@ pub fn neel_brown_with(
             }
         }
     };
-    let rate_up = f0_up * math::exp_f64(-barrier_up);
-    let rate_down = f0_down * math::exp_f64(-barrier_down);
+    let rate_up = f0_up * math::exp_f64(-barrier_up_kt);
+    let rate_down = f0_down * math::exp_f64(-barrier_down_kt);
     let total = rate_up + rate_down;
     Ok(NeelBrown {
         rate_up,
         rate_down,
         f0_up,
         f0_down,
-        barrier_up,
-        barrier_down,
+        barrier_up_kt,
+        barrier_down_kt,
         tau: 1.0 / total,
         s0: if total > 0.0 {
             (rate_down - rate_up) / total
@@ -449,8 +450,8 @@ pub fn viscosity_coefficient(p0: f64, temperature: f64, ms: f64) -> Result<f64, 
 }
 
 /// Sharrock's law: coercivity `Hc / H0` after a waiting time `t` (s) for a barrier
-/// `sigma (1 - H/H0)^m` and constant attempt frequency `f0` (Hz),
-/// `Hc/H0 = 1 - (ln(f0 t / ln 2) / sigma)^(1/m)` (Sharrock 1994, eq. 1, with the half-switched
+/// `delta (1 - H/H0)^m` and constant attempt frequency `f0` (Hz),
+/// `Hc/H0 = 1 - (ln(f0 t / ln 2) / delta)^(1/m)` (Sharrock 1994, eq. 1, with the half-switched
 /// criterion; Sharrock 1990). Exact for that barrier when back-switching is negligible.
 /// `m = 2` for aligned particles, about 1.5 for misaligned ones ([`pfeiffer_exponent`]).
 ///
@@ -460,11 +461,11 @@ pub fn viscosity_coefficient(p0: f64, temperature: f64, ms: f64) -> Result<f64, 
 /// ```
 ///
 /// # Errors
-/// [`Error::OutOfRange`] for `sigma <= 0`, `f0 <= 0`, `m <= 0`, `f0 t <= ln 2` (half the
-/// particles do not switch even without a barrier), or `sigma <= ln(f0 t / ln 2)`
+/// [`Error::OutOfRange`] for `delta <= 0`, `f0 <= 0`, `m <= 0`, `f0 t <= ln 2` (half the
+/// particles do not switch even without a barrier), or `delta <= ln(f0 t / ln 2)`
 /// (superparamagnetic over `t`: `Hc = 0`).
-pub fn sharrock(sigma: f64, f0: f64, t: f64, m: f64) -> Result<f64, Error> {
-    check_min("arrhenius.sigma", sigma, 0.0, false, "> 0 (K V / kB T)")?;
+pub fn sharrock(delta: f64, f0: f64, t: f64, m: f64) -> Result<f64, Error> {
+    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
     check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
     check_min(
         "arrhenius.m",
@@ -481,14 +482,14 @@ pub fn sharrock(sigma: f64, f0: f64, t: f64, m: f64) -> Result<f64, Error> {
         "> ln 2 / f0 (s)",
     )?;
     let x = math::ln_f64(f0 * t / core::f64::consts::LN_2);
-    if !(sigma > x) {
+    if !(delta > x) {
         return Err(Error::OutOfRange {
-            param: "arrhenius.sigma",
-            value: sigma,
+            param: "arrhenius.delta",
+            value: delta,
             allowed: "> ln(f0 t / ln 2) (else superparamagnetic over t: Hc = 0)",
         });
     }
-    Ok(1.0 - math::powf_f64(x / sigma, 1.0 / m))
+    Ok(1.0 - math::powf_f64(x / delta, 1.0 / m))
 }
 
 /// Pfeiffer's effective Sharrock exponent for a field at `psi` (rad) to the easy axis,
@@ -507,8 +508,8 @@ pub fn pfeiffer_exponent(psi: f64) -> Result<f64, Error> {
 }
 
 /// Coercivity `Hc / H0` in a linear field sweep of rate `rate` (`H0` per second) for the barrier
-/// `sigma (1 - H/H0)^m` and constant `f0`: the field where the survival probability
-/// `exp(-(f0/rate) int_0^h exp(-sigma (1 - h')^m) dh')` is 1/2, the integral by adaptive
+/// `delta (1 - H/H0)^m` and constant `f0`: the field where the survival probability
+/// `exp(-(f0/rate) int_0^h exp(-delta (1 - h')^m) dh')` is 1/2, the integral by adaptive
 /// Simpson to 1e-10 relative (the exact sweep-rate form of Sharrock's law; Sharrock 1994).
 /// Beyond `H0` the rate is `f0`.
 ///
@@ -520,9 +521,9 @@ pub fn pfeiffer_exponent(psi: f64) -> Result<f64, Error> {
 /// ```
 ///
 /// # Errors
-/// [`Error::OutOfRange`] for `sigma <= 0`, `f0 <= 0`, `rate <= 0`, `m <= 0`.
-pub fn sharrock_sweep(sigma: f64, f0: f64, rate: f64, m: f64) -> Result<f64, Error> {
-    check_min("arrhenius.sigma", sigma, 0.0, false, "> 0 (K V / kB T)")?;
+/// [`Error::OutOfRange`] for `delta <= 0`, `f0 <= 0`, `rate <= 0`, `m <= 0`.
+pub fn sharrock_sweep(delta: f64, f0: f64, rate: f64, m: f64) -> Result<f64, Error> {
+    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
     check_min(
         "arrhenius.m",
         m,
@@ -534,7 +535,7 @@ pub fn sharrock_sweep(sigma: f64, f0: f64, rate: f64, m: f64) -> Result<f64, Err
         if h >= 1.0 {
             0.0
         } else {
-            sigma * math::powf_f64(1.0 - h, m)
+            delta * math::powf_f64(1.0 - h, m)
         }
     })
 }

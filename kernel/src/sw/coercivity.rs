@@ -16,12 +16,12 @@ use crate::sw::{major_branch, Population};
 /// with `w` the particle volume and `x` its `m_par` on the descending major branch.
 pub type BranchSums = [f64; 5];
 
-/// The [`BranchSums`] of particles `range` of `pop` at the field `h` (units of `H_K`, along the
+/// The [`BranchSums`] of particles `range` of `pop` at the field `h_hk` (units of `H_K`, along the
 /// measurement direction).
 ///
 /// ```
 /// use larmor::sw::coercivity::{branch_mean, branch_sums};
-/// use larmor::sw::{Axes, Dist, Population};
+/// use larmor::{random::Dist, sw::{Axes, Population}};
 /// let pop = Population {
 ///     axes: Axes::Aligned { psi: 0.0 },
 ///     hk: Dist::Fixed(1.0),
@@ -35,10 +35,14 @@ pub type BranchSums = [f64; 5];
 ///
 /// # Errors
 /// The errors of [`major_branch`] (non-finite field, invalid particle).
-pub fn branch_sums(pop: &Population<'_>, range: Range<usize>, h: f64) -> Result<BranchSums, Error> {
+pub fn branch_sums(
+    pop: &Population<'_>,
+    range: Range<usize>,
+    h_hk: f64,
+) -> Result<BranchSums, Error> {
     let mut s = [0.0; 5];
     for p in pop.iter(range) {
-        let x = major_branch(&p, h)?.0;
+        let x = major_branch(&p, h_hk)?.0;
         let w = p.volume;
         s[0] += w;
         s[1] += w * x;

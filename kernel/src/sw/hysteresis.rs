@@ -158,7 +158,7 @@ impl<S: Real> Loop<S> {
         (self.m.dot(self.dir), self.m.dot(self.perp))
     }
 
-    /// Moves the field along `h * direction` (signed magnitude `h`, units of `H_K`) and returns
+    /// Moves the field along `h * direction` (signed magnitude `h_hk`, units of `H_K`) and returns
     /// `(m_par, m_perp)`, the moment along and across the direction.
     ///
     /// ```
@@ -169,12 +169,12 @@ impl<S: Real> Loop<S> {
     ///
     /// # Errors
     /// As [`Loop::apply`].
-    pub fn sweep(&mut self, h: S) -> Result<(S, S), Error> {
-        self.apply(self.dir.scale(h))?;
+    pub fn sweep(&mut self, h_hk: S) -> Result<(S, S), Error> {
+        self.apply(self.dir.scale(h_hk))?;
         Ok(self.components())
     }
 
-    /// Moves the field on a straight segment from the current field to `h` (3D, units of
+    /// Moves the field on a straight segment from the current field to `h_hk` (3D, units of
     /// `H_K`), following the occupied minimum and jumping where it disappears.
     ///
     /// ```
@@ -187,8 +187,8 @@ impl<S: Real> Loop<S> {
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for a non-finite field.
-    pub fn apply(&mut self, h: Vec3<S>) -> Result<LoopStep<S>, Error> {
-        if !h.is_finite() {
+    pub fn apply(&mut self, h_hk: Vec3<S>) -> Result<LoopStep<S>, Error> {
+        if !h_hk.is_finite() {
             return Err(Error::OutOfRange {
                 param: "sw.field",
                 value: f64::NAN,
@@ -196,9 +196,9 @@ impl<S: Real> Loop<S> {
             });
         }
         let h0 = self.h;
-        let dh = h - h0;
+        let dh = h_hk - h0;
         let len = dh.norm();
-        let tol = self.eps * S::from_f64(64.0) * (S::ONE + h0.norm() + h.norm());
+        let tol = self.eps * S::from_f64(64.0) * (S::ONE + h0.norm() + h_hk.norm());
         let max_move2 = S::from_f64(MAX_MOVE * MAX_MOVE);
         let mut step = LoopStep {
             m: self.m,
@@ -228,7 +228,7 @@ impl<S: Real> Loop<S> {
             }
         }
         self.m = m;
-        self.h = h;
+        self.h = h_hk;
         self.jumps += step.jumps as u64;
         step.m = m;
         Ok(step)

@@ -8,7 +8,7 @@
 //! `e(theta) = (1/2) sin^2(theta) - h cos(theta - psi)`, `h = H / H_K`,
 //!
 //! so the zero-field barrier is `1/2` (that is `K V`), and a reduced barrier `de` is
-//! `2 sigma de` in units of `kB T` with `sigma = K V / (kB T)`. In vector form, for an easy axis
+//! `2 delta de` in units of `kB T` with `delta = K V / (kB T)`. In vector form, for an easy axis
 //! `u` and a reduced field vector `h`: `e(m) = (1/2) (1 - (m.u)^2) - h.m`.
 //!
 //! # Frame
@@ -40,7 +40,7 @@ mod population;
 
 pub use hysteresis::{hysteresis, Hysteresis, Loop, LoopStep};
 pub use population::{
-    major_branch, population_hysteresis, population_loop, Axes, Dist, Particle, Population,
+    major_branch, population_hysteresis, population_loop, Axes, Particle, Population,
 };
 
 use crate::error::{check_finite, check_range, Error};
@@ -57,23 +57,23 @@ use poly::{machine_eps, roots_in};
 /// assert_eq!(energy(0.0f64, 0.0, 0.0), 0.0);                  // easy direction, no field
 /// assert!((energy(core::f64::consts::FRAC_PI_2, 0.0f64, 0.0) - 0.5).abs() < 1e-15); // hard axis: K V
 /// ```
-pub fn energy<S: Real>(theta: S, h: S, psi: S) -> S {
+pub fn energy<S: Real>(theta: S, h_hk: S, psi: S) -> S {
     let (s, _) = theta.sin_cos();
     let (_, cd) = (theta - psi).sin_cos();
-    S::HALF * s * s - h * cd
+    S::HALF * s * s - h_hk * cd
 }
 
 /// Reduced energy `e(m) = (1/2)(1 - (m.u)^2) - h.m` of a unit moment `m`, easy axis `u`
-/// (unit) and reduced field `h` (units of `H_K`); exact, no transcendentals.
+/// (unit) and reduced field `h_hk` (units of `H_K`); exact, no transcendentals.
 ///
 /// ```
 /// use larmor::{sw::energy_vec, Vec3};
 /// let e = energy_vec(Vec3::X, Vec3::Z, Vec3::new(0.0f64, 0.0, 0.3));
 /// assert_eq!(e, 0.5); // hard direction, field perpendicular to m
 /// ```
-pub fn energy_vec<S: Real>(m: Vec3<S>, axis: Vec3<S>, h: Vec3<S>) -> S {
+pub fn energy_vec<S: Real>(m: Vec3<S>, axis: Vec3<S>, h_hk: Vec3<S>) -> S {
     let c = m.dot(axis);
-    S::HALF * (S::ONE - c * c) - h.dot(m)
+    S::HALF * (S::ONE - c * c) - h_hk.dot(m)
 }
 
 /// A reduced field resolved in the easy-axis frame: the plane spanned by the easy axis `u` and
@@ -93,7 +93,7 @@ pub struct Frame<S> {
 }
 
 impl<S: Real> Frame<S> {
-    /// Frame of the reduced field `h` for the easy axis `axis` (normalised here). When the field
+    /// Frame of the reduced field `h_hk` for the easy axis `axis` (normalised here). When the field
     /// is parallel to the axis the plane is undefined: `hint` (e.g. the current moment) picks it,
     /// else any perpendicular direction.
     ///
@@ -107,12 +107,12 @@ impl<S: Real> Frame<S> {
     /// # Errors
     /// [`Error::ZeroVector`] for a zero or non-finite axis, [`Error::OutOfRange`] for a
     /// non-finite field.
-    pub fn new(axis: Vec3<S>, h: Vec3<S>, hint: Vec3<S>) -> Result<Self, Error> {
+    pub fn new(axis: Vec3<S>, h_hk: Vec3<S>, hint: Vec3<S>) -> Result<Self, Error> {
         let n = axis.norm();
         if !axis.is_finite() || !(n > S::ZERO) {
             return Err(Error::ZeroVector { param: "sw.axis" });
         }
-        if !h.is_finite() {
+        if !h_hk.is_finite() {
             return Err(Error::OutOfRange {
                 param: "sw.field",
                 value: f64::NAN,
@@ -120,7 +120,7 @@ impl<S: Real> Frame<S> {
             });
         }
         let u = axis.scale(n.recip());
-        Ok(Self::unit(u, h, hint))
+        Ok(Self::unit(u, h_hk, hint))
     }
 
     /// [`Frame::new`] for an axis already normalised and finite inputs (no checks).
@@ -421,18 +421,18 @@ impl<S: Real> Barrier<S> {
     ///
     /// ```
     /// let b = larmor::sw::barrier(-0.5f64, 0.0).unwrap().unwrap();
-    /// assert!((b.from_up() - 0.125).abs() < 1e-15); // (1 - h)^2 / 2
+    /// assert!((b.from_up_2kv() - 0.125).abs() < 1e-15); // (1 - h)^2 / 2
     /// ```
-    pub fn from_up(&self) -> S {
+    pub fn from_up_2kv(&self) -> S {
         self.saddle.energy - self.up.energy
     }
     /// Reduced barrier for leaving the down minimum, `e_saddle - e_down`.
     ///
     /// ```
     /// let b = larmor::sw::barrier(-0.5f64, 0.0).unwrap().unwrap();
-    /// assert!((b.from_down() - 1.125).abs() < 1e-15); // (1 + h)^2 / 2
+    /// assert!((b.from_down_2kv() - 1.125).abs() < 1e-15); // (1 + h)^2 / 2
     /// ```
-    pub fn from_down(&self) -> S {
+    pub fn from_down_2kv(&self) -> S {
         self.saddle.energy - self.down.energy
     }
 }
@@ -441,12 +441,12 @@ impl<S: Real> Barrier<S> {
 /// the two minima and at the true saddle point, found from all stationary points (not the
 /// `(1 - h)^2` aligned-field formula, which it reproduces for `h_perp = 0`). `Ok(None)` when the
 /// field is outside the astroid (one minimum, no barrier). Multiply a reduced barrier by `2 K V`
-/// for joules, or by `2 sigma` for units of `kB T`.
+/// for joules, or by `2 delta` for units of `kB T`.
 ///
 /// ```
 /// use larmor::sw::barrier;
 /// let b = barrier(-0.3f64, 0.3).unwrap().unwrap();
-/// assert!(b.from_up() < 0.245 && b.from_up() > 0.0); // lower than the aligned (1-h)^2/2
+/// assert!(b.from_up_2kv() < 0.245 && b.from_up_2kv() > 0.0); // lower than the aligned (1-h)^2/2
 /// assert!(barrier(-0.6f64, 0.6).unwrap().is_none());  // outside the astroid: h_sw(45 deg) = 0.5
 /// ```
 ///
@@ -464,18 +464,18 @@ pub(crate) fn barrier_of<S: Real>(eq: &Equilibria<S>) -> Option<Barrier<S>> {
     }
 }
 
-/// [`barrier`] for a 3D reduced field `h` and easy axis `axis` (any non-zero vector).
+/// [`barrier`] for a 3D reduced field `h_hk` and easy axis `axis` (any non-zero vector).
 ///
 /// ```
 /// use larmor::{sw::barrier_vec, Vec3};
 /// let b = barrier_vec(Vec3::new(0.0f64, 0.0, 2.0), Vec3::new(0.0, 0.0, -0.25)).unwrap().unwrap();
-/// assert!((b.from_up() - 0.28125).abs() < 1e-15); // (1 - 0.25)^2 / 2
+/// assert!((b.from_up_2kv() - 0.28125).abs() < 1e-15); // (1 - 0.25)^2 / 2
 /// ```
 ///
 /// # Errors
 /// As [`Frame::new`].
-pub fn barrier_vec<S: Real>(axis: Vec3<S>, h: Vec3<S>) -> Result<Option<Barrier<S>>, Error> {
-    let f = Frame::new(axis, h, axis)?;
+pub fn barrier_vec<S: Real>(axis: Vec3<S>, h_hk: Vec3<S>) -> Result<Option<Barrier<S>>, Error> {
+    let f = Frame::new(axis, h_hk, axis)?;
     barrier(f.h_par, f.h_perp)
 }
 
@@ -596,7 +596,7 @@ pub(crate) fn polar<S: Real>(h: S, psi: S) -> Result<(S, S), Error> {
     Ok((h * c, h * s))
 }
 
-/// [`equilibria`] for a field of magnitude `h` (signed, units of `H_K`) at angle `psi` (rad).
+/// [`equilibria`] for a field of magnitude `h_hk` (signed, units of `H_K`) at angle `psi` (rad).
 ///
 /// ```
 /// let eq = larmor::sw::equilibria_polar(0.3f64, 0.0).unwrap();
@@ -605,8 +605,8 @@ pub(crate) fn polar<S: Real>(h: S, psi: S) -> Result<(S, S), Error> {
 ///
 /// # Errors
 /// [`Error::OutOfRange`] for non-finite input.
-pub fn equilibria_polar<S: Real>(h: S, psi: S) -> Result<Equilibria<S>, Error> {
-    let (a, b) = polar(h, psi)?;
+pub fn equilibria_polar<S: Real>(h_hk: S, psi: S) -> Result<Equilibria<S>, Error> {
+    let (a, b) = polar(h_hk, psi)?;
     // a negative transverse component is the mirror image: flip the plane
     if b < S::ZERO {
         let mut eq = equilibria(a, -b)?;

@@ -1,157 +1,15 @@
 //! Ensembles of non-interacting Stoner-Wohlfarth particles: distributions of easy axes,
-//! anisotropy fields and volumes, generated particle by particle from a seed (counter-based, so
-//! particle `k` is the same whatever the number of threads or shards), and population loops.
+//! anisotropy fields and volumes, generated particle by particle from a seed (particle `k` draws
+//! from the Philox stream `(seed, k)`, so it is the same whatever the number of threads or
+//! shards), and population loops.
 
 use super::hysteresis::Loop;
 use super::{equilibria_unchecked, Frame, Hysteresis};
 use crate::error::{check_min, Error};
 use crate::math;
+use crate::random::{uniform_f64, Dist, Philox};
 use crate::real::Real;
 use crate::vec3::Vec3;
-
-/// A scalar distribution (anisotropy field or volume, relative to a reference; or a barrier).
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Dist {
-    /// Every particle has this value.
-    Fixed(f64),
-    /// Uniform on `[lo, hi]`.
-    Uniform {
-        /// Lower end.
-        lo: f64,
-        /// Upper end (`>= lo`).
-        hi: f64,
-    },
-    /// Normal with the given mean and standard deviation, truncated to positive values when used
-    /// for a positive quantity (redrawn).
-    Normal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation, `>= 0`.
-        sigma: f64,
-    },
-    /// Log-normal: `ln x` is normal with mean `ln median` and standard deviation `sigma`.
-    LogNormal {
-        /// Median, `> 0`.
-        median: f64,
-        /// Standard deviation of `ln x`, `>= 0`.
-        sigma: f64,
-    },
-}
-
-impl Dist {
-    /// Validates the parameters; `param` names the distribution in errors. With `positive`, the
-    /// values must be able to be positive (fixed and uniform values `> 0`, normal mean `> 0`).
-    ///
-    /// ```
-    /// use larmor::sw::Dist;
-    /// assert!(Dist::LogNormal { median: 1.0, sigma: 0.2 }.validate("hk", true).is_ok());
-    /// assert!(Dist::Normal { mean: 1.0, sigma: -0.1 }.validate("hk", true).is_err());
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::OutOfRange`] naming `param` and the allowed range.
-    pub fn validate(&self, param: &'static str, positive: bool) -> Result<(), Error> {
-        let lo_ok = |v: f64, allowed| {
-            if positive {
-                check_min(param, v, 0.0, false, allowed).map(|_| ())
-            } else {
-                crate::error::check_finite(param, v).map(|_| ())
-            }
-        };
-        match *self {
-            Dist::Fixed(v) => lo_ok(v, "fixed value > 0"),
-            Dist::Uniform { lo, hi } => {
-                lo_ok(lo, "uniform lo > 0")?;
-                crate::error::check_finite(param, hi)?;
-                if hi < lo {
-                    return Err(Error::OutOfRange {
-                        param,
-                        value: hi,
-                        allowed: "uniform hi >= lo",
-                    });
-                }
-                Ok(())
-            }
-            Dist::Normal { mean, sigma } => {
-                lo_ok(mean, "normal mean > 0")?;
-                check_min(param, sigma, 0.0, true, "normal sigma >= 0").map(|_| ())
-            }
-            Dist::LogNormal { median, sigma } => {
-                check_min(param, median, 0.0, false, "log-normal median > 0")?;
-                check_min(param, sigma, 0.0, true, "log-normal sigma >= 0").map(|_| ())
-            }
-        }
-    }
-
-    /// Draws one value from uniform variates in `(0, 1)` supplied by `uniform` (validate first).
-    /// With `positive`, normal draws are repeated until positive (at most 64 times, then the
-    /// mean is returned).
-    ///
-    /// ```
-    /// use larmor::sw::Dist;
-    /// let mut u = [0.5, 0.5].into_iter();
-    /// assert_eq!(Dist::Uniform { lo: 1.0, hi: 3.0 }.sample(|| u.next().unwrap(), true), 2.0);
-    /// ```
-    pub fn sample<F: FnMut() -> f64>(&self, mut uniform: F, positive: bool) -> f64 {
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::Uniform { lo, hi } => lo + (hi - lo) * uniform(),
-            Dist::Normal { mean, sigma } => {
-                for _ in 0..64 {
-                    let x = mean + sigma * std_normal(&mut uniform);
-                    if !positive || x > 0.0 {
-                        return x;
-                    }
-                }
-                mean
-            }
-            Dist::LogNormal { median, sigma } => {
-                median * math::exp_f64(sigma * std_normal(&mut uniform))
-            }
-        }
-    }
-
-    /// Mean of the distribution (of the untruncated normal).
-    ///
-    /// ```
-    /// use larmor::sw::Dist;
-    /// assert_eq!(Dist::Uniform { lo: 1.0, hi: 3.0 }.mean(), 2.0);
-    /// ```
-    pub fn mean(&self) -> f64 {
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::Uniform { lo, hi } => 0.5 * (lo + hi),
-            Dist::Normal { mean, .. } => mean,
-            Dist::LogNormal { median, sigma } => median * math::exp_f64(0.5 * sigma * sigma),
-        }
-    }
-}
-
-/// Standard normal variate by Box-Muller (one of the pair).
-pub(crate) fn std_normal<F: FnMut() -> f64>(uniform: &mut F) -> f64 {
-    let u1 = uniform();
-    let u2 = uniform();
-    math::sqrt_f64(-2.0 * math::ln_f64(u1)) * math::cos_f64(2.0 * core::f64::consts::PI * u2)
-}
-
-/// SplitMix64 step (Steele, Lea & Flood 2014): a counter-based stream per particle.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SplitMix(pub(crate) u64);
-
-impl SplitMix {
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in (0, 1) from 53 random bits.
-    pub(crate) fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
-    }
-}
 
 /// Distribution of easy axes. The measurement (field) direction of a population is `+z`; 2D
 /// distributions lie in the x-z plane.
@@ -201,7 +59,7 @@ pub struct Population<'a> {
     pub volume: Dist,
     /// Number of particles (ignored for [`Axes::List`], which sets it).
     pub n: usize,
-    /// Seed of the counter-based generator.
+    /// Seed of the Philox streams (particle `k` uses stream `k`).
     pub seed: u64,
 }
 
@@ -250,9 +108,9 @@ impl<'a> Population<'a> {
     /// Validates sizes, distributions and listed axes.
     ///
     /// ```
-    /// use larmor::sw::{Axes, Dist, Population};
+    /// use larmor::{random::Dist, sw::{Axes, Population}};
     /// let mut pop = Population::new(Axes::Random3D, 10);
-    /// pop.hk = Dist::LogNormal { median: 1.0, sigma: -0.3 };
+    /// pop.hk = Dist::LogNormal { median: 1.0, sd: -0.3 };
     /// assert!(pop.validate().is_err());
     /// assert!(Population::new(Axes::Random3D, 0).validate().is_err());
     /// ```
@@ -290,13 +148,7 @@ impl<'a> Population<'a> {
     /// assert_eq!(pop.particle(3).axis, [0.0, 0.0, 1.0]);
     /// ```
     pub fn particle(&self, k: usize) -> Particle {
-        let mut rng = SplitMix(
-            self.seed
-                .wrapping_mul(0xD129_0E0A_5C4E_7E55)
-                .wrapping_add((k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-        );
-        // decorrelate neighbouring counters
-        rng.next_u64();
+        let mut rng = Philox::new(self.seed, k as u64);
         let two_pi = 2.0 * core::f64::consts::PI;
         let n = self.len().max(1) as f64;
         let axis = match self.axes {
@@ -305,13 +157,13 @@ impl<'a> Population<'a> {
                 [s, 0.0, c]
             }
             Axes::Random2D => {
-                let (s, c) = math::sin_cos_f64(two_pi * rng.uniform());
+                let (s, c) = math::sin_cos_f64(two_pi * uniform_f64(&mut rng));
                 [s, 0.0, c]
             }
             Axes::Random3D => {
-                let cz = 2.0 * rng.uniform() - 1.0;
+                let cz = 2.0 * uniform_f64(&mut rng) - 1.0;
                 let sz = math::sqrt_f64((1.0 - cz * cz).max(0.0));
-                let (s, c) = math::sin_cos_f64(two_pi * rng.uniform());
+                let (s, c) = math::sin_cos_f64(two_pi * uniform_f64(&mut rng));
                 [sz * c, sz * s, cz]
             }
             Axes::Stratified2D => {
@@ -331,8 +183,8 @@ impl<'a> Population<'a> {
                 [a[0] / nn, a[1] / nn, a[2] / nn]
             }
         };
-        let hk = self.hk.sample(|| rng.uniform(), true);
-        let volume = self.volume.sample(|| rng.uniform(), true);
+        let hk = self.hk.sample(&mut rng, true);
+        let volume = self.volume.sample(&mut rng, true);
         Particle { axis, hk, volume }
     }
 
@@ -434,7 +286,7 @@ fn check_particle(p: &Particle) -> Result<(), Error> {
 }
 
 /// `(m_z, m_x)` of one particle on the descending major branch (from positive saturation along
-/// `+z` down to the field `h` along `z`, units of the reference `H_K`): the minimum in the
+/// `+z` down to the field `h_hk` along `z`, units of the reference `H_K`): the minimum in the
 /// hemisphere of the axis nearer `+z` while it exists, the other one after it has vanished.
 /// Exact (no field stepping); the building block of [`population_hysteresis`].
 ///
@@ -447,10 +299,10 @@ fn check_particle(p: &Particle) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::OutOfRange`] for a non-finite field or a bad particle.
-pub fn major_branch(p: &Particle, h: f64) -> Result<(f64, f64), Error> {
+pub fn major_branch(p: &Particle, h_hk: f64) -> Result<(f64, f64), Error> {
     check_particle(p)?;
-    crate::error::check_finite("sw.h", h)?;
-    Ok(branch_point(p, h))
+    crate::error::check_finite("sw.h_hk", h_hk)?;
+    Ok(branch_point(p, h_hk))
 }
 
 fn branch_point(p: &Particle, h: f64) -> (f64, f64) {

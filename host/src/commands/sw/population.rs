@@ -2,8 +2,9 @@
 //! (one loop engine per particle, in parallel; the result does not depend on the number of
 //! threads), with remanence and coercivity and their standard errors.
 
+use larmor::random::Dist;
 use larmor::sw::coercivity::{self, branch_sums, BranchSums};
-use larmor::sw::{self, Axes, Dist, Population};
+use larmor::sw::{self, Axes, Population};
 use rayon::prelude::*;
 
 use super::single::plot_loop;
@@ -49,10 +50,7 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
             Some(s) if s.is_finite() && s >= 0.0 => Ok(if s == 0.0 {
                 Dist::Fixed(1.0)
             } else {
-                Dist::LogNormal {
-                    median: 1.0,
-                    sigma: s,
-                }
+                Dist::LogNormal { median: 1.0, sd: s }
             }),
             Some(s) => Err(out_of_range(
                 opt,

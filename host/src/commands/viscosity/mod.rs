@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use larmor::arrhenius::{self, kmc_relax, kmc_sweep, Grains, TwoLevel};
-use larmor::sw::Dist;
+use larmor::random::Dist;
 use larmor::units::KB;
 use rayon::prelude::*;
 
@@ -103,8 +103,8 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
     }
     check_points(args.points, 1, 100_000)?;
     let grains = Grains {
-        barrier: dist,
-        bias: args.bias,
+        barrier_kt: dist,
+        bias_kt: args.bias,
         f0,
     };
     grains.validate().map_err(kerr)?;

@@ -7,9 +7,6 @@
 //! per 128-bit block, cheap on a Cortex-M4 and acceptable on an M0.
 
 use core::convert::Infallible;
-/// The random-generator trait every kernel sampler takes (`rand_core` 0.10), re-exported so
-/// that users need not depend on `rand_core` themselves.
-pub use rand_core::Rng;
 
 const M0: u32 = 0xD251_1F53;
 const M1: u32 = 0xCD9E_8D57;
@@ -26,7 +23,7 @@ fn mulhilo(a: u32, b: u32) -> (u32, u32) {
 ///
 /// ```
 /// // Random123 known-answer vector
-/// assert_eq!(larmor::rng::philox4x32_10([0; 4], [0; 2]), [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+/// assert_eq!(larmor::random::philox4x32_10([0; 4], [0; 2]), [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
 /// ```
 #[inline]
 pub fn philox4x32_10(mut ctr: [u32; 4], mut key: [u32; 2]) -> [u32; 4] {
@@ -58,10 +55,10 @@ impl Philox {
     ///
     /// ```
     /// use rand_core::Rng;
-    /// let mut a = larmor::rng::Philox::new(42, 7);
-    /// let mut b = larmor::rng::Philox::new(42, 7);
+    /// let mut a = larmor::random::Philox::new(42, 7);
+    /// let mut b = larmor::random::Philox::new(42, 7);
     /// assert_eq!(a.next_u64(), b.next_u64());
-    /// assert_ne!(larmor::rng::Philox::new(42, 8).next_u64(), larmor::rng::Philox::new(42, 7).next_u64());
+    /// assert_ne!(larmor::random::Philox::new(42, 8).next_u64(), larmor::random::Philox::new(42, 7).next_u64());
     /// ```
     pub fn new(seed: u64, stream: u64) -> Self {
         Self {
@@ -125,18 +122,6 @@ impl rand_core::TryRng for Philox {
     }
 }
 
-/// Uniform f64 in [0, 1) from the top 53 bits of a `u64`.
-#[inline(always)]
-pub fn unit_f64(bits: u64) -> f64 {
-    (bits >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
-}
-
-/// Uniform f64 in (0, 1]: never 0, safe for logarithms.
-#[inline(always)]
-pub fn open_unit_f64(bits: u64) -> f64 {
-    ((bits >> 11) + 1) as f64 * (1.0 / 9_007_199_254_740_992.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,13 +158,5 @@ mod tests {
         let mut bytes = [0u8; 6];
         Philox::new(1, 2).fill_bytes(&mut bytes);
         assert_eq!(&bytes[..4], &first[0].to_le_bytes());
-    }
-
-    #[test]
-    fn uniform_is_in_range() {
-        assert_eq!(unit_f64(0), 0.0);
-        assert!(unit_f64(u64::MAX) < 1.0);
-        assert!(open_unit_f64(0) > 0.0);
-        assert_eq!(open_unit_f64(u64::MAX), 1.0);
     }
 }
