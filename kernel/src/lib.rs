@@ -56,6 +56,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod arrhenius;
+pub mod device;
 pub mod drive;
 pub mod error;
 pub mod field;

@@ -1,0 +1,1 @@
+//! A serial MRAM chip over SPI.
