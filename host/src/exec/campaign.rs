@@ -48,7 +48,7 @@ impl<S: Real + Gaussian> Campaign<S> {
     pub fn with_spec(sc: &Scenario, spec: &MacrospinSpec) -> Result<Self> {
         let sw = sc.plan.switching.as_ref().ok_or_else(|| {
             HostError::input(format!(
-                "{}: an ensemble needs a [switching] table (initial = [x, y, z], read_time = s)",
+                "{}: an ensemble needs a [switching] table (read_time = s; every trial starts at [magnet] m0)",
                 sc.file
             ))
         })?;

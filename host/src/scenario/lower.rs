@@ -12,6 +12,7 @@ use larmor::params::{
 use larmor::units::GAMMA_E;
 
 use crate::error::Result;
+use crate::output::csv::num;
 use crate::scenario::locate::Source;
 use crate::scenario::plan::{Event, RunPlan, Solver, Switching};
 use crate::scenario::schema::{Component, DirectionToml, Method, ScenarioFile, ShapeToml};
@@ -157,7 +158,7 @@ impl ScenarioFile {
             switching: self
                 .switching
                 .as_ref()
-                .map(|sw| Switching::new(sw.initial, sw.read_time)),
+                .map(|sw| Switching::new(self.magnet.m0, sw.read_time)),
         }
     }
 
@@ -201,12 +202,8 @@ impl ScenarioFile {
             }
         }
         if let Some(sw) = &self.switching {
-            let n = (sw.initial.iter().map(|c| c * c).sum::<f64>()).sqrt();
-            if !(n.is_finite() && n > 0.0) {
-                return Err(src.at_key(
-                    "switching.initial",
-                    "switching.initial must be a finite, non-zero vector",
-                ));
+            if let Some(init) = sw.initial {
+                check_same_direction(src, self.magnet.m0, init)?;
             }
             if !(sw.read_time.is_finite() && sw.read_time > 0.0 && sw.read_time <= dur) {
                 return Err(src.at_key(
@@ -302,4 +299,34 @@ impl ScenarioFile {
         }
         Ok(())
     }
+}
+
+/// `[switching] initial` (the old key) must give the direction `[magnet] m0` (the canonical key)
+/// gives: a scenario never starts differently under `run` and under `ensemble`.
+fn check_same_direction(src: &Source<'_>, m0: [f64; 3], init: [f64; 3]) -> Result<()> {
+    let unit = |v: [f64; 3]| {
+        let n = (v.iter().map(|c| c * c).sum::<f64>()).sqrt();
+        (n.is_finite() && n > 0.0).then(|| v.map(|c| c / n))
+    };
+    let show = |v: [f64; 3]| format!("[{}, {}, {}]", num(v[0]), num(v[1]), num(v[2]));
+    let Some(b) = unit(init) else {
+        return Err(src.at_key(
+            "switching.initial",
+            "switching.initial must be a finite, non-zero vector",
+        ));
+    };
+    let same = unit(m0).is_some_and(|a| a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1e-9));
+    if same {
+        return Ok(());
+    }
+    Err(src.at_key(
+        "switching.initial",
+        format!(
+            "switching.initial = {} contradicts magnet.m0 = {}: both give the initial direction; \
+             give it once, as magnet.m0 (switching.initial is accepted only when it is the same \
+             direction)",
+            show(init),
+            show(m0)
+        ),
+    ))
 }
