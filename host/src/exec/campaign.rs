@@ -11,7 +11,7 @@ use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 
 use crate::error::{HostError, Result};
-use crate::exec::solver::{with_stepper, StepperTask};
+use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
 use crate::scenario::{Scenario, Solver};
 
 /// Outcome of one trial (its CSV row: `output::trials`).
@@ -112,10 +112,17 @@ impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
             time: None,
         }];
         let mut rng = Philox::new(self.seed, self.stream);
+        let mut guard = StepGuard::new(&c.solver, c.t_read);
+        let mut obs = |k: u64, t: f64, _: &[Vec3<S>; 1]| guard.check(k, t);
         let r = c
             .model
-            .integrate(&mut rng, st, &mut m, 0.0, c.t_read, c.dt, &mut ev, &mut ());
-        r.map_err(|e| HostError::runtime(format!("trial {}: {e}", self.trial)))?;
+            .integrate(&mut rng, st, &mut m, 0.0, c.t_read, c.dt, &mut ev, &mut obs);
+        let to_si = |t: f64| c.model.units.time_to_si(t);
+        let fail = |e: String| HostError::runtime(format!("trial {}: {e}", self.trial));
+        r.map_err(|e| fail(run_error(&c.solver, &e, to_si)))?;
+        if let Some(e) = guard.error(&c.solver, to_si) {
+            return Err(fail(e));
+        }
         let mf = m[0].to_f64();
         Ok(TrialResult {
             trial: self.trial,

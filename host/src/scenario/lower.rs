@@ -135,6 +135,10 @@ impl ScenarioFile {
                 duration: s.duration,
                 atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
                 rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
+                max_steps: match self.method() {
+                    Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
+                    _ => u64::MAX,
+                },
             },
             events: self
                 .events
@@ -284,6 +288,20 @@ impl ScenarioFile {
                         src.at_key(key, format!("{key} applies only to method = \"dopri45\""))
                     );
                 }
+            }
+        }
+        if let Some(n) = s.max_steps {
+            if !(1..=Solver::MAX_MAX_STEPS).contains(&n) {
+                return Err(src.at_key(
+                    "solver.max_steps",
+                    format!("solver.max_steps = {n} is out of range: allowed 1 to 1e12"),
+                ));
+            }
+            if method != Method::Dopri45 {
+                return Err(src.at_key(
+                    "solver.max_steps",
+                    "solver.max_steps applies only to method = \"dopri45\" (fixed steps take solver.duration / solver.dt)",
+                ));
             }
         }
         for (i, e) in self.events.iter().enumerate() {

@@ -273,6 +273,8 @@ pub struct SolverToml {
     pub atol: Option<f64>,
     /// dopri45 relative tolerance.
     pub rtol: Option<f64>,
+    /// dopri45: most accepted steps before the run stops with an error.
+    pub max_steps: Option<u64>,
 }
 
 /// Integration method.
