@@ -91,10 +91,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
 }
 
 fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
-    let model: Macrospin<S> = sc
-        .spec
-        .compile()
-        .map_err(|e| HostError::input(e.to_string()))?;
+    let model: Macrospin<S> = sc.compile(&sc.spec)?;
     let s = &sc.plan.solver;
     let u = model.units;
     let dt = u.time_to_reduced(s.dt);

@@ -53,14 +53,12 @@ impl<S: Real + Gaussian> Campaign<S> {
             ))
         })?;
         if spec.inertia.is_some() {
-            return Err(HostError::input(format!(
-                "{}: [inertia] runs with `larmor run` only (ensembles and sweeps integrate plain stochastic LLG)",
-                sc.file
-            )));
+            return Err(sc.at_key(
+                "inertia",
+                "[inertia] runs with `larmor run` only (ensembles and sweeps integrate plain stochastic LLG)",
+            ));
         }
-        let model: Macrospin<S> = spec
-            .compile()
-            .map_err(|e| HostError::input(e.to_string()))?;
+        let model: Macrospin<S> = sc.compile(spec)?;
         let u = model.units;
         Ok(Self {
             initial: Vec3::from_f64(sw.initial),
