@@ -5,8 +5,8 @@
 //! in `Ok` or in a one-line error that is located (`FILE:LINE:`) or names its key; no panic.
 //!
 //! Deterministic: case `k` of seed `s` is always the same text. `LARMOR_FUZZ_CASES` (default
-//! 20000, a few seconds) and `LARMOR_FUZZ_SEED` (default 1) choose the run; the README gives the
-//! command of the 10-minute run.
+//! 20000, a few seconds), `LARMOR_FUZZ_SEED` (default 1) and `LARMOR_FUZZ_SECONDS` (stop after
+//! that long) choose the run; the README gives the command of the 10-minute run.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -23,6 +23,69 @@ thread_local! {
 
 /// The file name every mutated case is reported under.
 const FILE: &str = "fuzz.toml";
+
+/// A seed with every table the examples leave out (drives, waveforms of every kind, STT through
+/// an MTJ, SOT, events, a temperature ramp), so that their lowering is fuzzed too.
+const EVERY_TABLE: &str = r#"[magnet]
+ms = 1.0e6
+alpha = 0.02
+gamma = 1.76e11
+shape = { ellipsoid = { a = 20e-9, b = 20e-9, c = 1e-9 } }
+m0 = [0.0, 0.1, -1.0]
+
+[anisotropy]
+uniaxial = { ku = 8e5, k2 = 1e4, axis = [0, 0, 1] }
+cubic = { k1 = 1e3, k2 = 0.0, axis1 = [1, 0, 0], axis2 = [0, 1, 0] }
+
+[field]
+applied = [0.01, 0.0, 0.0]
+
+[[field.drive]]
+axis = [1, 0, 0]
+sine = { amplitude = 0.001, frequency = 1e9, phase = 0.5, start = 0.0, offset = 0.0 }
+
+[[field.drive]]
+axis = [0, 1, 0]
+pulse = { amplitude = 0.002, start = 0.1e-9, duration = 0.5e-9, rise = 0.1e-9, fall = 0.1e-9 }
+
+[thermal]
+temperature = { ramp = { from = 300.0, to = 350.0, start = 0.0, duration = 1e-9 } }
+
+[stt]
+polarizer = [0.0, 0.0, 1.0]
+polarization = 0.6
+lambda = 1.2
+field_like = 0.1
+voltage = { piecewise = { times = [0.0, 1e-9], values = [0.0, 0.5] } }
+
+[stt.mtj]
+r_p = 1000.0
+tmr0 = 1.5
+v_half = 0.5
+area = 1.2e-15
+
+[sot]
+sigma = [0.0, 1.0, 0.0]
+spin_hall_angle = 0.3
+field_like = 0.2
+current_density = 1e11
+thickness = 2e-9
+
+[switching]
+initial = [0.0, 0.1, -1.0]
+read_time = 1e-9
+
+[[events]]
+name = "cross"
+component = "z"
+threshold = 0.0
+direction = "either"
+
+[solver]
+method = "heun"
+dt = 1e-13
+duration = 2e-9
+"#;
 
 /// SplitMix64: small, deterministic, good enough to pick mutations.
 struct Rng(u64);
@@ -253,6 +316,9 @@ fn mutated_examples_never_panic_and_errors_name_their_key() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
+    let seconds: Option<f64> = std::env::var("LARMOR_FUZZ_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let mut seeds: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
@@ -264,7 +330,11 @@ fn mutated_examples_never_panic_and_errors_name_their_key() {
         })
         .collect();
     seeds.sort();
-    assert!(seeds.len() >= 5, "examples not found in {}", dir.display());
+    seeds.push((
+        "every_table (in fuzz_scenario.rs)".into(),
+        EVERY_TABLE.into(),
+    ));
+    assert!(seeds.len() >= 6, "examples not found in {}", dir.display());
     for (name, text) in &seeds {
         assert_eq!(stage(text), Ok(()), "example {name} must load");
     }
@@ -310,7 +380,8 @@ fn mutated_examples_never_panic_and_errors_name_their_key() {
                 ));
             }
         }
-        if failures.len() >= 5 {
+        let out_of_time = seconds.is_some_and(|s| t0.elapsed().as_secs_f64() > s);
+        if failures.len() >= 5 || out_of_time {
             break;
         }
     }
