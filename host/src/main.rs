@@ -1,20 +1,9 @@
-//! `larmor`: the Larmor kernel at scale on a workstation. This file is the command-line wiring
-//! (clap); the host's stages follow the data flow:
-//!
-//! 1. [`scenario`]: a scenario file is parsed, located and lowered into a validated run plan;
-//! 2. [`exec`]: the plan runs (solver dispatch, campaigns, shards, resumption, statistics);
-//! 3. [`commands`]: one file per subcommand, wiring input, execution and output together;
-//! 4. [`output`]: CSV, JSON, plots and atomic files.
-//!
-//! Errors ([`error`]) become one line on stderr and an exit code.
-
-mod commands;
-mod error;
-mod exec;
-mod output;
-mod scenario;
+//! `larmor`: the command-line wiring (clap) of the host library `larmor_host`, whose stages
+//! (scenario, exec, commands, output) follow the data flow. Errors become one line on stderr and
+//! an exit code.
 
 use clap::{Parser, Subcommand};
+use larmor_host::commands;
 
 /// Magnetization dynamics (LLG macrospin) from scenario files.
 #[derive(Debug, Parser)]

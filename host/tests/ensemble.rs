@@ -54,11 +54,12 @@ fn ensemble(d: &Path, out: &str, extra: &[&str]) -> String {
     let mut args = vec![
         "ensemble",
         sc.to_str().unwrap(),
-        "--seed",
-        "11",
         "--out",
         o.to_str().unwrap(),
     ];
+    if !extra.contains(&"--seed") {
+        args.extend_from_slice(&["--seed", "11"]);
+    }
     args.extend_from_slice(extra);
     let (code, err) = larmor(&args);
     assert_eq!(code, 0, "{err}");
@@ -287,6 +288,16 @@ fn thermal_and_torque_bad_input() {
         &["s.toml:23", "switching.read_time", "solver.duration"],
     );
     bad(
+        "initial",
+        "initial = [0.0, 0.0, -1.0]",
+        "initial = [0.0, 0.0, 1.0]",
+        &[
+            "s.toml:22",
+            "switching.initial = [0, 0, 1]",
+            "magnet.m0 = [0, 0, -1]",
+        ],
+    );
+    bad(
         "rk4",
         "dt = 1e-13",
         "method = \"rk4\"\ndt = 1e-13",
@@ -354,4 +365,99 @@ fn merge_refuses_damaged_shards() {
         assert!(err.contains(needle), "{needle} not in: {err}");
         assert!(!out.exists(), "merged file written from a damaged shard");
     }
+}
+
+/// `merge` refuses shards of two campaigns (each completed shard keeps its fingerprint in
+/// `OUT.meta`), naming both files and what differs; shards without a fingerprint (older files)
+/// are merged with a warning.
+#[test]
+fn merge_refuses_shards_of_different_campaigns() {
+    let d = dir("mixed");
+    ensemble(&d, "a.csv", &["--trials", "8", "--shard", "0/2"]);
+    let hot = d.join("hot");
+    std::fs::create_dir_all(&hot).unwrap();
+    std::fs::write(
+        hot.join("s.toml"),
+        SCENARIO.replace("temperature = 300.0", "temperature = 350.0"),
+    )
+    .unwrap();
+    ensemble(&hot, "../hot.csv", &["--trials", "8", "--shard", "1/2"]);
+    ensemble(
+        &d,
+        "seed.csv",
+        &["--trials", "8", "--shard", "1/2", "--seed", "12"],
+    );
+    ensemble(&d, "ten.csv", &["--trials", "10", "--shard", "1/2"]);
+    ensemble(&d, "b.csv", &["--trials", "8", "--shard", "1/2"]);
+    let path = |f: &str| d.join(f).to_str().unwrap().to_string();
+    let merge = |second: &str| {
+        larmor(&[
+            "merge",
+            &path("a.csv"),
+            &path(second),
+            "--out",
+            &path("m.csv"),
+        ])
+    };
+    for (second, needles) in [
+        (
+            "hot.csv",
+            &[
+                "a.csv and",
+                "hot.csv are shards of different campaigns",
+                "scenario files differ",
+                "hot/s.toml",
+            ][..],
+        ),
+        (
+            "seed.csv",
+            &[
+                "seed.csv are shards of different campaigns",
+                "seed=11",
+                "seed=12",
+            ][..],
+        ),
+        (
+            "ten.csv",
+            &["trial counts differ", "trials=8", "trials=10"][..],
+        ),
+    ] {
+        let (code, err) = merge(second);
+        assert_eq!(code, 2, "{second}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{second}: `{n}` not in {err}");
+        }
+        assert!(!d.join("m.csv").exists(), "{second}: merged two campaigns");
+    }
+    // one campaign: merged, and the merged file carries the fingerprint of a single run
+    let (code, err) = merge("b.csv");
+    assert_eq!(code, 0, "{err}");
+    let whole = ensemble(&d, "whole.csv", &["--trials", "8"]);
+    assert_eq!(std::fs::read_to_string(d.join("m.csv")).unwrap(), whole);
+    let meta = |f: &str| std::fs::read_to_string(d.join(f)).unwrap();
+    let strip = |m: String| {
+        m.lines()
+            .filter(|l| !l.starts_with("source="))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(meta("m.csv.meta")), strip(meta("whole.csv.meta")));
+    // a fingerprint that no longer describes its file is refused
+    std::fs::copy(d.join("seed.csv"), d.join("b.csv")).unwrap();
+    let (code, err) = merge("b.csv");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("b.csv.meta: does not describe"), "{err}");
+    // shards of older versions (no fingerprint): merged, with a warning naming them
+    std::fs::remove_file(d.join("seed.csv.meta")).unwrap();
+    let (code, err) = merge("seed.csv");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: no campaign fingerprint") && err.contains("seed.csv"),
+        "{err}"
+    );
+    assert!(
+        !d.join("m.csv.meta").exists(),
+        "a partly unchecked merge has no fingerprint"
+    );
 }

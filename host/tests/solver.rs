@@ -139,3 +139,77 @@ fn ensemble_and_sweep_honour_solver_atol_and_rtol_like_run() {
     assert_ne!(loose.run, tight.run);
     assert_ne!(loose.ensemble, tight.ensemble);
 }
+
+/// dopri45 whose step collapses stops with one line naming solver.atol / solver.rtol and the
+/// time reached, in `run` (which keeps its trace) and in `ensemble` (which keeps no file): at
+/// the `solver.max_steps` budget, or when the step falls below its floor. The budget is checked
+/// at lowering (range, dopri45 only).
+#[test]
+fn dopri45_step_collapse_stops_with_the_tolerances_named() {
+    let d = common::tmpdir("solver", "guard");
+    let budget = "atol = 1e-12\nrtol = 1e-12\nmax_steps = 1000";
+    let floor = "atol = 1e-300\nrtol = 1e-300";
+    for (name, tol, code, needles) in [
+        (
+            "budget",
+            budget,
+            1,
+            &[
+                "solver.max_steps = 1000 adaptive steps reached at t = ",
+                "solver.atol = 1e-12, solver.rtol = 1e-12",
+                "raise solver.max_steps",
+            ][..],
+        ),
+        (
+            "floor",
+            floor,
+            1,
+            &[
+                "below its floor",
+                "at t = 0 s",
+                "solver.atol = 1e-300, solver.rtol = 1e-300",
+            ][..],
+        ),
+        (
+            "zero",
+            "max_steps = 0",
+            2,
+            &["zero.toml:30", "solver.max_steps = 0", "allowed 1 to 1e12"][..],
+        ),
+        (
+            "rk4",
+            "max_steps = 10",
+            2,
+            &[
+                "rk4.toml:30",
+                "solver.max_steps applies only to method = \"dopri45\"",
+            ][..],
+        ),
+    ] {
+        let text = SCENARIO.replace("TOL", tol);
+        let text = if name == "rk4" {
+            text.replace("method = \"dopri45\"", "method = \"rk4\"")
+        } else {
+            text
+        };
+        let sc = d.join(format!("{name}.toml"));
+        std::fs::write(&sc, text).unwrap();
+        let sc = sc.to_str().unwrap();
+        for cmd in ["run", "ensemble"] {
+            let out = d.join(format!("{name}_{cmd}.csv"));
+            let mut args = vec![cmd, sc, "--out", out.to_str().unwrap()];
+            if cmd == "ensemble" {
+                args.extend(["--trials", "2", "--seed", "0"]);
+            }
+            let (c, _, err) = common::larmor(&args);
+            let last = err.lines().last().unwrap_or_default();
+            assert_eq!(c, code, "{name} {cmd}: {err}");
+            assert!(last.starts_with("error: "), "{name} {cmd}: {err}");
+            for n in needles {
+                assert!(last.contains(n), "{name} {cmd}: `{n}` not in {last}");
+            }
+            let kept = cmd == "run" && code == 1;
+            assert_eq!(out.exists(), kept, "{name} {cmd}: output file");
+        }
+    }
+}

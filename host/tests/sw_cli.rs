@@ -655,6 +655,30 @@ fn bad_input_is_one_line_with_exit_code_2() {
         ],
         &["--particles", "--vs rate"],
     );
+    // sweep rates far above f0: the kMC field grid would take 27 GB (it aborted)
+    bad(
+        &[
+            "sharrock",
+            "--sigma",
+            "40",
+            "--vs",
+            "rate",
+            "--from",
+            "1e9",
+            "--to",
+            "1e15",
+            "--points",
+            "2",
+            "--particles",
+            "100",
+        ],
+        &[
+            "--to = 1e15 H_K/s",
+            "--particles",
+            "GB",
+            "allowed with --particles: --to <= 2.87e11 H_K/s",
+        ],
+    );
 }
 
 /// Options clap rejects (unknown, missing or non-numeric) also exit with code 2 and name the

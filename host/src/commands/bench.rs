@@ -96,6 +96,7 @@ fn single(
         duration,
         atol: Solver::DEFAULT_TOL,
         rtol: Solver::DEFAULT_TOL,
+        max_steps: u64::MAX,
     };
     let task = Single {
         model,

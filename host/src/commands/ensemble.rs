@@ -8,6 +8,7 @@ use clap::Args;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::{Campaign, TrialResult};
+use crate::exec::fingerprint::{meta_path, Fingerprint};
 use crate::exec::pool::{pool, progress};
 use crate::exec::resume::Journal;
 use crate::exec::shard::Shard;
@@ -61,6 +62,7 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
         &[("scenario", &args.scenario)],
         &[
             ("--out", Some(&args.out)),
+            ("the fingerprint of --out", Some(&meta_path(&args.out))),
             ("--summary", args.summary.as_deref()),
             ("--plot", args.plot.as_deref()),
         ],
@@ -81,10 +83,14 @@ fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
     crate::exec::interrupt::install();
     let shard = args.shard.unwrap_or(Shard::ALL);
     let range = shard.range(args.trials);
-    let fingerprint = format!(
-        "scenario={:016x} seed={} trials={} shard={}/{} precision={:?}",
-        sc.hash, args.seed, args.trials, shard.index, shard.count, args.precision
-    );
+    let fp = Fingerprint {
+        scenario: sc.hash,
+        seed: args.seed,
+        trials: args.trials,
+        shard,
+        precision: format!("{:?}", args.precision),
+    };
+    let fingerprint = fp.line();
     let journal = Journal::of(&args.out);
     let part = &journal.part;
     let mut done: Vec<TrialResult> = Vec::new();
@@ -154,6 +160,8 @@ fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
             code: 130,
         });
     }
+    // the fingerprint stays next to the finished file: `merge` checks it
+    fp.write_meta(&args.out, part, &sc.file)?;
     journal.complete(&args.out)?;
     // statistics from the file as written (rounded times), so a merge of shards gives the same
     let rows = read_rows(&args.out)?.0;

@@ -1,12 +1,15 @@
 //! Command `larmor merge`: the TRIALS.csv files of shards into one campaign (+ summary), checked
-//! for duplicate and missing trials.
+//! for duplicate and missing trials and, through their fingerprints (`OUT.meta`), for shards of
+//! different campaigns.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use crate::error::{HostError, Result};
 use crate::exec::campaign::TrialResult;
+use crate::exec::fingerprint::{meta_path, Meta};
+use crate::exec::shard::Shard;
 use crate::exec::stats::Summary;
 use crate::output::json::write_json;
 use crate::output::trials::read_rows_strict;
@@ -24,25 +27,58 @@ pub struct MergeArgs {
     /// Summary JSON of the merged campaign.
     #[arg(long)]
     pub summary: Option<PathBuf>,
-    /// Expected number of trials (checks that none is missing).
+    /// Expected number of trials (checks that none is missing) [default: the campaign's, from
+    /// the shards' fingerprints].
     #[arg(long)]
     pub trials: Option<u64>,
 }
 
 /// Runs `larmor merge`.
 pub fn merge(args: &MergeArgs) -> Result<()> {
-    let inputs: Vec<(&str, &std::path::Path)> =
+    let metas: Vec<PathBuf> = args.inputs.iter().map(|p| meta_path(p)).collect();
+    let mut inputs: Vec<(&str, &Path)> =
         args.inputs.iter().map(|p| ("shard", p.as_path())).collect();
+    inputs.extend(metas.iter().map(|p| ("shard fingerprint", p.as_path())));
+    let out_meta = meta_path(&args.out);
     check_files(
         &inputs,
         &[
             ("--out", Some(&args.out)),
+            ("the fingerprint of --out", Some(&out_meta)),
             ("--summary", args.summary.as_deref()),
         ],
     )?;
     let mut rows = Vec::new();
+    let mut first: Option<(Meta, &Path)> = None;
+    let mut unchecked = Vec::new();
     for p in &args.inputs {
-        rows.extend(read_rows_strict(p)?);
+        let shard_rows = read_rows_strict(p)?;
+        match Meta::of(p)? {
+            Some(meta) => {
+                check_range(p, &meta, &shard_rows)?;
+                match &first {
+                    Some((m0, p0)) => m0.same_campaign(p0, &meta, p)?,
+                    None => first = Some((meta, p)),
+                }
+            }
+            None => unchecked.push(p.display().to_string()),
+        }
+        rows.extend(shard_rows);
+    }
+    if !unchecked.is_empty() {
+        eprintln!(
+            "warning: no campaign fingerprint (FILE.meta) next to {}: merged without checking that they belong to one campaign",
+            unchecked.join(", ")
+        );
+    }
+    let campaign_trials = first.as_ref().and_then(|(m, _)| m.shard()).map(|s| s.1);
+    if let (Some(t), Some(c), Some((m, _))) = (args.trials, campaign_trials, &first) {
+        if t != c {
+            return Err(HostError::input(format!(
+                "--trials {t}: the shards are of a campaign of {c} trials ({})",
+                m.path.display()
+            )));
+        }
     }
     rows.sort_by_key(|r| r.trial);
     for w in rows.windows(2) {
@@ -53,7 +89,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
             )));
         }
     }
-    let expected = args.trials.unwrap_or(rows.len() as u64);
+    let expected = args.trials.or(campaign_trials).unwrap_or(rows.len() as u64);
     let complete =
         rows.len() as u64 == expected && rows.iter().enumerate().all(|(i, r)| r.trial == i as u64);
     if !complete {
@@ -71,6 +107,21 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         text.push_str(&r.csv_row());
     }
     write_atomic(&args.out, text.as_bytes())?;
+    // the merged file is the whole campaign: it carries the fingerprint of a single run when
+    // every shard carried one, and none (not a stale one) otherwise
+    let merged = first
+        .as_ref()
+        .filter(|_| unchecked.is_empty())
+        .and_then(|(m, _)| Some((m.fingerprint()?, m.get("source")?.clone())));
+    match merged {
+        Some((mut fp, source)) => {
+            fp.shard = Shard::ALL;
+            fp.write_meta(&args.out, &args.out, &source)?;
+        }
+        None => {
+            let _ = std::fs::remove_file(&out_meta);
+        }
+    }
     let s = Summary::of(&rows);
     if let Some(p) = &args.summary {
         write_json(p, &s)?;
@@ -85,4 +136,26 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         args.out.display()
     );
     Ok(())
+}
+
+/// Every row of a fingerprinted shard lies in the trial range of its shard.
+fn check_range(p: &Path, meta: &Meta, rows: &[TrialResult]) -> Result<()> {
+    let Some((shard, trials)) = meta.shard() else {
+        return Ok(());
+    };
+    let range = shard.range(trials);
+    match rows.iter().position(|r| !range.contains(&r.trial)) {
+        Some(i) => Err(HostError::input(format!(
+            "{}:{}: trial {} is outside its shard {}/{} of {trials} trials (allowed {}..{}, per {})",
+            p.display(),
+            i + 2,
+            rows[i].trial,
+            shard.index,
+            shard.count,
+            range.start,
+            range.end,
+            meta.path.display()
+        ))),
+        None => Ok(()),
+    }
 }

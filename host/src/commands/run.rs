@@ -16,7 +16,7 @@ use larmor::{Real, Vec3};
 
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
-use crate::exec::solver::{with_stepper, StepperTask};
+use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
 use crate::output::{check_files, trace, AtomicFile};
 use crate::scenario::{Event, Scenario};
@@ -91,10 +91,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
 }
 
 fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
-    let model: Macrospin<S> = sc
-        .spec
-        .compile()
-        .map_err(|e| HostError::input(e.to_string()))?;
+    let model: Macrospin<S> = sc.compile(&sc.spec)?;
     let s = &sc.plan.solver;
     let u = model.units;
     let dt = u.time_to_reduced(s.dt);
@@ -240,9 +237,14 @@ fn go<S: Real + Gaussian, I: Integrate<S>>(task: Trace<'_, S>, integ: I) -> Resu
         }
         Ok(())
     };
+    let solver = &sc.plan.solver;
+    let mut guard = StepGuard::new(solver, task.t_end);
     let result = {
         let mut on_step = |k: u64, t: f64, mm: Vec3<S>| {
             last = (k, t, mm);
+            if guard.check(k, t) == Control::Stop {
+                return Control::Stop;
+            }
             if k % args.every == 0 {
                 if let Err(e) = write_row(t, mm, &mut file) {
                     write_err = Some(io(e));
@@ -265,9 +267,10 @@ fn go<S: Real + Gaussian, I: Integrate<S>>(task: Trace<'_, S>, integ: I) -> Resu
     if last_written != last.0 {
         write_row(last.1, last.2, &mut file).map_err(io)?;
     }
+    let to_si = |t: f64| u.time_to_si(t);
     let (stats, failure) = match result {
-        Ok(s) => (Some(s), None),
-        Err(e) => (None, Some(e.to_string())),
+        Ok(s) => (Some(s), guard.error(solver, to_si)),
+        Err(e) => (None, Some(run_error(solver, &e, to_si))),
     };
     file.finish()?;
     let mut probe = model.llg.terms.clone();

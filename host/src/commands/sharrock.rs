@@ -16,7 +16,7 @@ use crate::commands::checks::{
     wrote,
 };
 use crate::error::{HostError, Result};
-use crate::exec::kmc::kmc_chunks;
+use crate::exec::kmc::{kmc_batch, kmc_chunks};
 use crate::exec::pool::{pool, progress};
 use crate::output::csv::{num, write_csv};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, ORANGE, PLOT_POINTS, RED};
@@ -62,7 +62,8 @@ pub struct SharrockArgs {
     #[arg(long, default_value_t = 25)]
     pub points: usize,
     /// With --vs rate: also simulate the sweep by kinetic Monte Carlo with this many particles
-    /// per rate (0: no simulation; up to 1e8).
+    /// per rate (0: no simulation; up to 1e8). Its field grid reaches 1.25 Hc in steps of
+    /// h_sw/4000 and is limited to 1e6 cells: rates up to about 200 h_sw f0 / ln 2.
     #[arg(long, default_value_t = 0)]
     pub particles: usize,
     /// Seed of the kMC: rate k, particles j*4096.. use the Philox stream (seed, k * 2^32 + j).
@@ -173,7 +174,7 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
         let steps = 4000usize;
         let dh = h_sw / steps as f64;
         let h_end = (1.25 * h_sw).max(rows.iter().map(|r| r[1]).fold(0.0, f64::max) * 1.25);
-        let nf = (h_end / dh).ceil() as usize + 1;
+        let nf = kmc_cells(h_end, dh, h_sw, f0, args.to, pool.current_num_threads())?;
         let fields: Vec<f64> = (0..nf).map(|k| k as f64 * dh).collect();
         let w_mid: Vec<(f64, f64)> = pool.install(|| {
             (0..nf)
@@ -311,4 +312,42 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
     }
     wrote(&args.out, args.plot.as_ref());
     Ok(())
+}
+
+/// Most cells of the kMC field grid (steps of h_sw / 4000): the grid reaches 1.25 Hc, so this
+/// allows coercivities up to 200 h_sw, i.e. sweep rates up to about 200 h_sw f0 / ln 2.
+const MAX_KMC_CELLS: usize = 1_000_000;
+
+/// The number of cells of the kMC field grid from 0 to `h_end` in steps `dh`, refused before
+/// anything is allocated when above [`MAX_KMC_CELLS`]: at sweep rates near and above f0 the
+/// coercivity grows as `rate ln 2 / f0` and the grid with it.
+fn kmc_cells(h_end: f64, dh: f64, h_sw: f64, f0: f64, to: f64, threads: usize) -> Result<usize> {
+    let cells = (h_end / dh).ceil() + 1.0;
+    if cells <= MAX_KMC_CELLS as f64 {
+        return Ok(cells as usize);
+    }
+    // tables (fields, rates) plus the per-chunk means in flight
+    let bytes = cells * (24.0 + 8.0 * (kmc_batch(threads) + 1) as f64);
+    let hc_max = (MAX_KMC_CELLS - 1) as f64 * dh / 1.25;
+    let rate_max = (hc_max - h_sw) * f0 / std::f64::consts::LN_2;
+    Err(HostError::input(format!(
+        "--to = {} H_K/s is out of range for kinetic Monte Carlo (--particles): the coercivity \
+         reaches {} H_K, a field grid of {} cells ({:.1} GB); allowed with --particles: --to <= {} \
+         H_K/s at --f0 = {} Hz (coercivity up to {} H_K, {MAX_KMC_CELLS} cells), or leave out \
+         --particles",
+        num(to),
+        three_digits(h_end / 1.25),
+        three_digits(cells),
+        bytes / 1e9,
+        three_digits(rate_max),
+        num(f0),
+        num(hc_max.floor()),
+    )))
+}
+
+/// `x > 0` cut (not rounded) to three significant digits, so a bound is never shown too high.
+fn three_digits(x: f64) -> String {
+    let unit = 10f64.powf(x.log10().floor() - 2.0);
+    let cut = (x / unit).floor() * unit;
+    num(format!("{cut:.2e}").parse().unwrap_or(cut))
 }

@@ -11,7 +11,7 @@ use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 
 use crate::error::{HostError, Result};
-use crate::exec::solver::{with_stepper, StepperTask};
+use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
 use crate::scenario::{Scenario, Solver};
 
 /// Outcome of one trial (its CSV row: `output::trials`).
@@ -48,19 +48,17 @@ impl<S: Real + Gaussian> Campaign<S> {
     pub fn with_spec(sc: &Scenario, spec: &Validated) -> Result<Self> {
         let sw = sc.plan.switching.as_ref().ok_or_else(|| {
             HostError::input(format!(
-                "{}: an ensemble needs a [switching] table (initial = [x, y, z], read_time = s)",
+                "{}: an ensemble needs a [switching] table (read_time = s; every trial starts at [magnet] m0)",
                 sc.file
             ))
         })?;
         if spec.spec().inertia.is_some() {
-            return Err(HostError::input(format!(
-                "{}: [inertia] runs with `larmor run` only (ensembles and sweeps integrate plain stochastic LLG)",
-                sc.file
-            )));
+            return Err(sc.at_key(
+                "inertia",
+                "[inertia] runs with `larmor run` only (ensembles and sweeps integrate plain stochastic LLG)",
+            ));
         }
-        let model: Macrospin<S> = spec
-            .compile()
-            .map_err(|e| HostError::input(e.to_string()))?;
+        let model: Macrospin<S> = sc.compile(spec)?;
         let u = model.units;
         Ok(Self {
             initial: Vec3::from_f64(sw.initial),
@@ -112,10 +110,17 @@ impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
             time: None,
         }];
         let mut rng = Philox::new(self.seed, self.stream);
+        let mut guard = StepGuard::new(&c.solver, c.t_read);
+        let mut obs = |k: u64, t: f64, _: &[Vec3<S>]| guard.check(k, t);
         let r = c
             .model
-            .integrate(&mut rng, st, &mut m, 0.0, c.t_read, c.dt, &mut ev, &mut ());
-        r.map_err(|e| HostError::runtime(format!("trial {}: {e}", self.trial)))?;
+            .integrate(&mut rng, st, &mut m, 0.0, c.t_read, c.dt, &mut ev, &mut obs);
+        let to_si = |t: f64| c.model.units.time_to_si(t);
+        let fail = |e: String| HostError::runtime(format!("trial {}: {e}", self.trial));
+        r.map_err(|e| fail(run_error(&c.solver, &e, to_si)))?;
+        if let Some(e) = guard.error(&c.solver, to_si) {
+            return Err(fail(e));
+        }
         let mf = m[0].to_f64();
         Ok(TrialResult {
             trial: self.trial,

@@ -1,9 +1,11 @@
 //! Stage 2, execution: turning a run plan into results on all cores. The one solver dispatch
 //! ([`solver`]), switching campaigns and their trials ([`campaign`], [`trials`]), shards and the
-//! one resume format ([`shard`], [`resume`]), statistics ([`stats`]), parallel kinetic Monte
-//! Carlo ([`kmc`]), the thread pool and progress bar ([`pool`]), and Ctrl-C ([`interrupt`]).
+//! one resume format ([`shard`], [`resume`]), campaign fingerprints that `merge` checks
+//! ([`fingerprint`]), statistics ([`stats`]), parallel kinetic Monte Carlo ([`kmc`]), the thread
+//! pool and progress bar ([`pool`]), and Ctrl-C ([`interrupt`]).
 
 pub mod campaign;
+pub mod fingerprint;
 pub mod interrupt;
 pub mod kmc;
 pub mod pool;

@@ -1,9 +1,13 @@
 //! Execution stage: the one solver dispatch. `run`, `ensemble`, `sweep` and `bench` all build
 //! their stepper here from the plan's [`Solver`], so every command honours the same method,
-//! step and dopri45 tolerances (`solver.atol`, `solver.rtol`).
+//! step and dopri45 tolerances (`solver.atol`, `solver.rtol`), and the same step-count guard
+//! (`solver.max_steps`, [`StepGuard`]) and messages for an adaptive step that collapses.
 
+use larmor::integrate::Control;
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::Real;
+
+use crate::output::csv::num;
 
 use crate::error::{HostError, Result};
 use crate::scenario::{Method, Solver};
@@ -37,4 +41,81 @@ pub fn with_stepper<S: Real, T: StepperTask<S, N>, const N: usize>(
             task.run(DormandPrince::new(tol))
         }
     })
+}
+
+/// The step-count guard of adaptive runs: the observer of every run asks it after each
+/// accepted step, and it stops the run once `solver.max_steps` steps did not reach the end
+/// (a step size collapsed by tight tolerances would otherwise run for ever).
+#[derive(Clone, Copy, Debug)]
+pub struct StepGuard {
+    max: u64,
+    t_end: f64,
+    /// `(steps, reduced time)` where the guard stopped the run.
+    pub hit: Option<(u64, f64)>,
+}
+
+impl StepGuard {
+    /// The guard of `solver` for a run ending at reduced time `t_end`.
+    pub fn new(solver: &Solver, t_end: f64) -> Self {
+        Self {
+            max: solver.max_steps,
+            t_end,
+            hit: None,
+        }
+    }
+
+    /// After accepted step `k` at reduced time `t`: [`Control::Stop`] when the budget is spent.
+    #[inline(always)]
+    pub fn check(&mut self, k: u64, t: f64) -> Control {
+        if k >= self.max && t < self.t_end {
+            self.hit = Some((k, t));
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    }
+
+    /// The error of a run the guard stopped (`None` if it did not); `to_si` converts reduced
+    /// time to seconds.
+    pub fn error(&self, solver: &Solver, to_si: impl Fn(f64) -> f64) -> Option<String> {
+        let (k, t) = self.hit?;
+        let t_si = to_si(t);
+        Some(format!(
+            "solver.max_steps = {k} adaptive steps reached at t = {} s of solver.duration = {} s \
+             (mean step {} s): the step size collapsed for solver.atol = {}, solver.rtol = {}; \
+             loosen the tolerances or raise solver.max_steps (allowed 1 to 1e12)",
+            sec(t_si),
+            num(solver.duration),
+            sec(t_si / k as f64),
+            num(solver.atol),
+            num(solver.rtol)
+        ))
+    }
+}
+
+/// A kernel integration error for a user: an adaptive step underflow names the tolerances and
+/// the time reached in seconds; other errors as the kernel words them.
+pub fn run_error(solver: &Solver, e: &larmor::Error, to_si: impl Fn(f64) -> f64) -> String {
+    match *e {
+        larmor::Error::StepSizeUnderflow { t, dt } => format!(
+            "the adaptive step fell to {} s, below its floor solver.dt * 1e-9, at t = {} s of \
+             solver.duration = {} s: solver.atol = {}, solver.rtol = {} are too tight for this \
+             run; loosen them (allowed > 0)",
+            sec(to_si(dt)),
+            sec(to_si(t)),
+            num(solver.duration),
+            num(solver.atol),
+            num(solver.rtol)
+        ),
+        _ => e.to_string(),
+    }
+}
+
+/// A time in a message: four significant digits, exact zero as `0`.
+fn sec(t: f64) -> String {
+    if t == 0.0 {
+        "0".into()
+    } else {
+        format!("{t:.4e}")
+    }
 }

@@ -12,6 +12,7 @@ use larmor::params::{
 use larmor::units::GAMMA_E;
 
 use crate::error::Result;
+use crate::output::csv::num;
 use crate::scenario::locate::Source;
 use crate::scenario::plan::{Event, RunPlan, Solver, Switching};
 use crate::scenario::schema::{Component, DirectionToml, Method, ScenarioFile, ShapeToml};
@@ -134,6 +135,10 @@ impl ScenarioFile {
                 duration: s.duration,
                 atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
                 rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
+                max_steps: match self.method() {
+                    Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
+                    _ => u64::MAX,
+                },
             },
             events: self
                 .events
@@ -157,7 +162,7 @@ impl ScenarioFile {
             switching: self
                 .switching
                 .as_ref()
-                .map(|sw| Switching::new(sw.initial, sw.read_time)),
+                .map(|sw| Switching::new(self.magnet.m0, sw.read_time)),
         }
     }
 
@@ -201,12 +206,8 @@ impl ScenarioFile {
             }
         }
         if let Some(sw) = &self.switching {
-            let n = (sw.initial.iter().map(|c| c * c).sum::<f64>()).sqrt();
-            if !(n.is_finite() && n > 0.0) {
-                return Err(src.at_key(
-                    "switching.initial",
-                    "switching.initial must be a finite, non-zero vector",
-                ));
+            if let Some(init) = sw.initial {
+                check_same_direction(src, self.magnet.m0, init)?;
             }
             if !(sw.read_time.is_finite() && sw.read_time > 0.0 && sw.read_time <= dur) {
                 return Err(src.at_key(
@@ -289,6 +290,20 @@ impl ScenarioFile {
                 }
             }
         }
+        if let Some(n) = s.max_steps {
+            if !(1..=Solver::MAX_MAX_STEPS).contains(&n) {
+                return Err(src.at_key(
+                    "solver.max_steps",
+                    format!("solver.max_steps = {n} is out of range: allowed 1 to 1e12"),
+                ));
+            }
+            if method != Method::Dopri45 {
+                return Err(src.at_key(
+                    "solver.max_steps",
+                    "solver.max_steps applies only to method = \"dopri45\" (fixed steps take solver.duration / solver.dt)",
+                ));
+            }
+        }
         for (i, e) in self.events.iter().enumerate() {
             if !(e.threshold.is_finite() && (-1.0..=1.0).contains(&e.threshold)) {
                 return Err(src.at_key(
@@ -302,4 +317,34 @@ impl ScenarioFile {
         }
         Ok(())
     }
+}
+
+/// `[switching] initial` (the old key) must give the direction `[magnet] m0` (the canonical key)
+/// gives: a scenario never starts differently under `run` and under `ensemble`.
+fn check_same_direction(src: &Source<'_>, m0: [f64; 3], init: [f64; 3]) -> Result<()> {
+    let unit = |v: [f64; 3]| {
+        let n = (v.iter().map(|c| c * c).sum::<f64>()).sqrt();
+        (n.is_finite() && n > 0.0).then(|| v.map(|c| c / n))
+    };
+    let show = |v: [f64; 3]| format!("[{}, {}, {}]", num(v[0]), num(v[1]), num(v[2]));
+    let Some(b) = unit(init) else {
+        return Err(src.at_key(
+            "switching.initial",
+            "switching.initial must be a finite, non-zero vector",
+        ));
+    };
+    let same = unit(m0).is_some_and(|a| a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1e-9));
+    if same {
+        return Ok(());
+    }
+    Err(src.at_key(
+        "switching.initial",
+        format!(
+            "switching.initial = {} contradicts magnet.m0 = {}: both give the initial direction; \
+             give it once, as magnet.m0 (switching.initial is accepted only when it is the same \
+             direction)",
+            show(init),
+            show(m0)
+        ),
+    ))
 }

@@ -29,11 +29,19 @@ pub struct Solver {
     pub atol: f64,
     /// dopri45 relative tolerance (default 1e-8).
     pub rtol: f64,
+    /// dopri45: most accepted steps (`solver.max_steps`, default [`Solver::DEFAULT_MAX_STEPS`])
+    /// before the run stops with an error naming the tolerances; unbounded for fixed steps
+    /// (their count is `duration / dt`, checked at lowering).
+    pub max_steps: u64,
 }
 
 impl Solver {
     /// Default tolerance of dopri45 when `solver.atol` / `solver.rtol` are not given.
     pub const DEFAULT_TOL: f64 = 1e-8;
+    /// Default of `solver.max_steps` (dopri45).
+    pub const DEFAULT_MAX_STEPS: u64 = 10_000_000;
+    /// Largest `solver.max_steps` allowed.
+    pub const MAX_MAX_STEPS: u64 = 1_000_000_000_000;
 }
 
 /// A first crossing of a component of m through a threshold, with its name.

@@ -116,10 +116,10 @@ pub struct InertiaToml {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchingToml {
-    /// Initial direction of every trial (normalised); the switching axis is its largest
-    /// component, and a trial has switched when that component has changed sign.
-    #[serde(deserialize_with = "vec3")]
-    pub initial: [f64; 3],
+    /// Old spelling of the initial direction: the canonical key is `[magnet] m0`. Accepted
+    /// when it gives the same direction as `m0`; a contradiction is refused at lowering.
+    #[serde(default, deserialize_with = "opt_vec3")]
+    pub initial: Option<[f64; 3]>,
     /// Time (s) at which the state is read; the trial stops there.
     pub read_time: f64,
 }
@@ -139,7 +139,7 @@ pub struct MagnetToml {
     /// Diagonal demag factors.
     #[serde(default, deserialize_with = "opt_vec3")]
     pub demag: Option<[f64; 3]>,
-    /// Initial direction.
+    /// Initial direction (of `run` and of every ensemble trial; the canonical key).
     #[serde(deserialize_with = "vec3")]
     pub m0: [f64; 3],
 }
@@ -273,6 +273,8 @@ pub struct SolverToml {
     pub atol: Option<f64>,
     /// dopri45 relative tolerance.
     pub rtol: Option<f64>,
+    /// dopri45: most accepted steps before the run stops with an error.
+    pub max_steps: Option<u64>,
 }
 
 /// Integration method.

@@ -560,7 +560,10 @@ mod tests {
         };
         assert!(matches!(
             MramArray::<4>::new(bad, 0),
-            Err(Error::OutOfRange { param: "mram.tmr", .. })
+            Err(Error::OutOfRange {
+                param: "mram.tmr",
+                ..
+            })
         ));
         let mut a = MramArray::<4>::new(CellParams::default(), 0).unwrap();
         assert!(a.write(3, &[1, 2], Pulse::nominal(a.params())).is_err());
