@@ -465,17 +465,17 @@ impl<const BYTES: usize> MramArray<BYTES> {
             0.5 * one_minus_exp(2.0 * rate * dt)
         };
         let p_max = flip_p(p.delta * (1.0 - TRUNCATE_SD * p.sd_delta));
-        if !(p_max > 0.0) {
+        if p_max <= 0.0 {
             return Ok(0);
         }
         let n = (BYTES * 8) as u64;
-        let log_q = ln1p_f64(-p_max); // < 0
+        let log_q = ln1p_f64(-p_max); // in [ln 1/2, 0): p_max <= 1/2 (two-state)
         let mut flips = 0u64;
         let mut pos = 0u64;
         loop {
             // the gap to the next candidate of a Bernoulli(p_max) process: Geometric(p_max)
             let gap = floor_f64(ln_f64(uniform_f64(&mut self.decisions)) / log_q);
-            if !(gap < (n - pos) as f64) {
+            if gap >= (n - pos) as f64 {
                 break;
             }
             pos += gap as u64;
