@@ -50,6 +50,7 @@ APPS=(
     "hello:0:hello: all checks passed"
     "selftest:0:checks passed"
     "macrospin:0:macrospin: all checks passed"
+    "mram:0:mram session corrupted="
     "bench:0:bench: done"
     "panic_test:1:ERROR panicked at"
     "fault_test:1:ERROR HardFault at"

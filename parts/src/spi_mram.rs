@@ -344,8 +344,13 @@ impl<SPI: SpiDevice<u8>, const PAGE: usize> MramFlash<SPI, PAGE> {
 
     /// Reads every write back and rewrites the bytes that differ, up to `retries` times.
     pub fn with_verify(mut self, retries: u8) -> Self {
-        self.retries = retries;
+        self.set_verify(retries);
         self
+    }
+
+    /// As [`MramFlash::with_verify`], in place (0: no verify).
+    pub fn set_verify(&mut self, retries: u8) {
+        self.retries = retries;
     }
 
     /// The bus device (the emulated chip, in tests).

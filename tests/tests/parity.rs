@@ -356,3 +356,41 @@ fn qemu_macrospin_matches_host_bit_for_bit() {
         eprintln!("parity with {board} macrospin: {scalar} standard trajectory identical to the host, bit for bit");
     }
 }
+
+/// The `mram` app's storage session (sequential-storage on the emulated SPI MRAM) logs the
+/// counts and the array hash that the same session gives on the host, bit for bit.
+#[test]
+fn qemu_mram_session_matches_host() {
+    let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
+    let r = larmor_scenarios::mram::session().unwrap();
+    let s = r.stats;
+    let expected = format!(
+        "mram session corrupted={},{},{} switches={} write_errors={} read_disturbs={} misreads={} retention_flips={} rewrites={} hash={} ok",
+        r.corrupted[0], r.corrupted[1], r.corrupted[2], s.switches, s.write_errors,
+        s.read_disturbs, s.misreads, s.retention_flips, r.rewrites, r.hash
+    );
+    // the session itself: nothing lost at the nominal pulse or with write-verify, records lost
+    // at the marginal pulse, and ten years at 125 C flip bits
+    assert_eq!((r.corrupted[0], r.corrupted[2]), (0, 0), "{expected}");
+    assert!(r.corrupted[1] > 0 && r.rest_flips > 0, "{expected}");
+    for board in ["qemu-m4", "qemu-m0"] {
+        let path = root().join(format!("out/firmware/{board}/mram.log"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert!(
+                !required,
+                "LARMOR_REQUIRE_PARITY=1 but {} is missing: run scripts/firmware-test.sh",
+                path.display()
+            );
+            eprintln!(
+                "SKIPPED mram parity with {board}: {} missing",
+                path.display()
+            );
+            continue;
+        };
+        assert!(
+            text.contains(&expected),
+            "{board}: the mram session differs from the host's\n host: {expected}\n log:\n{text}"
+        );
+        eprintln!("parity with {board} mram: {expected}");
+    }
+}

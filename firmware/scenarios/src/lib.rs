@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod golden;
+pub mod mram;
 pub mod reduced;
 
 use larmor::drive::Drive;

@@ -1,0 +1,180 @@
+//! The scripted storage session of the `mram` app: the `sequential-storage` crate (a key-value
+//! map, unchanged) on the emulated SPI MRAM through the `embedded-storage` driver, in three
+//! phases (nominal write pulse, marginal pulse, marginal pulse with write-verify), then ten
+//! years at rest at 125 C. The host's parity test runs the same function and compares every
+//! count and the hash of the array's bits with the firmware's log.
+
+use core::future::Future;
+use core::pin::pin;
+use core::task::{Context, Poll, Waker};
+
+use embedded_storage::nor_flash::NorFlash;
+use larmor::device::mram::{CellParams, MramArray, Pulse, Stats};
+use larmor::Error;
+use larmor_parts::spi_mram::{MramFlash, SpiMram};
+use sequential_storage::cache::key_pointers::ArrayKeyPointers;
+use sequential_storage::cache::page_pointers::ArrayPagePointers;
+use sequential_storage::cache::page_states::ArrayPageStates;
+use sequential_storage::cache::Cache;
+use sequential_storage::map::{MapConfig, MapStorage};
+
+/// Emulated chip size: 2 KiB (fits the 16 KiB of RAM of a Cortex-M0 board with room to spare).
+pub const BYTES: usize = 2048;
+/// Erase page of the storage driver (the map uses all 8).
+pub const PAGE: usize = 256;
+/// Stores per phase.
+pub const STORES: u32 = 200;
+/// Keys the map cycles through.
+pub const KEYS: u16 = 12;
+/// The chip's seed (cell variation and every random decision).
+pub const SEED: u64 = 2026;
+/// Write error rate per switching bit of the nominal cell at the marginal pulse.
+pub const MARGINAL_WER: f64 = 2e-3;
+/// Rest after the phases: ten years at 125 C.
+pub const REST_SECONDS: f64 = 10.0 * 365.25 * 86400.0;
+/// Rest temperature (K).
+pub const REST_KELVIN: f64 = 398.15;
+
+/// The map's cache (page states, page pointers, key pointers), as a firmware would keep it.
+pub type MapCache = Cache<
+    ArrayPageStates<PAGES>,
+    ArrayPagePointers<PAGES>,
+    ArrayKeyPointers<u16, { KEYS as usize }>,
+    u16,
+>;
+/// Pages of the map.
+pub const PAGES: usize = BYTES / PAGE;
+
+/// The emulated chip.
+pub type Chip = SpiMram<BYTES>;
+/// The driver over it.
+pub type Flash = MramFlash<Chip, PAGE>;
+
+/// What the session measured; every field is an exact count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Fetches that did not return the value just stored, per phase (nominal, marginal,
+    /// marginal with write-verify).
+    pub corrupted: [u32; 3],
+    /// The array's counts at the end.
+    pub stats: Stats,
+    /// Bytes the driver rewrote in the verify phase.
+    pub rewrites: u64,
+    /// Bits flipped during the rest.
+    pub rest_flips: u64,
+    /// FNV-1a hash of the array's bytes at the end.
+    pub hash: u64,
+}
+
+/// Polls a future that never waits (the emulated chip answers at once) to completion.
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// The value stored by update `k` (a fixed mixing of the index).
+pub fn value(k: u32) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    let mut x = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    for chunk in out.chunks_mut(8) {
+        x ^= x >> 31;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 29;
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// The pulse of `width` at which the nominal cell's write error rate is `wer` (bisection on
+/// the current ratio over the larger critical current).
+pub fn pulse_for(params: &CellParams, wer: f64, width: f64) -> Result<Pulse, Error> {
+    let a = MramArray::<1>::new(*params, 0)?;
+    let (mut lo, mut hi) = (0.5f64, 4.0f64);
+    for _ in 0..80 {
+        let mid = 0.5 * (lo + hi);
+        if a.write_error_rate(params.delta, mid, width) > wer {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Pulse {
+        current: 0.5 * (lo + hi) * params.ic0_p_ap.max(params.ic0_ap_p),
+        width,
+    })
+}
+
+/// `STORES` updates through the map; returns the fetches that did not give the value stored.
+/// The map borrows the driver (one copy of the chip, on a small stack) and keeps the cache.
+fn phase(flash: &mut Flash, cache: MapCache, first: u32) -> (u32, MapCache) {
+    let config = const { MapConfig::new(0..BYTES as u32) };
+    let mut map = MapStorage::<u16, _, _>::new(flash, config, cache);
+    let mut buf = [0u8; 48];
+    let mut corrupted = 0;
+    block_on(async {
+        for k in first..first + STORES {
+            let key = (k % u32::from(KEYS)) as u16;
+            let v = value(k);
+            if map.store_item(&mut buf, &key, &&v[..]).await.is_err() {
+                corrupted += 1;
+                continue;
+            }
+            match map.fetch_item::<&[u8]>(&mut buf, &key).await {
+                Ok(Some(got)) if got == &v[..] => {}
+                _ => corrupted += 1,
+            }
+        }
+    });
+    (corrupted, map.destroy().1)
+}
+
+/// Runs the session (see the module docs).
+///
+/// # Errors
+/// A parameter error of the array (none for the defaults used).
+pub fn session() -> Result<Report, Error> {
+    // symmetric cells (one critical current for both transitions), so that the marginal pulse
+    // is marginal for the item writes (1 -> 0) as for the erases (0 -> 1)
+    let params = CellParams {
+        ic0_ap_p: CellParams::default().ic0_p_ap,
+        ..CellParams::default()
+    };
+    let chip = Chip::new(params, SEED)?;
+    let mut flash: Flash = MramFlash::new(chip, BYTES as u32);
+    if NorFlash::erase(&mut flash, 0, BYTES as u32).is_err() {
+        return Err(Error::Inconsistent {
+            what: "mram session: the first erase failed",
+        });
+    }
+    let cache = Cache::new(
+        ArrayPageStates::new(),
+        ArrayPagePointers::new(),
+        ArrayKeyPointers::new(),
+    );
+    let (nominal, cache) = phase(&mut flash, cache, 0);
+    let marginal = pulse_for(&params, MARGINAL_WER, 5e-9)?;
+    flash.spi_mut().set_write_pulse(marginal);
+    let (lossy, cache) = phase(&mut flash, cache, STORES);
+    flash.set_verify(3);
+    let (kept, _) = phase(&mut flash, cache, 2 * STORES);
+    let rewrites = flash.verify_stats().rewrites;
+    let array = flash.spi_mut().array_mut();
+    array.set_temperature(REST_KELVIN)?;
+    let rest_flips = array.advance(REST_SECONDS)?;
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for &b in array.raw().iter() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Ok(Report {
+        corrupted: [nominal, lossy, kept],
+        stats: array.stats(),
+        rewrites,
+        rest_flips,
+        hash,
+    })
+}
