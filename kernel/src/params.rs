@@ -314,6 +314,19 @@ impl MacrospinSpec {
     /// [`Error::NotOrthogonal`], [`Error::DemagSum`] or [`Error::Inconsistent`], naming its
     /// scenario key.
     pub fn validate(&self) -> Result<Validated, Error> {
+        let (units, volume, demag) = self.check()?;
+        Ok(Validated {
+            spec: self.clone(),
+            units,
+            volume,
+            demag,
+        })
+    }
+
+    /// Every check of [`MacrospinSpec::validate`]; returns the unit system, volume and demag
+    /// factors without copying the spec (a spec with its waveform tables is several KiB: the
+    /// firmware compiles on a small stack).
+    fn check(&self) -> Result<(Units, f64, Option<[f64; 3]>), Error> {
         let units = Units::new(self.ms, self.gamma)?;
         check_min("magnet.alpha", self.alpha, 0.0, true, ">= 0 (and finite)")?;
         let volume = self.shape.volume()?;
@@ -392,12 +405,7 @@ impl MacrospinSpec {
                 });
             }
         }
-        Ok(Validated {
-            spec: self.clone(),
-            units,
-            volume,
-            demag,
-        })
+        Ok((units, volume, demag))
     }
 
     /// Refuses values whose reduced form the scalar `S` cannot hold (an f32 overflows to
@@ -455,7 +463,8 @@ impl MacrospinSpec {
     /// # Errors
     /// As [`MacrospinSpec::validate`] and [`Validated::compile`].
     pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
-        self.validate()?.compile()
+        let (units, volume, demag) = self.check()?;
+        self.compile_checked(units, volume, demag)
     }
 }
 
@@ -499,8 +508,20 @@ impl Validated {
     /// [`Error::OutOfRange`] for a field, anisotropy constant or damping that `S` cannot
     /// represent (named by its key).
     pub fn compile<S: Real>(&self) -> Result<Macrospin<S>, Error> {
-        let spec = &self.spec;
-        let (units, volume, demag) = (self.units, self.volume, self.demag);
+        self.spec
+            .compile_checked(self.units, self.volume, self.demag)
+    }
+}
+
+impl MacrospinSpec {
+    /// Compiles a spec that passed [`MacrospinSpec::check`] (with its results).
+    fn compile_checked<S: Real>(
+        &self,
+        units: Units,
+        volume: f64,
+        demag: Option<[f64; 3]>,
+    ) -> Result<Macrospin<S>, Error> {
+        let spec = self;
         spec.check_representable::<S>(&units)?;
         let red_t = |b: [f64; 3]| Vec3::<S>::from_f64(b.map(|x| units.tesla_to_reduced(x)));
         let mut zeeman = Zeeman::constant(red_t(spec.applied));
