@@ -611,8 +611,10 @@ fn shot_psd(v: f64, r: f64, kt: f64) -> f64 {
 /// `per_decade` per decade, and equal variances `ln d` (`d = 10^(1 / per_decade)`), so that
 /// `sum 4 var lambda / (lambda^2 + omega^2) ~ 1 / f` (van der Ziel 1950; Kasdin 1995).
 ///
-/// Validity: with 3 poles per decade the exact spectrum [`Flicker::psd`] is within 3% of `1/f`
-/// from `10 f_lo` to `fs / 20` (ripple below 0.1%; the band edges lose the missing poles' tails).
+/// Validity (3 poles per decade, measured on the exact spectrum [`Flicker::psd`]): within 5% of
+/// `1/f` from `10 f_lo` to `fs / 20` and within 1% from `50 f_lo` to `fs / 100`; the ripple
+/// between poles is below 0.1%, the band edges lose the tails of the missing poles (below `f_lo`:
+/// a deficit `~ (2/pi) f_lo / f`) and the AR(1) discretisation adds power towards `fs / 2`.
 ///
 /// ```
 /// use larmor::device::sensor::Flicker;
@@ -634,8 +636,8 @@ pub struct Flicker<const N: usize> {
 
 impl<const N: usize> Flicker<N> {
     /// A generator at sample rate `fs` (Hz) whose 1/f band starts near `10 f_lo`; the processes
-    /// start from their stationary distribution's mean (0), so discard `~1 / (2 pi f_lo)` s of
-    /// output (or accept the warm-up).
+    /// start at 0: call [`Flicker::stationary`] to start in the stationary state instead of
+    /// discarding `~1 / (2 pi f_lo)` s of warm-up.
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for `f_lo` outside `(0, fs / 2)` (`sensor.flicker.f_lo`), `fs <= 0`
@@ -681,6 +683,16 @@ impl<const N: usize> Flicker<N> {
             n,
             fs,
         })
+    }
+
+    /// Draws every process from its stationary distribution `N(0, ln d)`, so the output is
+    /// stationary from the first sample (no warm-up).
+    pub fn stationary<R: crate::random::Rng + ?Sized>(&mut self, rng: &mut R) {
+        for k in 0..self.n {
+            let (a, b) = (self.a[k], self.b[k]);
+            let sd = math::sqrt_f64(b * b / (1.0 - a * a));
+            self.x[k] = sd * f64::std_normal(rng);
+        }
     }
 
     /// Number of relaxation processes in use.
@@ -729,7 +741,7 @@ pub struct Sampler<S> {
 
 impl<S: Real> Sampler<S> {
     /// A sampler at `fs` (Hz), 1/f band from `10 f_lo` (`f_lo` in Hz), noise from Philox stream
-    /// `(seed, stream)`.
+    /// `(seed, stream)`; the 1/f processes start stationary.
     ///
     /// ```
     /// use larmor::device::sensor::{BridgeSpec, ElementKind, Sampler};
@@ -748,11 +760,14 @@ impl<S: Real> Sampler<S> {
         seed: u64,
         stream: u64,
     ) -> Result<Self, Error> {
+        let mut rng = Philox::new(seed, stream);
+        let mut flicker = Flicker::new(f_lo, fs, 3)?;
+        flicker.stationary(&mut rng);
         Ok(Self {
             bridge,
             fs,
-            flicker: Flicker::new(f_lo, fs, 3)?,
-            rng: Philox::new(seed, stream),
+            flicker,
+            rng,
             n: 0,
         })
     }
