@@ -332,12 +332,11 @@ impl<S: Real> Qmc5883l<S> {
         let inputs = [[h[1], h[0]], [h[0], h[1]], [h[0], h[2]]];
         let lsb = self.lsb_per_gauss();
         let mut overflow = false;
-        for i in 0..3 {
-            let ax = &mut self.axes[i];
+        for (i, (ax, input)) in self.axes.iter_mut().zip(inputs).enumerate() {
             ax.bridge_mut().set_pulse()?;
-            let v_set = ax.sample(|_| inputs[i])?;
+            let v_set = ax.sample(|_| input)?;
             ax.bridge_mut().reset_pulse()?;
-            let v_reset = ax.sample(|_| inputs[i])?;
+            let v_reset = ax.sample(|_| input)?;
             ax.bridge_mut().set_pulse()?;
             let gauss = 0.5 * (v_set - v_reset) / self.v_per_gauss[i]
                 + self.adc_noise_gauss * f64::std_normal(&mut self.rng);
@@ -387,9 +386,7 @@ impl<S: Real> Qmc5883l<S> {
             _ => {}
         }
         let rol = self.regs[REG_CONTROL2 as usize] & (1 << 6) != 0;
-        self.pointer = if rol && p == 6 {
-            0
-        } else if p as usize + 1 >= NREG {
+        self.pointer = if (rol && p == 6) || p as usize + 1 >= NREG {
             0
         } else {
             p + 1

@@ -9,7 +9,6 @@
 use larmor::device::sensor::{
     Bridge, BridgeSpec, ElementKind, Flicker, Hooge, Sampler, Topology, GAUSS_AM,
 };
-use larmor::random::Philox;
 use std::f64::consts::PI;
 
 const KB: f64 = 1.380_649e-23;
@@ -415,4 +414,110 @@ fn hysteresis_coercivity_matches_astroid_and_minor_loop_stays_inside() {
     assert!(minor.jumps() > jumps_before);
     println!("minor loop: {points} points checked against the major loop");
     assert!(points > 300 && inside);
+}
+
+#[test]
+fn tmr_shot_noise_limits_and_magnetic_noise() {
+    // MTJ shot noise 2 e I R^2 coth(eV / 2kT): Johnson 4kTR at low bias, 2 e I R^2 at high bias
+    let e = 1.602_176_634e-19;
+    let r = 5e3;
+    let mut spec = BridgeSpec::new(ElementKind::Tmr, r, 1.5, 2e3);
+    spec.topology = Topology::Half;
+    spec.supply_v = 2e-5; // 10 uV per junction: eV/2kT = 2e-4
+    let b = spec.build::<f64>().unwrap();
+    // half bridge at zero field: two equal arms, each seen through 1/2
+    let s_low = b.thermal_psd() / (2.0 * 0.25);
+    assert!((s_low / (4.0 * KB * 300.0 * r) - 1.0).abs() < 1e-6);
+    spec.supply_v = 2.0; // 1 V per junction: eV/2kT = 19, coth = 1 to 1e-16
+    let b = spec.build::<f64>().unwrap();
+    let s_high = b.thermal_psd() / (2.0 * 0.25);
+    let full_shot = 2.0 * e * (1.0 / r) * r * r;
+    println!(
+        "TMR shot noise: low bias / 4kTR = {:.8}, high bias / 2eIR^2 = {:.8}",
+        s_low / (4.0 * KB * 300.0 * r),
+        s_high / full_shot
+    );
+    assert!((s_high / full_shot - 1.0).abs() < 1e-12);
+    // magnetic white noise S_B = 4 alpha kB T / (gamma Ms V), seen through dV/dB
+    let mut spec = BridgeSpec::new(ElementKind::Tmr, r, 1.5, 2e3);
+    spec.magnetic = Some(larmor::device::sensor::MagneticNoise {
+        alpha: 0.01,
+        ms: 8e5,
+        volume_m3: 1e-21,
+        gamma: 1.760_859_630_23e11,
+    });
+    let b = spec.build::<f64>().unwrap();
+    let s_b = 4.0 * 0.01 * KB * 300.0 / (1.760_859_630_23e11 * 8e5 * 1e-21);
+    assert!((b.magnetic_field_psd_t2() / s_b - 1.0).abs() < 1e-12);
+    // dV/dH = V_b P^2 / H_K for the push-pull bridge; dV/dB = that / mu0
+    let p2 = 1.5 / 3.5;
+    let dvdb = 5.0 * p2 / 2e3 / 1.256_637_062_12e-6;
+    let mag = b.noise_psd(1.0).unwrap().magnetic;
+    println!(
+        "magnetic noise: S_B = {:.3e} T^2/Hz, output {:.3e} V^2/Hz (ratio to (dV/dB)^2 S_B - 1 = {:.1e})",
+        s_b,
+        mag,
+        mag / (dvdb * dvdb * s_b) - 1.0
+    );
+    assert!((mag / (dvdb * dvdb * s_b) - 1.0).abs() < 1e-6);
+}
+
+#[test]
+fn bad_parameters_are_refused_with_their_name_and_range() {
+    use larmor::Error;
+    let name = |s: BridgeSpec| match s.build::<f64>() {
+        Err(Error::OutOfRange { param, allowed, .. }) => (param, allowed),
+        other => panic!("expected OutOfRange, got {other:?}"),
+    };
+    let base = || BridgeSpec::new(ElementKind::Tmr, 1e3, 1.0, 1e3);
+    let mut s = base();
+    s.r_ohm = 0.0;
+    assert_eq!(name(s), ("sensor.r_ohm", "> 0 ohm"));
+    let mut s = base();
+    s.mr = f64::NAN;
+    assert_eq!(name(s).0, "sensor.mr");
+    let mut s = BridgeSpec::new(ElementKind::Amr, 1e3, 0.5, 1e3);
+    s.mr = 0.5;
+    assert_eq!(name(s), ("sensor.mr", "0 ..= 0.2 (AMR)"));
+    let mut s = base();
+    s.hk_am = -1.0;
+    assert_eq!(name(s).0, "sensor.hk");
+    let mut s = base();
+    s.set_reset_hk = 1.0;
+    assert_eq!(name(s).0, "sensor.set_reset_hk");
+    let mut s = base();
+    s.tcr_per_k = 1.0;
+    assert_eq!(name(s).0, "sensor.tcr");
+    let mut s = base();
+    s.hooge = Some(Hooge {
+        alpha_h: 1e-3,
+        carriers: 0.0,
+    });
+    assert_eq!(name(s).0, "sensor.hooge.carriers");
+    let mut b = base().build::<f64>().unwrap();
+    assert!(matches!(
+        b.apply_field([f64::INFINITY, 0.0]),
+        Err(Error::OutOfRange {
+            param: "sensor.field",
+            ..
+        })
+    ));
+    assert!(matches!(
+        b.noise_psd(0.0),
+        Err(Error::OutOfRange {
+            param: "sensor.f",
+            ..
+        })
+    ));
+    assert!(matches!(
+        Flicker::<4>::new(1e-3, 1e3, 3),
+        Err(Error::Capacity { .. })
+    ));
+    assert!(matches!(
+        Flicker::<32>::new(600.0, 1e3, 3),
+        Err(Error::OutOfRange {
+            param: "sensor.flicker.f_lo",
+            ..
+        })
+    ));
 }

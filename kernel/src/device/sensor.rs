@@ -436,11 +436,19 @@ impl<S: Real> Bridge<S> {
     }
 
     /// Arm resistances `[lt, lb, rt, rb]` (ohm) at the present state and temperature (the half
-    /// bridge uses `lt, lb`).
+    /// bridge uses `lt, lb`); the TCR factor `1 + tcr (T - T_ref)` is floored at `1e-3`.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// assert!(b.arm_resistances().iter().all(|r| (r - 850.0).abs() < 1e-9)); // zero field
+    /// ```
     pub fn arm_resistances(&self) -> [f64; 4] {
         let m = self.m();
         let mr = self.mr_t();
+        // floored at 1e-3: a linear TCR extrapolated far from T_ref must not reach R <= 0
         let scale = 1.0 + self.spec.tcr_per_k * (self.temperature_k - self.spec.t_ref_k);
+        let scale = if scale > 1e-3 { scale } else { 1e-3 };
         let r0 = self.spec.r_ohm * scale;
         let cos_ref = m[0] * self.reference[0] + m[1] * self.reference[1];
         let mut r = [0.0; 4];
