@@ -145,3 +145,20 @@ fn range_8_gauss_status_and_layout_over_embedded_hal_1() {
     assert_eq!(part.register(REG_CONTROL1), Some(0));
     assert_eq!(part.register(REG_CHIP_ID), Some(0xFF));
 }
+
+/// The driver's `FieldRange::Range8Gauss` is `1 << 3`, but the datasheet's RNG field is bits 5:4
+/// of control 1 (`0x10` for +-8 G); bit 3 is ODR. On this datasheet-faithful part the driver's
+/// range call therefore changes the output data rate (10 -> 100 Hz) and leaves +-2 G.
+#[test]
+fn driver_range_constant_hits_the_odr_bits() {
+    let mut part = Qmc5883l::<f32>::new(3).unwrap();
+    {
+        let mut drv = QMC5883L::new(&mut part).unwrap();
+        drv.set_field_range(qmc5883l::FieldRange::Range8Gauss)
+            .unwrap();
+        drv.continuous().unwrap();
+    }
+    assert_eq!(part.register(REG_CONTROL1), Some(0b0000_1001));
+    assert_eq!(part.lsb_per_gauss(), 12000.0);
+    assert_eq!(part.odr_hz(), 100.0);
+}

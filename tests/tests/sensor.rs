@@ -521,3 +521,48 @@ fn bad_parameters_are_refused_with_their_name_and_range() {
         })
     ));
 }
+
+#[test]
+fn sampler_point_samples_the_field_so_content_above_nyquist_aliases() {
+    // two samplers on the same noise stream: the noise cancels in their difference, which
+    // leaves only the field's contribution
+    let fs = 1e3;
+    let hk = 2e3;
+    let b = BridgeSpec::new(ElementKind::Tmr, 5e3, 1.5, hk)
+        .build::<f64>()
+        .unwrap();
+    let (f0, amp) = (50.0, 0.2 * hk);
+    let mut s1 = Sampler::new(b, fs, 0.1, 11, 0).unwrap();
+    let mut s2 = Sampler::new(b, fs, 0.1, 11, 0).unwrap();
+    let mut worst: f64 = 0.0;
+    for _ in 0..1000 {
+        // f0 and fs + f0 give the same samples at t_n = n / fs
+        let v1 = s1
+            .sample(|t| [0.0, amp * (2.0 * PI * f0 * t).sin()])
+            .unwrap();
+        let v2 = s2
+            .sample(|t| [0.0, amp * (2.0 * PI * (fs + f0) * t).sin()])
+            .unwrap();
+        worst = worst.max((v1 - v2).abs());
+    }
+    println!("alias of fs + f0 onto f0: max |difference| {worst:.2e} V");
+    assert!(worst < 1e-9);
+    // and the sampled output follows V_b P^2 H(t_n) / H_K plus noise of variance S fs / 2
+    let mut s = Sampler::new(b, fs, 0.1, 12, 0).unwrap();
+    let p2 = 1.5 / 3.5;
+    let n = 20_000;
+    let mut sum2 = 0.0;
+    for k in 0..n {
+        let t = k as f64 / fs;
+        let h = amp * (2.0 * PI * f0 * t).sin();
+        let v = s
+            .sample(|t| [0.0, amp * (2.0 * PI * f0 * t).sin()])
+            .unwrap();
+        let r = v - 5.0 * p2 * h / hk;
+        sum2 += r * r;
+    }
+    let var = sum2 / n as f64;
+    let expect = b.white_psd() * fs / 2.0;
+    println!("residual variance / (S_white fs/2) = {:.4}", var / expect);
+    assert!((var / expect - 1.0).abs() < 4.0 * (2.0 / n as f64).sqrt());
+}
