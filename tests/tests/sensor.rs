@@ -9,6 +9,7 @@
 use larmor::device::sensor::{
     Bridge, BridgeSpec, ElementKind, Flicker, Hooge, Sampler, Topology, GAUSS_AM,
 };
+use larmor::random::Philox;
 use std::f64::consts::PI;
 
 const KB: f64 = 1.380_649e-23;
@@ -565,4 +566,69 @@ fn sampler_point_samples_the_field_so_content_above_nyquist_aliases() {
     let expect = b.white_psd() * fs / 2.0;
     println!("residual variance / (S_white fs/2) = {:.4}", var / expect);
     assert!((var / expect - 1.0).abs() < 4.0 * (2.0 / n as f64).sqrt());
+}
+
+/// The fluctuation-dissipation floor of a stochastic macrospin: a uniaxial free layer (easy axis
+/// x, reduced k1 = 1/2 so H_K = Ms) under Brown's thermal field in the kernel's stochastic LLG
+/// (Heun). Below the resonance m_y follows the transverse thermal field quasi-statically,
+/// m_y = B_y / (mu0 H_K), so S_B = (mu0 H_K)^2 S_my(f -> 0) must equal 4 alpha kB T /
+/// (gamma Ms V) (Brown 1963), the value the bridge model uses.
+#[test]
+fn stochastic_macrospin_magnetic_floor_matches_fluctuation_dissipation() {
+    use larmor::device::sensor::MagneticNoise;
+    use larmor::drive::Drive;
+    use larmor::field::Uniaxial;
+    use larmor::integrate::Integrator;
+    use larmor::llg::Llg;
+    use larmor::stepper::Heun;
+    use larmor::thermal::Thermal;
+    use larmor::Vec3;
+    // kappa = kB T / (mu0 Ms^2 V) = 0.002 (K V / kB T = 250): m_y rms ~ 0.045, so the finite-
+    // temperature softening of the stiffness (~ kappa / k1, +4% measured at kappa = 0.01) stays
+    // below 1%
+    let (alpha, kappa, k1) = (0.1, 0.002, 0.5);
+    let (ms, t_k, gamma, mu0) = (8e5, 300.0, 1.760_859_630_23e11, 1.256_637_062_12e-6);
+    let volume = KB * t_k / (kappa * mu0 * ms * ms);
+    let llg = Llg::new(alpha, Uniaxial::new(k1, 0.0, Vec3::X));
+    let th = Thermal::<f64, 1>::new(alpha * kappa, Drive::constant(1.0));
+    let mut rng = Philox::new(2026, 99);
+    let mut run = Integrator::thermal(llg, Heun::new(), [Vec3::X], 0.01, th, &mut rng).unwrap();
+    let dt_sample = 0.5; // reduced time; the resonance is at f0 = h_K / (2 pi) = 0.16
+    let seg = 4096;
+    let n = seg * 200;
+    let mut y = Vec::with_capacity(n);
+    for k in 1..=n {
+        run.advance_to(k as f64 * dt_sample).unwrap();
+        y.push(run.state()[0].y);
+    }
+    let fs = 1.0 / dt_sample;
+    let (p, segs) = welch(&y, seg, fs);
+    let df = fs / seg as f64;
+    // plateau: 0.002 .. 0.012 (reduced frequency; |chi|^2 rises by < 1% there)
+    let (mut sum, mut m) = (0.0, 0);
+    for (i, v) in p.iter().enumerate() {
+        let f = i as f64 * df;
+        if (0.002..0.012).contains(&f) {
+            sum += v;
+            m += 1;
+        }
+    }
+    let s_my_reduced = sum / m as f64; // per unit reduced frequency
+    let t0 = 1.0 / (gamma * mu0 * ms);
+    let hk_tesla = mu0 * 2.0 * k1 * ms;
+    let s_b_measured = s_my_reduced * t0 * hk_tesla * hk_tesla;
+    let mut spec = BridgeSpec::new(ElementKind::Tmr, 1e3, 1.0, 2.0 * k1 * ms);
+    spec.magnetic = Some(MagneticNoise {
+        alpha,
+        ms,
+        volume_m3: volume,
+        gamma,
+    });
+    let s_b = spec.build::<f64>().unwrap().magnetic_field_psd_t2();
+    let tol = 4.0 / ((segs as f64) * 0.95 * (m / 2) as f64).sqrt() + 0.01;
+    println!(
+        "stochastic macrospin: S_B from S_my(0) = {s_b_measured:.4e} T^2/Hz, FDT 4 alpha kT/(gamma Ms V) = {s_b:.4e} (ratio - 1 = {:.3}, tolerance {tol:.3}, {segs} segments, {m} bins)",
+        s_b_measured / s_b - 1.0
+    );
+    assert!((s_b_measured / s_b - 1.0).abs() < tol);
 }
