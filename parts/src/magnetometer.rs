@@ -276,11 +276,26 @@ impl<S: Real> Qmc5883l<S> {
     }
 
     /// A register's value as the part holds it (no side effects).
+    ///
+    /// ```
+    /// let part = larmor_parts::magnetometer::Qmc5883l::<f32>::new(1).unwrap();
+    /// assert_eq!(part.register(0x0D), Some(0xFF)); // chip ID
+    /// assert_eq!(part.register(0x20), None);
+    /// ```
     pub fn register(&self, reg: u8) -> Option<u8> {
         self.regs.get(reg as usize).copied()
     }
 
     /// Sensitivity of the present range (LSB per gauss).
+    ///
+    /// ```
+    /// use embedded_hal::i2c::I2c;
+    /// use larmor_parts::magnetometer::{Qmc5883l, ADDRESS};
+    /// let mut part = Qmc5883l::<f32>::new(1).unwrap();
+    /// assert_eq!(part.lsb_per_gauss(), 12000.0);
+    /// part.write(ADDRESS, &[0x09, 0x10]).unwrap(); // RNG = 01: +-8 G
+    /// assert_eq!(part.lsb_per_gauss(), 3000.0);
+    /// ```
     pub fn lsb_per_gauss(&self) -> f64 {
         if (self.regs[REG_CONTROL1 as usize] >> 4) & 0b11 == 0b01 {
             3000.0
@@ -304,6 +319,17 @@ impl<S: Real> Qmc5883l<S> {
     }
 
     /// Lets `dt_s` seconds pass, running every conversion that falls due.
+    ///
+    /// ```
+    /// use embedded_hal::i2c::I2c;
+    /// use larmor_parts::magnetometer::{Qmc5883l, ADDRESS, STATUS_DRDY};
+    /// let mut part = Qmc5883l::<f32>::new(1).unwrap();
+    /// part.write(ADDRESS, &[0x09, 0x0D]).unwrap(); // continuous, 200 Hz
+    /// part.advance(4e-3).unwrap();
+    /// assert_eq!(part.register(0x06).unwrap() & STATUS_DRDY, 0);
+    /// part.advance(1e-3).unwrap();
+    /// assert_eq!(part.register(0x06).unwrap() & STATUS_DRDY, STATUS_DRDY);
+    /// ```
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for a negative or non-finite `dt_s` (`qmc5883l.dt`); model errors.

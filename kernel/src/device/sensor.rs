@@ -326,12 +326,26 @@ impl<S: Real> Bridge<S> {
     }
 
     /// The free-layer direction `(m_x, m_y)` (easy axis `x`, sensitive axis `y`).
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let mut b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// b.apply_field([0.0, 200.0]).unwrap(); // hard axis: m_y = H / H_K
+    /// assert!((b.m()[1] - 0.5).abs() < 1e-12);
+    /// ```
     pub fn m(&self) -> [f64; 2] {
         let m = self.free.m();
         [m.x.to_f64(), m.y.to_f64()]
     }
 
     /// Number of irreversible free-layer jumps so far (switching events).
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let mut b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// b.reset_pulse().unwrap();
+    /// assert_eq!(b.jumps(), 1);
+    /// ```
     pub fn jumps(&self) -> u64 {
         self.free.jumps()
     }
@@ -353,6 +367,14 @@ impl<S: Real> Bridge<S> {
 
     /// Moves the applied in-plane field to `h_am` (A/m) on a straight segment, the free layer
     /// following its minimum (with history), and returns the noiseless output voltage (V).
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let mut b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// let v = b.apply_field([0.0, 40.0]).unwrap(); // 0.1 H_K
+    /// let expect = 5.0 * (0.02 / 1.01) * 0.99f64.sqrt() * 0.1; // V_b dR/r m_x m_y
+    /// assert!((v - expect).abs() < 1e-12);
+    /// ```
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for a non-finite field (`sensor.field`).
@@ -379,6 +401,13 @@ impl<S: Real> Bridge<S> {
 
     /// Sets the offset-strap current (mA); the strap adds `I / k` gauss along `y`.
     ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let mut b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// b.set_strap_ma(25.0).unwrap(); // 50 mA/gauss: 0.5 gauss
+    /// assert!((b.strap_field_am() - 0.5 * larmor::device::sensor::GAUSS_AM).abs() < 1e-9);
+    /// ```
+    ///
     /// # Errors
     /// [`Error::OutOfRange`] for a non-finite current (`sensor.strap_ma`).
     pub fn set_strap_ma(&mut self, i_ma: f64) -> Result<f64, Error> {
@@ -398,6 +427,15 @@ impl<S: Real> Bridge<S> {
 
     /// A set pulse: the field goes to `+set_reset_hk H_K` along the easy axis and back to the
     /// applied field, leaving the free layer along `+x`. Returns the output afterwards.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let mut b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// b.apply_field([0.0, 40.0]).unwrap();
+    /// let v_set = b.set_pulse().unwrap();
+    /// let v_reset = b.reset_pulse().unwrap();
+    /// assert!((v_set + v_reset).abs() < 1e-15); // no offset: the sensitivity flips
+    /// ```
     ///
     /// # Errors
     /// As [`Bridge::apply_field`].
@@ -473,6 +511,14 @@ impl<S: Real> Bridge<S> {
     }
 
     /// Noiseless output voltage (V) at the present state, offset included.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let mut s = BridgeSpec::new(ElementKind::Gmr, 1e3, 0.1, 1e3);
+    /// s.offset_mv_per_v = 2.0;
+    /// let b = s.build::<f64>().unwrap();
+    /// assert!((b.output_v() - 0.01).abs() < 1e-15); // 2 mV/V at 5 V, zero field
+    /// ```
     pub fn output_v(&self) -> f64 {
         let r = self.arm_resistances();
         let vb = self.spec.supply_v;
@@ -516,6 +562,13 @@ impl<S: Real> Bridge<S> {
 
     /// White electronic noise of the output (V^2/Hz): Johnson `4 kB T R` per arm for GMR and
     /// AMR, shot noise `2 e I R^2 coth(e V / 2 kB T)` per arm for TMR.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// let floor = b.thermal_psd().sqrt(); // 4 kB T R_out, R_out = 850 ohm
+    /// assert!((floor * 1e9 - 3.752).abs() < 1e-3);
+    /// ```
     pub fn thermal_psd(&self) -> f64 {
         let kt = KB * self.temperature_k;
         let (arms, n) = self.arms();
@@ -578,6 +631,15 @@ impl<S: Real> Bridge<S> {
     }
 
     /// Output noise spectral densities at frequency `f_hz`.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind, Hooge};
+    /// let mut s = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0);
+    /// s.hooge = Some(Hooge { alpha_h: 2e-3, carriers: 9e13 });
+    /// let b = s.build::<f64>().unwrap();
+    /// let p = b.noise_psd(b.corner_hz()).unwrap();
+    /// assert!((p.flicker / p.thermal - 1.0).abs() < 1e-12);
+    /// ```
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for `f_hz <= 0` (`sensor.f`).
