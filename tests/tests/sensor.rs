@@ -597,10 +597,19 @@ fn stochastic_macrospin_magnetic_floor_matches_fluctuation_dissipation() {
     let seg = 4096;
     let n = seg * 200;
     let mut y = Vec::with_capacity(n);
+    // the macrospin drives a push-pull TMR bridge too: V = V_b P^2 m_y for every sample
+    let tmr = BridgeSpec::new(ElementKind::Tmr, 1e3, 1.0, 2.0 * k1 * ms)
+        .build::<f64>()
+        .unwrap();
+    let mut worst_v: f64 = 0.0;
     for k in 1..=n {
         run.advance_to(k as f64 * dt_sample).unwrap();
-        y.push(run.state()[0].y);
+        let m = run.state()[0];
+        y.push(m.y);
+        let v = tmr.output_v_for([m.x, m.y]);
+        worst_v = worst_v.max((v - 5.0 * m.y / 3.0).abs());
     }
+    assert!(worst_v < 1e-12);
     let fs = 1.0 / dt_sample;
     let (p, segs) = welch(&y, seg, fs);
     let df = fs / seg as f64;

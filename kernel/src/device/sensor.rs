@@ -22,7 +22,8 @@
 //! All arms of a bridge are made of the same film in the same field, so they share one free-layer
 //! state: a Stoner-Wohlfarth [`Loop`] (Stoner & Wohlfarth 1948) in the reduced field `H / H_K`,
 //! which follows the occupied minimum through any field history (major and minor loops,
-//! return-point memory). A field along the sensitive (hard) axis gives the reversible response
+//! return-point memory). A macrospin integrated elsewhere (stochastic LLG, [`crate::integrate`])
+//! can drive the same bridge through [`Bridge::output_v_for`]. A field along the sensitive (hard) axis gives the reversible response
 //! `m_y = H_y / H_K`; a field along the easy axis switches `m_x` at `H_K` (the astroid).
 //!
 //! # Bridge
@@ -482,7 +483,20 @@ impl<S: Real> Bridge<S> {
     /// assert!(b.arm_resistances().iter().all(|r| (r - 850.0).abs() < 1e-9)); // zero field
     /// ```
     pub fn arm_resistances(&self) -> [f64; 4] {
-        let m = self.m();
+        self.arm_resistances_for(self.m())
+    }
+
+    /// Arm resistances for a free-layer direction `m = (m_x, m_y)` given from outside (e.g. the
+    /// in-plane components of a macrospin integrated with [`crate::integrate::Integrator`]),
+    /// instead of the Stoner-Wohlfarth state.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let b = BridgeSpec::new(ElementKind::Tmr, 1e3, 1.0, 1e3).build::<f64>().unwrap();
+    /// let r = b.arm_resistances_for([0.0, 1.0]); // along the reference: P^2 = 1/3
+    /// assert!((r[0] - 750.0).abs() < 1e-9 && (r[1] - 1500.0).abs() < 1e-9);
+    /// ```
+    pub fn arm_resistances_for(&self, m: [f64; 2]) -> [f64; 4] {
         let mr = self.mr_t();
         // floored at 1e-3: a linear TCR extrapolated far from T_ref must not reach R <= 0
         let scale = 1.0 + self.spec.tcr_per_k * (self.temperature_k - self.spec.t_ref_k);
@@ -520,7 +534,19 @@ impl<S: Real> Bridge<S> {
     /// assert!((b.output_v() - 0.01).abs() < 1e-15); // 2 mV/V at 5 V, zero field
     /// ```
     pub fn output_v(&self) -> f64 {
-        let r = self.arm_resistances();
+        self.output_v_for(self.m())
+    }
+
+    /// Noiseless output voltage (V) for a free-layer direction given from outside (see
+    /// [`Bridge::arm_resistances_for`]), offset included.
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let b = BridgeSpec::new(ElementKind::Tmr, 1e3, 1.0, 1e3).build::<f64>().unwrap();
+    /// assert!((b.output_v_for([0.8, 0.6]) - 5.0 * 0.6 / 3.0).abs() < 1e-12); // V_b P^2 m_y
+    /// ```
+    pub fn output_v_for(&self, m: [f64; 2]) -> f64 {
+        let r = self.arm_resistances_for(m);
         let vb = self.spec.supply_v;
         let left = r[1] / (r[0] + r[1]);
         let right = match self.spec.topology {
