@@ -9,7 +9,7 @@
 //! [`I2c`] trait and, with the `eh02` feature, on the 0.2 `blocking::i2c::{Write, WriteRead,
 //! Read}` traits, so that the 0.2 driver runs unchanged.
 //!
-//! # Register map (QST Corporation, QMC5883L datasheet, register table and sections 9.1-9.2)
+//! # Register map (QST Corporation, QMC5883L datasheet: register map and register definitions)
 //! | address | register | here |
 //! |---|---|---|
 //! | `0x00..=0x05` | data X, Y, Z, each LSB first (little-endian), two's complement | read-only |
@@ -68,7 +68,7 @@ use larmor::device::sensor::{BridgeSpec, ElementKind, Sampler, GAUSS_AM};
 use larmor::random::{Gaussian, Philox};
 use larmor::{Error, Real};
 
-/// The part's 7-bit I2C address (fixed: datasheet, section 9.1).
+/// The part's 7-bit I2C address (fixed, QMC5883L datasheet).
 pub const ADDRESS: u8 = 0x0D;
 /// Data register X LSB.
 pub const REG_DATA: u8 = 0x00;

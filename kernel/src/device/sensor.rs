@@ -7,14 +7,13 @@
 //! its magnetoresistance ratio `mr` and its free layer (anisotropy field `H_K`, easy axis along
 //! `x`; the sensitive axis is `y`). With `m = (m_x, m_y)` the free-layer direction and `s = +-1`
 //! the arm's orientation:
-//! - **TMR**: conductance linear in `cos theta` (Slonczewski, Phys. Rev. B 39, 6995 (1989),
-//!   eq. (4.5); Julliere, Phys. Lett. A 54, 225 (1975)): `G = G0 (1 + P^2 cos theta)`,
+//! - **TMR**: conductance linear in `cos theta` (Slonczewski, Phys. Rev. B 39, 6995 (1989);
+//!   Julliere, Phys. Lett. A 54, 225 (1975)): `G = G0 (1 + P^2 cos theta)`,
 //!   `P^2 = TMR / (2 + TMR)`, `cos theta = s m . r` with `r` the reference direction;
 //!   `G0 = 1 / r_ohm`.
 //! - **GMR**: resistance linear in `cos theta` (Dieny, J. Magn. Magn. Mater. 136, 335 (1994)):
 //!   `R = r_ohm (1 - g cos theta)`, `g = GMR / (2 + GMR)`, so `R_AP / R_P - 1 = GMR`.
-//! - **AMR**: `R = R_perp + dR cos^2 phi` (McGuire & Potter, IEEE Trans. Magn. 11, 1018 (1975),
-//!   eq. (1)), `phi` the angle between current and moment, with barber-pole biasing: the current
+//! - **AMR**: `R = R_perp + dR cos^2 phi` (McGuire & Potter, IEEE Trans. Magn. 11, 1018 (1975)), `phi` the angle between current and moment, with barber-pole biasing: the current
 //!   runs at `-s 45 deg` to the easy axis, so `cos^2 phi = (1 - s sin 2 alpha) / 2 = (1 - 2 s m_x
 //!   m_y) / 2`, linear in `m_y` near `m_x = +-1`; `dR = mr R_perp`, `r_ohm = R_perp + dR / 2`.
 //!
@@ -41,11 +40,10 @@
 //! Each arm's noise is a series voltage source `e_i`, seen at the output through its divider as
 //! `e_i R_other / (R_i + R_other)`; sources are independent and add in power.
 //! - **Johnson** (Nyquist, Phys. Rev. 32, 110 (1928)): `4 kB T R` per arm (GMR, AMR).
-//! - **Shot** in a tunnel junction (Blanter & Buttiker, Phys. Rep. 336, 1 (2000), eq. (61)):
+//! - **Shot** in a tunnel junction (Blanter & Buttiker, Phys. Rep. 336, 1 (2000): tunnel junction):
 //!   `S_I = 2 e I coth(e V / 2 kB T)`, i.e. `S_V = 2 e I R^2 coth(e V / 2 kB T)` per TMR arm,
 //!   which contains the Johnson noise (`-> 4 kB T R` for `e V << kB T`), so it replaces it.
-//! - **1/f (Hooge)**: `S_V / V^2 = alpha_H / (N_c f)` per arm (Hooge, Phys. Lett. A 29, 139 (1969),
-//!   eq. (1)), `V` the voltage across the arm, `N_c` its number of carriers, `alpha_H` the Hooge
+//! - **1/f (Hooge)**: `S_V / V^2 = alpha_H / (N_c f)` per arm (Hooge, Phys. Lett. A 29, 139 (1969)), `V` the voltage across the arm, `N_c` its number of carriers, `alpha_H` the Hooge
 //!   parameter.
 //! - **Magnetic** (fluctuation-dissipation; Brown, Phys. Rev. 130, 1677 (1963), eq. (4.17) in
 //!   spectral form): `S_B = 4 alpha kB T / (gamma Ms V)` T^2/Hz of the free layer, seen through
@@ -54,7 +52,7 @@
 //! # Time domain and sampling
 //! [`Flicker`] generates 1/f noise as a sum of first-order relaxation (Ornstein-Uhlenbeck)
 //! processes with log-spaced rates and equal variances (van der Ziel, Physica 16, 359 (1950);
-//! Kasdin, Proc. IEEE 83, 802 (1995), section IV), each updated exactly as an AR(1) recursion; its
+//! Kasdin, Proc. IEEE 83, 802 (1995)), each updated exactly as an AR(1) recursion; its
 //! exact spectrum is [`Flicker::psd`]. [`Sampler`] samples the bridge at a fixed rate `fs` from a
 //! field waveform: the field is point-sampled at `t_n = n / fs` (field content above `fs / 2`
 //! aliases, as in an ADC without an analogue anti-alias filter), while the electronic noise is
@@ -691,7 +689,7 @@ impl<S: Real> Bridge<S> {
 }
 
 /// Shot-noise voltage density `2 e I R^2 coth(e V / 2 kB T)` of a junction of resistance `r`
-/// biased at `v` (Blanter & Buttiker 2000, eq. (61)); `4 kB T R` at zero bias.
+/// biased at `v` (Blanter & Buttiker 2000); `4 kB T R` at zero bias.
 fn shot_psd(v: f64, r: f64, kt: f64) -> f64 {
     let x = E_CHARGE * v.abs() / (2.0 * kt);
     if x < 1e-4 {
