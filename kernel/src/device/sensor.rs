@@ -45,7 +45,7 @@
 //!   which contains the Johnson noise (`-> 4 kB T R` for `e V << kB T`), so it replaces it.
 //! - **1/f (Hooge)**: `S_V / V^2 = alpha_H / (N_c f)` per arm (Hooge, Phys. Lett. A 29, 139 (1969)), `V` the voltage across the arm, `N_c` its number of carriers, `alpha_H` the Hooge
 //!   parameter.
-//! - **Magnetic** (fluctuation-dissipation; Brown, Phys. Rev. 130, 1677 (1963), eq. (4.17) in
+//! - **Magnetic** (fluctuation-dissipation; Brown, Phys. Rev. 130, 1677 (1963), in
 //!   spectral form): `S_B = 4 alpha kB T / (gamma Ms V)` T^2/Hz of the free layer, seen through
 //!   the small-signal sensitivity `dV/dB` (white below the free layer's resonance).
 //!
