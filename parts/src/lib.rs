@@ -6,8 +6,12 @@
 //!
 //! - [`spi_mram`]: a serial MRAM chip (the common WREN/RDSR/READ/WRITE command set) over
 //!   [`embedded_hal::spi::SpiDevice`], and an [`embedded_storage`] adapter over the same array;
+//! - [`magnetometer`]: a QMC5883L three-axis AMR magnetometer over [`embedded_hal::i2c::I2c`]
+//!   (and the `embedded-hal` 0.2 blocking I2C traits with the `eh02` feature), its readings
+//!   from the kernel's bridge model ([`larmor::device::sensor`]);
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod magnetometer;
 pub mod spi_mram;
