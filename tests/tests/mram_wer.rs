@@ -12,7 +12,7 @@ use larmor::integrate::Integrator;
 use larmor::params::{CurrentSpec, MacrospinSpec, Shape, SttSpec, ThermalSpec, UniaxialSpec};
 use larmor::random::{uniform_f64, Philox};
 use larmor::stepper::Heun;
-use larmor::units::{E_CHARGE, GAMMA_E, HBAR, KB, MU0};
+use larmor::units::{E_CHARGE, GAMMA_E, HBAR, KB};
 use larmor::Vec3;
 
 const MS: f64 = 1e6;
@@ -62,7 +62,11 @@ fn ensemble_wer(i: f64, t: f64, trials: u32) -> (f64, f64) {
         // Boltzmann about +z for a large barrier: theta^2 ~ Exp(mean 1/Delta)
         let theta = (-uniform_f64(&mut rng).ln() / DELTA).sqrt();
         let phi = 2.0 * core::f64::consts::PI * uniform_f64(&mut rng);
-        let m0 = Vec3::new(theta.sin() * phi.cos(), theta.sin() * phi.sin(), theta.cos());
+        let m0 = Vec3::new(
+            theta.sin() * phi.cos(),
+            theta.sin() * phi.sin(),
+            theta.cos(),
+        );
         let th = model.thermal.clone().unwrap();
         let mut run =
             Integrator::thermal(model.llg.clone(), Heun::new(), [m0], dt, th, rng).unwrap();
@@ -91,10 +95,18 @@ fn precessional_write_error_rate_matches_the_macrospin_ensemble() {
     let mut worst: f64 = 0.0;
     for (i, t) in [(1.5, 2.0e-9), (2.0, 1.2e-9), (2.5, 0.9e-9)] {
         let model = a.write_error_rate(DELTA, i, t);
-        let (sim, se) = ensemble_wer(i, t, 2000);
+        let (sim, se) = ensemble_wer(i, t, 4000);
         let ratio = sim / model;
         println!("i = {i}, t = {t:.1e} s: formula {model:.4}, sLLG {sim:.4} +- {se:.4} (ratio {ratio:.3})");
         worst = worst.max((ratio.ln()).abs());
     }
+    // measured: ratios 0.81, 0.99, 1.20 (4000 trials each, standard errors about 8 %): the
+    // closed form is the fast model's approximation (noise after the linear stage is left
+    // out), accurate to a factor 1.35 in this band
     println!("worst |ln(sLLG / formula)| = {worst:.3}");
+    assert!(
+        worst < 0.3,
+        "the fast write model is off by a factor {}",
+        worst.exp()
+    );
 }
