@@ -51,6 +51,7 @@ APPS=(
     "selftest:0:checks passed"
     "macrospin:0:macrospin: all checks passed"
     "mram:0:mram session corrupted="
+    "sensor:0:sensor session hash="
     "bench:0:bench: done"
     "panic_test:1:ERROR panicked at"
     "fault_test:1:ERROR HardFault at"

@@ -190,32 +190,44 @@ fn parse_log(text: &str, app: &str) -> Vec<((String, String, u32), [u64; 3])> {
     out
 }
 
-#[test]
-fn qemu_selftest_matches_host_bit_for_bit() {
+/// The QEMU log of `app` on `board` (written by scripts/firmware-test.sh), or `None` (the test
+/// skips that board) when it is missing; with `LARMOR_REQUIRE_PARITY=1` (what scripts/test.sh
+/// sets) a missing log fails instead.
+fn qemu_log(board: &str, app: &str) -> Option<String> {
     let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
-    let host = host_results();
-    // board -> scalars it runs (f64 needs the M4's 4 MiB of flash)
-    for (board, expect) in [("qemu-m4", 17), ("qemu-m0", 10)] {
-        let path = root().join(format!("out/firmware/{board}/selftest.log"));
-        let Ok(text) = std::fs::read_to_string(&path) else {
+    let path = root().join(format!("out/firmware/{board}/{app}.log"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
             assert!(
                 !required,
                 "LARMOR_REQUIRE_PARITY=1 but {} is missing: run scripts/firmware-test.sh",
                 path.display()
             );
             eprintln!(
-                "SKIPPED parity with {board}: {} missing (run scripts/firmware-test.sh; \
+                "SKIPPED {app} parity with {board}: {} missing (run scripts/firmware-test.sh; \
                  scripts/test.sh sets LARMOR_REQUIRE_PARITY=1 and never skips)",
                 path.display()
             );
+            None
+        }
+    }
+}
+
+#[test]
+fn qemu_selftest_matches_host_bit_for_bit() {
+    let host = host_results();
+    // board -> scalars it runs (f64 needs the M4's 4 MiB of flash)
+    for (board, expect) in [("qemu-m4", 17), ("qemu-m0", 10)] {
+        let Some(text) = qemu_log(board, "selftest") else {
             continue;
         };
         let lines = parse_log(&text, "selftest");
         assert_eq!(
             lines.len(),
             expect,
-            "{board}: result lines in {}",
-            path.display()
+            "{board}: result lines in its {} log",
+            "selftest"
         );
         for (key, b) in &lines {
             let want = host
@@ -309,7 +321,6 @@ fn lean_standard_trajectory<S: StandardReduced>() -> [u64; 3] {
 
 #[test]
 fn qemu_macrospin_matches_host_bit_for_bit() {
-    let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
     let host = host_results();
     // board -> the scalar its macrospin app runs (f32 with an FPU, I6F26 without)
     for (board, scalar, lean) in [
@@ -322,26 +333,11 @@ fn qemu_macrospin_matches_host_bit_for_bit() {
             lean, host[&key],
             "{scalar}: lean model differs from the compiled one"
         );
-        let path = root().join(format!("out/firmware/{board}/macrospin.log"));
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            assert!(
-                !required,
-                "LARMOR_REQUIRE_PARITY=1 but {} is missing: run scripts/firmware-test.sh",
-                path.display()
-            );
-            eprintln!(
-                "SKIPPED macrospin parity with {board}: {} missing",
-                path.display()
-            );
+        let Some(text) = qemu_log(board, "macrospin") else {
             continue;
         };
         let lines = parse_log(&text, "macrospin");
-        assert_eq!(
-            lines.len(),
-            1,
-            "{board}: result lines in {}",
-            path.display()
-        );
+        assert_eq!(lines.len(), 1, "{board}: result lines in its macrospin log");
         assert_eq!(lines[0].0, key, "{board}: unexpected scenario");
         assert_eq!(
             lines[0].1,
@@ -361,7 +357,6 @@ fn qemu_macrospin_matches_host_bit_for_bit() {
 /// counts and the array hash that the same session gives on the host, bit for bit.
 #[test]
 fn qemu_mram_session_matches_host() {
-    let required = std::env::var("LARMOR_REQUIRE_PARITY").is_ok_and(|v| v == "1");
     let r = larmor_scenarios::mram::session().unwrap();
     let s = r.stats;
     let expected = format!(
@@ -374,17 +369,7 @@ fn qemu_mram_session_matches_host() {
     assert_eq!((r.corrupted[0], r.corrupted[2]), (0, 0), "{expected}");
     assert!(r.corrupted[1] > 0 && r.rest_flips > 0, "{expected}");
     for board in ["qemu-m4", "qemu-m0"] {
-        let path = root().join(format!("out/firmware/{board}/mram.log"));
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            assert!(
-                !required,
-                "LARMOR_REQUIRE_PARITY=1 but {} is missing: run scripts/firmware-test.sh",
-                path.display()
-            );
-            eprintln!(
-                "SKIPPED mram parity with {board}: {} missing",
-                path.display()
-            );
+        let Some(text) = qemu_log(board, "mram") else {
             continue;
         };
         assert!(
@@ -392,5 +377,27 @@ fn qemu_mram_session_matches_host() {
             "{board}: the mram session differs from the host's\n host: {expected}\n log:\n{text}"
         );
         eprintln!("parity with {board} mram: {expected}");
+    }
+}
+
+/// The `sensor` app (an AMR bridge sampled with its noise, the third-party `qmc5883l` driver
+/// reading the emulated magnetometer) logs the samples' hash and the readings the same session
+/// gives on the host, bit for bit.
+#[test]
+fn qemu_sensor_session_matches_host() {
+    let r = larmor_scenarios::sensor::session().unwrap();
+    let expected = format!(
+        "sensor session hash={} lo={} hi={} xyz=({}, {}, {}) sum_x={} ok",
+        r.hash, r.range_bits[0], r.range_bits[1], r.xyz[0], r.xyz[1], r.xyz[2], r.sum_x
+    );
+    for board in ["qemu-m4", "qemu-m0"] {
+        let Some(text) = qemu_log(board, "sensor") else {
+            continue;
+        };
+        assert!(
+            text.contains(&expected),
+            "{board}: the sensor session differs from the host's\n host: {expected}\n log:\n{text}"
+        );
+        eprintln!("parity with {board} sensor: {expected}");
     }
 }

@@ -20,6 +20,7 @@
 pub mod golden;
 pub mod mram;
 pub mod reduced;
+pub mod sensor;
 
 use larmor::drive::Drive;
 use larmor::field::{ConstantZeeman, Demag, UniaxialK1};

@@ -5,17 +5,19 @@
 //! count and the hash of the array's bits with the firmware's log.
 
 use core::future::Future;
+use core::ops::Range;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 
 use embedded_storage::nor_flash::NorFlash;
+use embedded_storage_async::nor_flash::MultiwriteNorFlash;
 use larmor::device::mram::{CellParams, MramArray, Pulse, Stats};
 use larmor::Error;
 use larmor_parts::spi_mram::{MramFlash, SpiMram};
 use sequential_storage::cache::key_pointers::ArrayKeyPointers;
 use sequential_storage::cache::page_pointers::ArrayPagePointers;
 use sequential_storage::cache::page_states::ArrayPageStates;
-use sequential_storage::cache::Cache;
+use sequential_storage::cache::{Cache, CacheImpl};
 use sequential_storage::map::{MapConfig, MapStorage};
 
 /// Emulated chip size: 2 KiB (fits the 16 KiB of RAM of a Cortex-M0 board with room to spare).
@@ -109,15 +111,23 @@ pub fn pulse_for(params: &CellParams, wer: f64, width: f64) -> Result<Pulse, Err
     })
 }
 
-/// `STORES` updates through the map; returns the fetches that did not give the value stored.
-/// The map borrows the driver (one copy of the chip, on a small stack) and keeps the cache.
-fn phase(flash: &mut Flash, cache: MapCache, first: u32) -> (u32, MapCache) {
-    let config = const { MapConfig::new(0..BYTES as u32) };
+/// `n` updates through a `sequential-storage` map over `range` of `flash`, update `k` storing
+/// [`value`]`(k)` under key `k % KEYS` and fetching it back at once; returns how many fetches
+/// did not give the value just stored, and the cache for the next call. A range the map cannot
+/// use (not page-aligned, fewer than two pages) counts every update as lost.
+pub fn updates<F, C>(flash: F, cache: C, range: Range<u32>, first: u32, n: u32) -> (u32, C)
+where
+    F: MultiwriteNorFlash,
+    C: CacheImpl<u16>,
+{
+    let Ok(config) = MapConfig::try_new(range) else {
+        return (n, cache);
+    };
     let mut map = MapStorage::<u16, _, _>::new(flash, config, cache);
     let mut buf = [0u8; 48];
     let mut corrupted = 0;
     block_on(async {
-        for k in first..first + STORES {
+        for k in first..first + n {
             let key = (k % u32::from(KEYS)) as u16;
             let v = value(k);
             if map.store_item(&mut buf, &key, &&v[..]).await.is_err() {
@@ -131,6 +141,11 @@ fn phase(flash: &mut Flash, cache: MapCache, first: u32) -> (u32, MapCache) {
         }
     });
     (corrupted, map.destroy().1)
+}
+
+/// One phase of the session: `STORES` updates over the whole chip.
+fn phase(flash: &mut Flash, cache: MapCache, first: u32) -> (u32, MapCache) {
+    updates(flash, cache, 0..BYTES as u32, first, STORES)
 }
 
 /// Runs the session (see the module docs).

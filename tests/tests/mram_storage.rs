@@ -3,11 +3,10 @@
 //! rate is compared with the write error rate the physics predicts.
 
 use embedded_storage::nor_flash::{NorFlash, ReadNorFlash};
-use futures::executor::block_on;
-use larmor::device::mram::{CellParams, MramArray, Pulse};
+use larmor::device::mram::CellParams;
 use larmor_parts::spi_mram::{MramFlash, SpiMram};
+use larmor_scenarios::mram::{pulse_for, updates, value};
 use sequential_storage::cache::Cache;
-use sequential_storage::map::{MapConfig, MapStorage};
 
 const BYTES: usize = 16 * 1024;
 type Chip = SpiMram<BYTES>;
@@ -27,64 +26,10 @@ fn uniform_cells() -> CellParams {
     }
 }
 
-/// The pulse of width `width` whose write error rate per switching bit is `wer` (bisection on
-/// the current; the rate falls monotonically with it).
-fn pulse_for(wer: f64, width: f64) -> Pulse {
-    let p = uniform_cells();
-    let a = MramArray::<1>::new(p, 0).unwrap();
-    let (mut lo, mut hi) = (0.5, 4.0);
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if a.write_error_rate(p.delta, mid, width) > wer {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    Pulse {
-        current: 0.5 * (lo + hi) * p.ic0_p_ap,
-        width,
-    }
-}
-
-/// A deterministic stream of record values (SplitMix-style mixing of the index).
-fn value(k: u64) -> [u8; 24] {
-    let mut out = [0u8; 24];
-    let mut x = k.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
-    for chunk in out.chunks_mut(8) {
-        x ^= x >> 31;
-        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        x ^= x >> 29;
-        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-    }
-    out
-}
-
-/// Stores `n` updates of 40 keys through `sequential-storage` and fetches each right after
-/// storing it; returns how many fetches did not give the value just stored.
-fn map_session(flash: Flash, n: u64) -> (u64, Flash) {
-    let mut map = MapStorage::<u16, _, _>::new(
-        flash,
-        const { MapConfig::new(0..BYTES as u32) },
-        Cache::new_uncached(),
-    );
-    let mut buf = [0u8; 64];
-    let mut corrupted = 0;
-    block_on(async {
-        for k in 0..n {
-            let key = (k % 40) as u16;
-            let v = value(k);
-            if map.store_item(&mut buf, &key, &&v[..]).await.is_err() {
-                corrupted += 1;
-                continue;
-            }
-            match map.fetch_item::<&[u8]>(&mut buf, &key).await {
-                Ok(Some(got)) if got == &v[..] => {}
-                _ => corrupted += 1,
-            }
-        }
-    });
-    (corrupted, map.destroy().0)
+/// `n` map updates from update `first` over the whole chip, uncached.
+fn map_session(mut flash: Flash, n: u32) -> (u32, Flash) {
+    let (lost, _) = updates(&mut flash, Cache::new_uncached(), 0..BYTES as u32, 0, n);
+    (lost, flash)
 }
 
 fn fresh_flash(params: CellParams, seed: u64) -> Flash {
@@ -110,9 +55,11 @@ fn nominal_pulse_corrupts_no_record() {
 fn marginal_pulse_corrupts_records_at_the_predicted_rate() {
     let wer = 2e-3;
     let mut flash = fresh_flash(uniform_cells(), 5);
-    flash.spi_mut().set_write_pulse(pulse_for(wer, 5e-9));
+    flash
+        .spi_mut()
+        .set_write_pulse(pulse_for(&uniform_cells(), wer, 5e-9).unwrap());
     let before = flash.spi().stats(); // the erase, at the nominal pulse
-    let (records, len) = (600u64, 24usize);
+    let (records, len) = (600u32, 16usize);
     let (mut expected, mut var, mut observed) = (0.0f64, 0.0f64, 0u64);
     for r in 0..records {
         let addr = (r as usize * len) as u32;
@@ -122,7 +69,7 @@ fn marginal_pulse_corrupts_records_at_the_predicted_rate() {
         let p = 1.0 - (1.0 - wer).powi(zeros as i32);
         expected += p;
         var += p * (1.0 - p);
-        let mut back = [0u8; 24];
+        let mut back = [0u8; 16];
         ReadNorFlash::read(&mut flash, addr, &mut back).unwrap();
         observed += u64::from(back != v);
     }
@@ -144,7 +91,7 @@ fn marginal_pulse_corrupts_records_at_the_predicted_rate() {
 /// what did not take, up to 3 times) it loses none.
 #[test]
 fn write_verify_brings_corruption_back_to_zero() {
-    let marginal = pulse_for(2e-3, 5e-9);
+    let marginal = pulse_for(&uniform_cells(), 2e-3, 5e-9).unwrap();
     let mut plain = fresh_flash(uniform_cells(), 8);
     plain.spi_mut().set_write_pulse(marginal);
     let (lost, plain) = map_session(plain, 1500);
