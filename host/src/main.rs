@@ -37,6 +37,9 @@ enum Cmd {
     Viscosity(commands::viscosity::ViscosityArgs),
     /// Sharrock's law: coercivity against field sweep rate or waiting time.
     Sharrock(commands::sharrock::SharrockArgs),
+    /// Emulated MRAM chips: a command script (writes, bakes, reads) on many chips in parallel;
+    /// raw bit error rate and SECDED word error rate per read.
+    Mram(commands::mram::MramArgs),
 }
 
 /// The command line with negative numbers read as values in every subcommand, not as flags:
@@ -78,6 +81,7 @@ fn main() {
         Cmd::Merge(a) => commands::merge::merge(a),
         Cmd::Sweep(a) => commands::sweep::run(a),
         Cmd::Bench(a) => commands::bench::run(a),
+        Cmd::Mram(a) => commands::mram::run(a),
         Cmd::Sw(a) => commands::sw::run(a),
         Cmd::NeelBrown(a) => commands::neel_brown::neel_brown(a),
         Cmd::Viscosity(a) => commands::viscosity::viscosity(a),

@@ -293,7 +293,8 @@ pub enum FlashError<E> {
     Spi(E),
     /// An access outside the chip or not aligned to the erase size.
     OutOfBounds,
-    /// Write-verify: bytes still differ after every retry.
+    /// Write-verify: bytes still differ after every retry (every chunk of the write was still
+    /// verified and retried).
     Verify {
         /// First address that did not take.
         addr: u32,
@@ -405,6 +406,8 @@ impl<SPI: SpiDevice<u8>, const PAGE: usize> MramFlash<SPI, PAGE> {
             return Ok(());
         }
         let mut back = [0u8; 64];
+        // every chunk is verified, also after one failed: the error names the first address
+        let mut first_bad = None;
         for (c, chunk) in bytes.chunks(back.len()).enumerate() {
             let base = offset + (c * back.len()) as u32;
             for attempt in 0..=self.retries {
@@ -424,15 +427,16 @@ impl<SPI: SpiDevice<u8>, const PAGE: usize> MramFlash<SPI, PAGE> {
                     None => break,
                     Some(k) if attempt == self.retries => {
                         self.verify.failures += 1;
-                        return Err(FlashError::Verify {
-                            addr: base + k as u32,
-                        });
+                        first_bad.get_or_insert(base + k as u32);
                     }
                     Some(_) => {}
                 }
             }
         }
-        Ok(())
+        match first_bad {
+            None => Ok(()),
+            Some(addr) => Err(FlashError::Verify { addr }),
+        }
     }
 }
 

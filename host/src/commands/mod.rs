@@ -6,6 +6,7 @@ pub mod bench;
 pub mod checks;
 pub mod ensemble;
 pub mod merge;
+pub mod mram;
 pub mod neel_brown;
 pub mod run;
 pub mod sharrock;
