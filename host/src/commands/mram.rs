@@ -15,7 +15,6 @@ use larmor::device::mram::{CellParams, Pulse};
 use larmor::random::{Philox, Rng};
 use larmor_parts::spi_mram::{MramFlash, SpiMram};
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::commands::checks::{out_of_range, wrote};
 use crate::error::{HostError, Result};
@@ -24,7 +23,8 @@ use crate::exec::stats::wilson;
 use crate::output::check_files;
 use crate::output::csv::write_csv;
 use crate::output::plot::{draw, Panel, Series, BLUE, RED};
-use crate::scenario::locate::{parse_toml, read_text, Source};
+use crate::scenario::mram as mram_plan;
+use crate::scenario::mram::Step;
 
 /// Arguments of `larmor mram`.
 #[derive(Debug, Args)]
@@ -47,98 +47,6 @@ pub struct MramArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-}
-
-/// The configuration file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    #[serde(default)]
-    mram: Cells,
-    array: ArraySize,
-    step: Vec<Step>,
-}
-
-/// `[mram]`: any of the kernel's cell parameters (`larmor::device::mram::CellParams`); the
-/// rest keep their defaults.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Cells {
-    delta: Option<f64>,
-    t_ref: Option<f64>,
-    tau0: Option<f64>,
-    ic0_p_ap: Option<f64>,
-    ic0_ap_p: Option<f64>,
-    tau_d: Option<f64>,
-    b: Option<f64>,
-    r_p: Option<f64>,
-    tmr: Option<f64>,
-    sd_delta: Option<f64>,
-    sd_ic0: Option<f64>,
-    sd_r_p: Option<f64>,
-    sd_tmr: Option<f64>,
-    read_current: Option<f64>,
-    read_time: Option<f64>,
-    read_favours_parallel: Option<bool>,
-}
-
-impl Cells {
-    fn params(&self) -> CellParams {
-        let d = CellParams::default();
-        CellParams {
-            delta: self.delta.unwrap_or(d.delta),
-            t_ref: self.t_ref.unwrap_or(d.t_ref),
-            tau0: self.tau0.unwrap_or(d.tau0),
-            ic0_p_ap: self.ic0_p_ap.unwrap_or(d.ic0_p_ap),
-            ic0_ap_p: self.ic0_ap_p.unwrap_or(d.ic0_ap_p),
-            tau_d: self.tau_d.unwrap_or(d.tau_d),
-            b: self.b.unwrap_or(d.b),
-            r_p: self.r_p.unwrap_or(d.r_p),
-            tmr: self.tmr.unwrap_or(d.tmr),
-            sd_delta: self.sd_delta.unwrap_or(d.sd_delta),
-            sd_ic0: self.sd_ic0.unwrap_or(d.sd_ic0),
-            sd_r_p: self.sd_r_p.unwrap_or(d.sd_r_p),
-            sd_tmr: self.sd_tmr.unwrap_or(d.sd_tmr),
-            read_current: self.read_current.unwrap_or(d.read_current),
-            read_time: self.read_time.unwrap_or(d.read_time),
-            read_favours_parallel: self
-                .read_favours_parallel
-                .unwrap_or(d.read_favours_parallel),
-        }
-    }
-}
-
-/// `[array]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ArraySize {
-    /// Chip size in KiB: 1, 4, 16 or 64.
-    kib: u32,
-}
-
-/// One `[[step]]`.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase", deny_unknown_fields)]
-enum Step {
-    /// Write a fresh random pattern over the whole chip.
-    Write {
-        /// Pulse current (A).
-        current: f64,
-        /// Pulse width (s).
-        width: f64,
-        /// Write-verify retries (0 to 16).
-        #[serde(default)]
-        verify: u8,
-    },
-    /// Let time pass at rest at a temperature.
-    Bake {
-        /// Temperature (K).
-        temperature: f64,
-        /// Duration (s).
-        duration: f64,
-    },
-    /// Read the whole chip back and compare it with the last pattern written.
-    Read,
 }
 
 /// What one chip saw at one read step (counts).
@@ -171,53 +79,8 @@ impl Counts {
     }
 }
 
-/// Checks the steps by key (`step[i].KEY`).
-fn check_steps(src: &Source<'_>, steps: &[Step]) -> Result<()> {
-    if steps.is_empty() || !steps.iter().any(|s| matches!(s, Step::Read)) {
-        return Err(src.at_key(
-            "step",
-            "the script needs at least one [[step]] with op = \"read\" (what the rows report)",
-        ));
-    }
-    let bad = |i: usize, key: &str, v: f64, allowed: &str| {
-        src.at_key(
-            "step",
-            format!("step[{i}].{key} = {v:e} is out of range: allowed {allowed}"),
-        )
-    };
-    for (i, s) in steps.iter().enumerate() {
-        match *s {
-            Step::Write {
-                current,
-                width,
-                verify,
-            } => {
-                if !(current.is_finite() && current >= 0.0) {
-                    return Err(bad(i, "current", current, ">= 0 A"));
-                }
-                if !(width.is_finite() && width > 0.0 && width <= 1e-3) {
-                    return Err(bad(i, "width", width, "(0, 1e-3] s"));
-                }
-                if verify > 16 {
-                    return Err(bad(i, "verify", f64::from(verify), "0 to 16 retries"));
-                }
-            }
-            Step::Bake {
-                temperature,
-                duration,
-            } => {
-                if !(temperature.is_finite() && temperature > 0.0 && temperature <= 1000.0) {
-                    return Err(bad(i, "temperature", temperature, "(0, 1000] K"));
-                }
-                if !(duration.is_finite() && duration >= 0.0 && duration <= 1e12) {
-                    return Err(bad(i, "duration", duration, "[0, 1e12] s"));
-                }
-            }
-            Step::Read => {}
-        }
-    }
-    Ok(())
-}
+/// A chip of some size running the script: `(cells, steps, seed, chip index)`.
+type RunChip = fn(CellParams, &[Step], u64, u64) -> std::result::Result<Vec<Counts>, String>;
 
 /// Runs the script on chip `k` of `BYTES` bytes; one `Counts` per read step.
 fn run_chip<const BYTES: usize>(
@@ -298,26 +161,19 @@ pub fn run(args: &MramArgs) -> Result<()> {
             ("--plot", args.plot.as_deref()),
         ],
     )?;
-    let text = read_text(&args.config)?;
-    let file = args.config.display().to_string();
-    let src = Source::new(&file, &text);
-    let cfg: Config = parse_toml(&src)?;
-    let cells = cfg.mram.params();
-    cells.validate().map_err(|e| src.kernel_error(&e))?;
-    check_steps(&src, &cfg.step)?;
-    let run_one: fn(CellParams, &[Step], u64, u64) -> std::result::Result<Vec<Counts>, String> =
-        match cfg.array.kib {
-            1 => run_chip::<1024>,
-            4 => run_chip::<4096>,
-            16 => run_chip::<16384>,
-            64 => run_chip::<65536>,
-            k => {
-                return Err(src.at_key(
-                    "array.kib",
-                    format!("array.kib = {k} is out of range: allowed 1, 4, 16 or 64"),
-                ))
-            }
-        };
+    let plan = mram_plan::load(&args.config)?;
+    let (cells, kib, steps) = (plan.cells, plan.kib, &plan.steps);
+    let run_one: RunChip = match kib {
+        1 => run_chip::<1024>,
+        4 => run_chip::<4096>,
+        16 => run_chip::<16384>,
+        64 => run_chip::<65536>,
+        k => {
+            return Err(HostError::input(format!(
+                "array.kib = {k} is out of range: allowed 1, 4, 16 or 64"
+            )))
+        }
+    };
     let n = args.arrays as u64;
     let pb = progress(n, "chips");
     let per_chip: Vec<std::result::Result<Vec<Counts>, String>> =
@@ -325,7 +181,7 @@ pub fn run(args: &MramArgs) -> Result<()> {
             (0..n)
                 .into_par_iter()
                 .map(|k| {
-                    let r = run_one(cells, &cfg.step, args.seed, k);
+                    let r = run_one(cells, steps, args.seed, k);
                     pb.inc(1);
                     r
                 })
@@ -333,7 +189,7 @@ pub fn run(args: &MramArgs) -> Result<()> {
         });
     pb.finish_and_clear();
     let mut totals =
-        vec![Counts::default(); cfg.step.iter().filter(|s| matches!(s, Step::Read)).count()];
+        vec![Counts::default(); steps.iter().filter(|s| matches!(s, Step::Read)).count()];
     for chip in per_chip {
         let rows = chip.map_err(HostError::runtime)?;
         for (t, c) in totals.iter_mut().zip(&rows) {
