@@ -9,23 +9,21 @@ fn example() -> String {
     format!("{}/../examples/mram_emram.toml", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The example on 8 chips of seed 3, writing `out`.
+fn run_example(out: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
+    let example = example();
+    let mut args = vec!["mram", example.as_str(), "--arrays", "8", "--seed", "3"];
+    args.extend(["--out", out.to_str().unwrap()]);
+    args.extend(extra);
+    larmor(&args)
+}
+
 #[test]
 fn example_script_shows_each_failure_mode() {
     let d = tmpdir("mram", "example");
     let out = d.join("m.csv");
     let plot = d.join("m.png");
-    let (code, _, err) = larmor(&[
-        "mram",
-        &example(),
-        "--arrays",
-        "8",
-        "--seed",
-        "3",
-        "--out",
-        out.to_str().unwrap(),
-        "--plot",
-        plot.to_str().unwrap(),
-    ]);
+    let (code, _, err) = run_example(&out, &["--plot", plot.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines = text.lines();
@@ -57,18 +55,7 @@ fn example_script_shows_each_failure_mode() {
     assert!(std::fs::read(&plot).unwrap().starts_with(b"\x89PNG"));
     // reproducible from the seed
     let again = d.join("again.csv");
-    let (code, _, _) = larmor(&[
-        "mram",
-        &example(),
-        "--arrays",
-        "8",
-        "--seed",
-        "3",
-        "--out",
-        again.to_str().unwrap(),
-        "--threads",
-        "1",
-    ]);
+    let (code, _, _) = run_example(&again, &["--threads", "1"]);
     assert_eq!(code, 0);
     assert_eq!(std::fs::read(&again).unwrap(), text.as_bytes());
 }

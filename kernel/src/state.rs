@@ -160,27 +160,21 @@ pub trait Storage<S, const N: usize>: Clone {
     fn as_mut_slice(&mut self) -> &mut [Vec3<S>];
 }
 
-impl<S: Copy, const N: usize> Storage<S, N> for [Vec3<S>; N] {
-    #[inline(always)]
-    fn as_slice(&self) -> &[Vec3<S>] {
-        self
-    }
-    #[inline(always)]
-    fn as_mut_slice(&mut self) -> &mut [Vec3<S>] {
-        self
-    }
+macro_rules! storage {
+    ($($ty:ty),*) => {$(
+        impl<S: Copy, const N: usize> Storage<S, N> for $ty {
+            #[inline(always)]
+            fn as_slice(&self) -> &[Vec3<S>] {
+                self
+            }
+            #[inline(always)]
+            fn as_mut_slice(&mut self) -> &mut [Vec3<S>] {
+                self
+            }
+        }
+    )*};
 }
-
-impl<S: Copy, const N: usize> Storage<S, N> for heapless::Vec<Vec3<S>, N> {
-    #[inline(always)]
-    fn as_slice(&self) -> &[Vec3<S>] {
-        self
-    }
-    #[inline(always)]
-    fn as_mut_slice(&mut self) -> &mut [Vec3<S>] {
-        self
-    }
-}
+storage!([Vec3<S>; N], heapless::Vec<Vec3<S>, N>);
 
 #[cfg(test)]
 mod tests {
