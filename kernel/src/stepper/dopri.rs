@@ -1,4 +1,4 @@
-use super::{too_long, Step, Stepper};
+use super::{fits, Step, Stepper};
 use crate::error::{check_min, Error};
 use crate::llg::Dynamics;
 use crate::math::powf_f64;
@@ -142,10 +142,8 @@ impl<S: Real, const N: usize> Stepper<S, N> for DormandPrince<S, N> {
         m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        fits::<S, N>(m)?;
         let n = m.len();
-        if n > N {
-            return Err(too_long(N));
-        }
         let controlled = D::Geometry::controlled(n).min(n);
         let mut h = dt.to_f64().min(self.tol.dt_max);
         let mut rejected = 0;

@@ -1,4 +1,4 @@
-use super::{axpy, too_long, Step, Stepper};
+use super::{axpy, fits, scratch_stepper, Scratch, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
@@ -10,40 +10,23 @@ use crate::vec3::Vec3;
 /// stages. Two field evaluations per step; `m` renormalised after each step.
 #[derive(Clone, Debug)]
 pub struct Heun<S, const N: usize> {
-    k1: [Vec3<S>; N],
-    k2: [Vec3<S>; N],
-    tmp: [Vec3<S>; N],
+    /// Slopes `k1`, `k2` and the stage input.
+    s: Scratch<S, N, 3>,
 }
 
-impl<S: Real, const N: usize> Default for Heun<S, N> {
-    fn default() -> Self {
-        Self {
-            k1: [Vec3::ZERO; N],
-            k2: [Vec3::ZERO; N],
-            tmp: [Vec3::ZERO; N],
-        }
-    }
-}
+scratch_stepper!(Heun);
 
-impl<S: Real, const N: usize> Heun<S, N> {
-    /// A new stepper with zeroed scratch.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
-/// One Heun step of `m` using the buffers `k1`, `k2` (slopes) and `tmp`.
+/// One Heun step of `m` using the buffers `v` (slopes `k1`, `k2` and the stage input).
 #[inline(always)]
 fn stages<S: Real, D: Dynamics<S>, const N: usize>(
     sys: &D,
     t: S,
     m: &mut [Vec3<S>],
     dt: S,
-    k1: &mut [Vec3<S>; N],
-    k2: &mut [Vec3<S>; N],
-    tmp: &mut [Vec3<S>; N],
+    v: &mut [[Vec3<S>; N]; 3],
 ) -> Result<(), Error> {
     let n = m.len();
+    let [k1, k2, tmp] = v;
     let (k1, k2, tmp) = (&mut k1[..n], &mut k2[..n], &mut tmp[..n]);
     sys.rhs(t, m, k1);
     axpy(tmp, m, k1, dt);
@@ -67,20 +50,13 @@ impl<S: Real, const N: usize> Stepper<S, N> for Heun<S, N> {
         m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
-        if m.len() > N {
-            return Err(too_long(N));
-        }
+        fits::<S, N>(m)?;
         if N <= 4 {
             // small N: stages in locals (registers), as in `Rk4`
-            let (mut k1, mut k2, mut tmp) = ([Vec3::ZERO; N], [Vec3::ZERO; N], [Vec3::ZERO; N]);
-            stages(sys, t, m, dt, &mut k1, &mut k2, &mut tmp)?;
+            stages(sys, t, m, dt, &mut Scratch::<S, N, 3>::default().v)?;
         } else {
-            stages(sys, t, m, dt, &mut self.k1, &mut self.k2, &mut self.tmp)?;
+            stages(sys, t, m, dt, &mut self.s.v)?;
         }
-        Ok(Step {
-            taken: dt,
-            next: dt,
-            rejected: 0,
-        })
+        Ok(Step::fixed(dt))
     }
 }

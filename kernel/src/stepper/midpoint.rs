@@ -1,4 +1,4 @@
-use super::{too_long, Step, Stepper};
+use super::{fits, scratch_stepper, Scratch, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
@@ -15,25 +15,11 @@ use crate::vec3::Vec3;
 /// `w(m_n)`, the corrector `w` at the predicted midpoint `(m_n + m~)/2`.
 #[derive(Clone, Debug)]
 pub struct Midpoint<S, const N: usize> {
-    f: [Vec3<S>; N],
-    pred: [Vec3<S>; N],
+    /// The right-hand side and the predictor.
+    s: Scratch<S, N, 2>,
 }
 
-impl<S: Real, const N: usize> Default for Midpoint<S, N> {
-    fn default() -> Self {
-        Self {
-            f: [Vec3::ZERO; N],
-            pred: [Vec3::ZERO; N],
-        }
-    }
-}
-
-impl<S: Real, const N: usize> Midpoint<S, N> {
-    /// A new stepper with zeroed scratch.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
+scratch_stepper!(Midpoint);
 
 /// Cayley rotation of `m` by `a = w dt / 2`.
 #[inline(always)]
@@ -61,11 +47,10 @@ impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
         m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        fits::<S, N>(m)?;
         let n = m.len();
-        if n > N {
-            return Err(too_long(N));
-        }
-        let (f, pred) = (&mut self.f[..n], &mut self.pred[..n]);
+        let [f, pred] = &mut self.s.v;
+        let (f, pred) = (&mut f[..n], &mut pred[..n]);
         if !D::Geometry::ROTATION {
             return Err(Error::Inconsistent {
                 what: "the midpoint (Cayley) stepper rotates unit vectors: use rk4, heun or dopri45 for a state that is not on the unit sphere",
@@ -89,10 +74,6 @@ impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
             }
         }
         m.copy_from_slice(pred);
-        Ok(Step {
-            taken: dt,
-            next: dt,
-            rejected: 0,
-        })
+        Ok(Step::fixed(dt))
     }
 }

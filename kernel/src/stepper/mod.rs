@@ -64,6 +64,64 @@ pub trait Stepper<S: Real, const N: usize> {
     ) -> Result<Step<S>, Error>;
 }
 
+impl<S: Copy> Step<S> {
+    /// A fixed step of `dt` (what the fixed-step methods return).
+    #[inline(always)]
+    pub fn fixed(dt: S) -> Self {
+        Self {
+            taken: dt,
+            next: dt,
+            rejected: 0,
+        }
+    }
+}
+
+/// `K` scratch vectors of capacity `N` each: a stepper's stage buffers.
+#[derive(Clone, Debug)]
+pub(crate) struct Scratch<S, const N: usize, const K: usize> {
+    pub(crate) v: [[Vec3<S>; N]; K],
+}
+
+impl<S: Real, const N: usize, const K: usize> Default for Scratch<S, N, K> {
+    #[inline(always)]
+    fn default() -> Self {
+        Self {
+            v: [[Vec3::ZERO; N]; K],
+        }
+    }
+}
+
+/// `Default` and `new` (zeroed scratch) for a stepper whose only field is its `Scratch`.
+macro_rules! scratch_stepper {
+    ($name:ident) => {
+        impl<S: Real, const N: usize> Default for $name<S, N> {
+            fn default() -> Self {
+                Self {
+                    s: Default::default(),
+                }
+            }
+        }
+
+        impl<S: Real, const N: usize> $name<S, N> {
+            /// A new stepper with zeroed scratch.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    };
+}
+pub(crate) use scratch_stepper;
+
+/// `Ok` if `m` fits the capacity `N`, else the error of a state longer than the scratch.
+#[inline(always)]
+pub(crate) fn fits<S, const N: usize>(m: &[Vec3<S>]) -> Result<(), Error> {
+    if m.len() > N {
+        Err(too_long(N))
+    } else {
+        Ok(())
+    }
+}
+
 /// The error of a state longer than a stepper's scratch.
 pub(crate) const fn too_long(capacity: usize) -> Error {
     Error::Capacity {

@@ -1,4 +1,4 @@
-use super::{axpy, too_long, Step, Stepper};
+use super::{axpy, fits, scratch_stepper, Scratch, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
 use crate::real::Real;
@@ -9,40 +9,25 @@ use crate::vec3::Vec3;
 /// the order). Four field evaluations per step.
 #[derive(Clone, Debug)]
 pub struct Rk4<S, const N: usize> {
-    k: [[Vec3<S>; N]; 4],
-    tmp: [Vec3<S>; N],
+    /// Stage slopes `k1..k4` and the stage input.
+    s: Scratch<S, N, 5>,
 }
 
-impl<S: Real, const N: usize> Default for Rk4<S, N> {
-    fn default() -> Self {
-        Self {
-            k: [[Vec3::ZERO; N]; 4],
-            tmp: [Vec3::ZERO; N],
-        }
-    }
-}
+scratch_stepper!(Rk4);
 
-impl<S: Real, const N: usize> Rk4<S, N> {
-    /// A new stepper with zeroed scratch.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
-/// One RK4 step of `m` using the buffers `k` (stage slopes) and `tmp`, each at least as long as
-/// `m`.
+/// One RK4 step of `m` using the buffers `v` (four stage slopes and the stage input), each at
+/// least as long as `m`.
 #[inline(always)]
 fn stages<S: Real, D: Dynamics<S>, const N: usize>(
     sys: &D,
     t: S,
     m: &mut [Vec3<S>],
     dt: S,
-    k: &mut [[Vec3<S>; N]; 4],
-    tmp: &mut [Vec3<S>; N],
+    v: &mut [[Vec3<S>; N]; 5],
 ) -> Result<(), Error> {
     let n = m.len();
     let half = dt * S::HALF;
-    let [k1, k2, k3, k4] = k;
+    let [k1, k2, k3, k4, tmp] = v;
     let (k1, k2, k3, k4, tmp) = (
         &mut k1[..n],
         &mut k2[..n],
@@ -76,24 +61,16 @@ impl<S: Real, const N: usize> Stepper<S, N> for Rk4<S, N> {
         m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
-        if m.len() > N {
-            return Err(too_long(N));
-        }
+        fits::<S, N>(m)?;
         // Stage values live in locals so that, for small N, they stay in registers (the
         // critical path is the chain of four dependent stages); the stepper's own buffers keep
         // large lattices off the stack.
         if N <= 4 {
-            let mut k = [[Vec3::ZERO; N]; 4];
-            let mut tmp = [Vec3::ZERO; N];
-            stages(sys, t, m, dt, &mut k, &mut tmp)?;
+            stages(sys, t, m, dt, &mut Scratch::<S, N, 5>::default().v)?;
         } else {
-            stages(sys, t, m, dt, &mut self.k, &mut self.tmp)?;
+            stages(sys, t, m, dt, &mut self.s.v)?;
         }
-        Ok(Step {
-            taken: dt,
-            next: dt,
-            rejected: 0,
-        })
+        Ok(Step::fixed(dt))
     }
 }
 
