@@ -645,33 +645,43 @@ pub struct Macrospin<S> {
     pub inertia_tau: Option<f64>,
 }
 
+/// The time span of a whole run in reduced time: start, end, and the step (the first try for
+/// an adaptive stepper). One value, so that the three adjacent numbers cannot be swapped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    /// Start.
+    pub t0: f64,
+    /// End.
+    pub t_end: f64,
+    /// Step.
+    pub dt: f64,
+}
+
 impl<S: Real + Gaussian> Macrospin<S> {
-    /// Integrates this magnet from `t0` to `t_end` (reduced time) with an [`Integrator`]: with
+    /// Integrates this magnet over `span` (reduced time) with an [`Integrator`]: with
     /// Brown's thermal field from `rng` when it has a temperature ([`Integrator::thermal`]),
     /// deterministically otherwise (`rng` unused), on the [`Macrospin::lean`] concrete model when there is
     /// one (same bits, fewer instructions per step).
     ///
     /// ```
-    /// use larmor::params::{MacrospinSpec, Shape};
+    /// use larmor::params::{MacrospinSpec, Shape, Span};
     /// use larmor::{random::Philox, stepper::Rk4};
     /// let model = MacrospinSpec::new(1e6, 0.1, Shape::Volume(1e-24)).compile::<f64>().unwrap();
     /// let mut m = [model.m0];
-    /// let s = model.integrate(&mut Philox::new(0, 0), Rk4::new(), &mut m, 0.0, 1.0, 0.01, &mut [], &mut ()).unwrap();
+    /// let span = Span { t0: 0.0, t_end: 1.0, dt: 0.01 };
+    /// let s = model.integrate(&mut Philox::new(0, 0), Rk4::new(), &mut m, span, &mut [], &mut ()).unwrap();
     /// assert_eq!(s.steps, 100);
     /// ```
     ///
     /// # Errors
     /// As [`Integrator::new`], [`Integrator::thermal`] and [`Integrator::advance_to`]; `m` holds
     /// the last good state.
-    #[allow(clippy::too_many_arguments)]
     pub fn integrate<R, St, O>(
         &self,
         rng: &mut R,
         stepper: St,
         m: &mut [Vec3<S>; 1],
-        t0: f64,
-        t_end: f64,
-        dt: f64,
+        span: Span,
         events: &mut [Crossing],
         obs: &mut O,
     ) -> Result<RunStats, Error>
@@ -686,18 +696,8 @@ impl<S: Real + Gaussian> Macrospin<S> {
             });
         }
         match self.lean() {
-            Some(lean) => self.integrate_system(lean, rng, stepper, m, t0, t_end, dt, events, obs),
-            None => self.integrate_system(
-                self.llg.clone(),
-                rng,
-                stepper,
-                m,
-                t0,
-                t_end,
-                dt,
-                events,
-                obs,
-            ),
+            Some(lean) => self.integrate_system(lean, rng, stepper, m, span, events, obs),
+            None => self.integrate_system(self.llg.clone(), rng, stepper, m, span, events, obs),
         }
     }
 
@@ -708,9 +708,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
         rng: &mut R,
         stepper: St,
         m: &mut [Vec3<S>; 1],
-        t0: f64,
-        t_end: f64,
-        dt: f64,
+        span: Span,
         events: &mut [Crossing],
         obs: &mut O,
     ) -> Result<RunStats, Error>
@@ -720,6 +718,7 @@ impl<S: Real + Gaussian> Macrospin<S> {
         St: Stepper<S, 1>,
         O: Observer<S>,
     {
+        let Span { t0, t_end, dt } = span;
         match &self.thermal {
             Some(th) => Integrator::thermal(llg, stepper, *m, dt, th.clone(), rng)?.run_span(
                 m,

@@ -15,7 +15,7 @@ use std::time::Instant;
 use clap::Args;
 use larmor::drive::DriveSpec;
 use larmor::integrate::Control;
-use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, SttSpec, ThermalSpec};
+use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, Span, SttSpec, ThermalSpec};
 use larmor::random::Philox;
 use larmor::stepper::Stepper;
 use larmor::Vec3;
@@ -131,16 +131,14 @@ impl StepperTask<f64> for Single<'_> {
             Control::Continue
         };
         let mut rng = Philox::new(self.seed, 0);
-        let stats = self.model.integrate(
-            &mut rng,
-            stepper,
-            &mut m,
-            0.0,
-            self.t_end,
-            self.dt,
-            &mut [],
-            &mut obs,
-        );
+        let span = Span {
+            t0: 0.0,
+            t_end: self.t_end,
+            dt: self.dt,
+        };
+        let stats = self
+            .model
+            .integrate(&mut rng, stepper, &mut m, span, &mut [], &mut obs);
         Ok(stats.map_err(|e| HostError::runtime(e.to_string()))?.steps)
     }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 use larmor::field::FieldTerm;
 use larmor::integrate::{Control, Crossing, Integrator, RunStats, MAX_EVENTS};
-use larmor::params::Macrospin;
+use larmor::params::{Macrospin, Span};
 use larmor::random::Gaussian;
 use larmor::random::Philox;
 use larmor::stepper::Stepper;
@@ -163,9 +163,13 @@ impl<S: Real + Gaussian, St: Stepper<S, 1>> Integrate<S> for Plain<St> {
         let mut m = [task.model.m0];
         let mut rng = Philox::new(task.args.seed, 0);
         let mut obs = |k: u64, t: f64, mm: &[Vec3<S>]| obs(k, t, mm[0]);
-        task.model.integrate(
-            &mut rng, self.0, &mut m, 0.0, task.t_end, task.dt, events, &mut obs,
-        )
+        let span = Span {
+            t0: 0.0,
+            t_end: task.t_end,
+            dt: task.dt,
+        };
+        task.model
+            .integrate(&mut rng, self.0, &mut m, span, events, &mut obs)
     }
 }
 

@@ -4,7 +4,7 @@
 //! `(s, k)`: its result depends on nothing else (not on threads, shards, or machines).
 
 use larmor::integrate::{Crossing, Direction};
-use larmor::params::{Macrospin, Validated};
+use larmor::params::{Macrospin, Span, Validated};
 use larmor::random::Gaussian;
 use larmor::random::Philox;
 use larmor::stepper::Stepper;
@@ -112,9 +112,18 @@ impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
         let mut rng = Philox::new(self.seed, self.stream);
         let mut guard = StepGuard::new(&c.solver, c.t_read);
         let mut obs = |k: u64, t: f64, _: &[Vec3<S>]| guard.check(k, t);
-        let r = c
-            .model
-            .integrate(&mut rng, st, &mut m, 0.0, c.t_read, c.dt, &mut ev, &mut obs);
+        let r = c.model.integrate(
+            &mut rng,
+            st,
+            &mut m,
+            Span {
+                t0: 0.0,
+                t_end: c.t_read,
+                dt: c.dt,
+            },
+            &mut ev,
+            &mut obs,
+        );
         let to_si = |t: f64| c.model.units.time_to_si(t);
         let fail = |e: String| HostError::runtime(format!("trial {}: {e}", self.trial));
         r.map_err(|e| fail(run_error(&c.solver, &e, to_si)))?;
