@@ -37,6 +37,9 @@ enum Cmd {
     Viscosity(commands::viscosity::ViscosityArgs),
     /// Sharrock's law: coercivity against field sweep rate or waiting time.
     Sharrock(commands::sharrock::SharrockArgs),
+    /// Magnetoresistive bridge sensor: transfer curve, hysteresis loops, noise spectrum and
+    /// detectivity, sampled time series.
+    Sensor(commands::sensor::SensorArgs),
 }
 
 /// The command line with negative numbers read as values in every subcommand, not as flags:
@@ -82,6 +85,7 @@ fn main() {
         Cmd::NeelBrown(a) => commands::neel_brown::neel_brown(a),
         Cmd::Viscosity(a) => commands::viscosity::viscosity(a),
         Cmd::Sharrock(a) => commands::sharrock::sharrock(a),
+        Cmd::Sensor(a) => commands::sensor::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

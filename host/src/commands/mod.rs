@@ -8,6 +8,7 @@ pub mod ensemble;
 pub mod merge;
 pub mod neel_brown;
 pub mod run;
+pub mod sensor;
 pub mod sharrock;
 pub mod sw;
 pub mod sweep;
