@@ -21,10 +21,10 @@ use config::{Config, Plan};
 /// Arguments of `larmor sensor`.
 #[derive(Debug, Args)]
 pub struct SensorArgs {
-    /// Sensor configuration (TOML: [bridge], [sweep], [noise], optional [loop] and [samples];
+    /// Sensor configuration (TOML: `[bridge]`, `[sweep]`, `[noise]`, optional `[loop]` and `[samples]`;
     /// see examples/README.md).
     pub config: PathBuf,
-    /// Directory for transfer.csv, loop.csv, noise.csv and (with [samples]) samples.csv;
+    /// Directory for transfer.csv, loop.csv, noise.csv and (with `[samples]`) samples.csv;
     /// created if missing.
     #[arg(long)]
     pub out_dir: PathBuf,
@@ -270,7 +270,7 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
     if b.flicker_coefficient() > 0.0 {
         println!("  1/f corner  {:.4} Hz", b.corner_hz());
     } else {
-        println!("  1/f corner  none (no [bridge.hooge])");
+        println!("  1/f corner  none (no bridge.hooge)");
     }
     println!(
         "  detectivity {:.4} nT/sqrt(Hz) at the white floor, {:.4} nT/sqrt(Hz) at f_min = {} Hz",

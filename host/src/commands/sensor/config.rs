@@ -299,7 +299,7 @@ fn lower(src: &Source<'_>) -> Result<Plan> {
         return Err(bad(src, "noise.f_min", n.f_min, "> 0 Hz"));
     }
     if !(n.f_max > n.f_min && n.f_max <= 1e12) {
-        let allowed = format!("f_min = {} < f_max <= 1e12 Hz", num(n.f_min));
+        let allowed = format!("> noise.f_min = {} Hz, <= 1e12 Hz", num(n.f_min));
         return Err(bad(src, "noise.f_max", n.f_max, &allowed));
     }
     check_points(src, "noise.points", n.points, 2)?;
