@@ -165,3 +165,68 @@ fn bad_input_names_the_key() {
         variant("[noise]", "[noise]")
     );
 }
+
+/// The example configurations with a value replaced by an extreme one, a line deleted or a line
+/// duplicated: loading (and building the bridge) never panics, and every refusal is one line
+/// that starts with the file name.
+#[test]
+fn mutated_configs_never_panic() {
+    use larmor_host::commands::sensor::config::Config;
+    let dir = common::tmpdir("sensor", "fuzz");
+    let path = dir.join("fuzz.toml");
+    let values = [
+        "-1",
+        "0",
+        "1e308",
+        "-1e308",
+        "nan",
+        "inf",
+        "1e-300",
+        "4294967296",
+        "\"x\"",
+        "[1]",
+        "2",
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let (mut ok, mut refused) = (0, 0);
+    for case in 0..3000 {
+        let base = std::fs::read_to_string(if case % 2 == 0 { HMC1001 } else { TMR }).unwrap();
+        let mut lines: Vec<String> = base.lines().map(String::from).collect();
+        let i = next(lines.len());
+        match next(3) {
+            0 => {
+                if let Some(eq) = lines[i].find('=') {
+                    let v = values[next(values.len())];
+                    lines[i] = format!("{} {v}", &lines[i][..=eq]);
+                }
+            }
+            1 => {
+                lines.remove(i);
+            }
+            _ => {
+                let l = lines[i].clone();
+                lines.insert(i, l);
+            }
+        }
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let r = std::panic::catch_unwind(|| Config::load(&path).and_then(|c| c.bridge()));
+        match r {
+            Err(_) => panic!("panicked on:\n{}", lines.join("\n")),
+            Ok(Ok(_)) => ok += 1,
+            Ok(Err(e)) => {
+                refused += 1;
+                assert_eq!(e.code, 2, "{e}");
+                assert!(!e.message.contains('\n'), "{e}");
+                assert!(e.message.starts_with(path.to_str().unwrap()), "{e}");
+            }
+        }
+    }
+    println!("sensor configs: {ok} accepted, {refused} refused");
+    assert!(ok > 0 && refused > 0);
+}
