@@ -133,16 +133,8 @@ fn transfer(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
                 x_label: "H (gauss)",
                 y_label: "V_out (mV)",
                 series: vec![
-                    Series {
-                        label: "rising",
-                        points: branch(1.0),
-                        color: BLUE,
-                    },
-                    Series {
-                        label: "falling",
-                        points: branch(-1.0),
-                        color: ORANGE,
-                    },
+                    line("rising", branch(1.0), BLUE),
+                    line("falling", branch(-1.0), ORANGE),
                 ],
                 log_y: false,
                 y_range: None,
@@ -194,18 +186,7 @@ fn hysteresis(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
                 title,
                 x_label: "H / H_K",
                 y_label: "m along the field",
-                series: vec![
-                    Series {
-                        label: "major",
-                        points: pts(0.0),
-                        color: BLUE,
-                    },
-                    Series {
-                        label: "minor",
-                        points: pts(1.0),
-                        color: RED,
-                    },
-                ],
+                series: vec![line("major", pts(0.0), BLUE), line("minor", pts(1.0), RED)],
                 log_y: false,
                 y_range: Some((-1.1, 1.1)),
             }],
@@ -291,26 +272,10 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
             x_label: "log10 f (Hz)",
             y_label: "V/sqrt(Hz)",
             series: vec![
-                Series {
-                    label: "total",
-                    points: col(1),
-                    color: BLUE,
-                },
-                Series {
-                    label: "white (Johnson/shot)",
-                    points: col(2),
-                    color: ORANGE,
-                },
-                Series {
-                    label: "1/f (Hooge)",
-                    points: col(3),
-                    color: GREEN,
-                },
-                Series {
-                    label: "magnetic",
-                    points: col(4),
-                    color: RED,
-                },
+                line("total", col(1), BLUE),
+                line("white (Johnson/shot)", col(2), ORANGE),
+                line("1/f (Hooge)", col(3), GREEN),
+                line("magnetic", col(4), RED),
             ],
             log_y: true,
             y_range: None,
@@ -319,11 +284,7 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
             title: "Field-equivalent noise (detectivity)".into(),
             x_label: "log10 f (Hz)",
             y_label: "nT/sqrt(Hz)",
-            series: vec![Series {
-                label: "total",
-                points: col(5),
-                color: BLUE,
-            }],
+            series: vec![line("total", col(5), BLUE)],
             log_y: true,
             y_range: None,
         };
@@ -352,6 +313,8 @@ fn samples(cfg: &Config, seed: u64, out: &Path, png: Option<PathBuf>) -> Result<
             let p: Vec<(f64, f64)> = rows.iter().map(|r| (r[0], 1e3 * r[c])).collect();
             decimate(&p, PLOT_POINTS)
         };
+        let noise: Vec<(f64, f64)> = rows.iter().map(|r| (r[0], 1e6 * (r[2] - r[3]))).collect();
+        let noise = decimate(&noise, PLOT_POINTS);
         let title = format!(
             "Sampled output, fs = {} Hz, {} Hz sine of {:.3} gauss (seed {seed})",
             s.fs,
@@ -360,25 +323,27 @@ fn samples(cfg: &Config, seed: u64, out: &Path, png: Option<PathBuf>) -> Result<
         );
         draw(
             &png,
-            &[Panel {
-                title,
-                x_label: "t (s)",
-                y_label: "V_out (mV)",
-                series: vec![
-                    Series {
-                        label: "with noise",
-                        points: col(2),
-                        color: BLUE,
-                    },
-                    Series {
-                        label: "noiseless",
-                        points: col(3),
-                        color: ORANGE,
-                    },
-                ],
-                log_y: false,
-                y_range: None,
-            }],
+            &[
+                Panel {
+                    title,
+                    x_label: "t (s)",
+                    y_label: "V_out (mV)",
+                    series: vec![
+                        line("with noise", col(2), BLUE),
+                        line("noiseless", col(3), ORANGE),
+                    ],
+                    log_y: false,
+                    y_range: None,
+                },
+                Panel {
+                    title: "Noise: v_out - v_noiseless (white to fs/2, 1/f)".into(),
+                    x_label: "t (s)",
+                    y_label: "noise (uV)",
+                    series: vec![line("noise", noise, BLUE)],
+                    log_y: false,
+                    y_range: None,
+                },
+            ],
         )?;
     }
     Ok(())
@@ -389,5 +354,13 @@ fn kind_name(cfg: &Config) -> &'static str {
         larmor::device::sensor::ElementKind::Amr => "AMR",
         larmor::device::sensor::ElementKind::Gmr => "GMR",
         larmor::device::sensor::ElementKind::Tmr => "TMR",
+    }
+}
+
+fn line(label: &str, points: Vec<(f64, f64)>, color: plotters::style::RGBColor) -> Series<'_> {
+    Series {
+        label,
+        points,
+        color,
     }
 }
