@@ -40,6 +40,9 @@ enum Cmd {
     /// Emulated MRAM chips: a command script (writes, bakes, reads) on many chips in parallel;
     /// raw bit error rate and SECDED word error rate per read.
     Mram(commands::mram::MramArgs),
+    /// Magnetoresistive bridge sensor: transfer curve, hysteresis loops, noise spectrum and
+    /// detectivity, sampled time series.
+    Sensor(commands::sensor::SensorArgs),
 }
 
 /// The command line with negative numbers read as values in every subcommand, not as flags:
@@ -86,6 +89,7 @@ fn main() {
         Cmd::NeelBrown(a) => commands::neel_brown::neel_brown(a),
         Cmd::Viscosity(a) => commands::viscosity::viscosity(a),
         Cmd::Sharrock(a) => commands::sharrock::sharrock(a),
+        Cmd::Sensor(a) => commands::sensor::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

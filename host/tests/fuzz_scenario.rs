@@ -1,5 +1,6 @@
 //! Fuzz of the scenario stage on stable Rust, without cargo-fuzz: the example scenarios
-//! (`examples/*.toml`) mutated at random (byte flips, deleted, duplicated and swapped lines,
+//! (`examples/*.toml`; the device configurations in `examples/devices/` are not scenarios)
+//! mutated at random (byte flips, deleted, duplicated and swapped lines,
 //! numbers replaced by extremes, NaN strings, huge arrays, unknown keys, cut files) and run
 //! through parsing, lowering, compiling (f64 and f32) and campaign set-up. Every case must end
 //! in `Ok` or in a one-line error that is located (`FILE:LINE:`) or names its key; no panic.

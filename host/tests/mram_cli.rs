@@ -6,7 +6,10 @@ mod common;
 use common::{larmor, tmpdir};
 
 fn example() -> String {
-    format!("{}/../examples/mram_emram.toml", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../examples/devices/mram_emram.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// The example on 8 chips of seed 3, writing `out`.

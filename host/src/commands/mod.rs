@@ -9,6 +9,7 @@ pub mod merge;
 pub mod mram;
 pub mod neel_brown;
 pub mod run;
+pub mod sensor;
 pub mod sharrock;
 pub mod sw;
 pub mod sweep;

@@ -681,6 +681,34 @@ impl<S: Real> Bridge<S> {
         })
     }
 
+    /// Field-equivalent noise (T/sqrt(Hz)) of an output density `psd_v2` (V^2/Hz):
+    /// `sqrt(psd_v2) / |dV/dB|` with `B = mu0 H_y` along the sensitive axis, the field whose
+    /// signal equals the noise in a 1 Hz band (the detectivity, e.g. of [`NoisePsd::total`]).
+    ///
+    /// ```
+    /// use larmor::device::sensor::{BridgeSpec, ElementKind};
+    /// let b = BridgeSpec::new(ElementKind::Amr, 850.0, 0.02, 400.0).build::<f64>().unwrap();
+    /// let d = b.field_equivalent_t(b.white_psd()).unwrap();
+    /// let s = b.sensitivity_v_per_am() / larmor::units::MU0; // V/T
+    /// assert!((d * s - b.white_psd().sqrt()).abs() < 1e-15);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for a negative or non-finite `psd_v2` (`sensor.psd`), or a zero
+    /// sensitivity (`sensor.sensitivity`: no supply, or a saturated free layer).
+    pub fn field_equivalent_t(&self, psd_v2: f64) -> Result<f64, Error> {
+        check_range("sensor.psd", psd_v2, 0.0, f64::MAX, ">= 0 V^2/Hz, finite")?;
+        let sens_t = (self.sensitivity_v_per_am() / MU0).abs();
+        if !(sens_t > 0.0 && sens_t.is_finite()) {
+            return Err(Error::OutOfRange {
+                param: "sensor.sensitivity",
+                value: sens_t,
+                allowed: "> 0 V/T (supply_v > 0, free layer not saturated)",
+            });
+        }
+        Ok(math::sqrt_f64(psd_v2) / sens_t)
+    }
+
     /// The 1/f corner `f_c = K / S_white` (Hz) where the 1/f and white densities are equal
     /// (0 without 1/f noise; infinite without white noise).
     pub fn corner_hz(&self) -> f64 {
