@@ -246,6 +246,18 @@ pub struct MramArray<const BYTES: usize> {
     temperature: f64,
     decisions: Philox,
     stats: Stats,
+    /// Cached per read: the worst sense margin ([`MramArray::worst_margin`]), and the largest
+    /// read-disturb probability any cell has with its `ln(1 - p)` (recomputed when the
+    /// temperature changes).
+    read: ReadBounds,
+}
+
+/// What every read needs and only the parameters and the temperature change.
+#[derive(Clone, Copy, Debug)]
+struct ReadBounds {
+    worst_margin: f64,
+    p_max: f64,
+    log_q: f64,
 }
 
 /// `-expm1(-x)`: `1 - exp(-x)` without cancellation.
@@ -267,14 +279,21 @@ impl<const BYTES: usize> MramArray<BYTES> {
                 capacity: (u32::MAX / 8) as usize,
             });
         }
-        Ok(Self {
+        let mut a = Self {
             params,
             seed,
             bits: [0; BYTES],
             temperature: params.t_ref,
             decisions: Philox::new(seed, DECISIONS),
             stats: Stats::default(),
-        })
+            read: ReadBounds {
+                worst_margin: 0.0,
+                p_max: 0.0,
+                log_q: 0.0,
+            },
+        };
+        a.read = a.read_bounds();
+        Ok(a)
     }
 
     /// The shared parameters.
@@ -304,6 +323,7 @@ impl<const BYTES: usize> MramArray<BYTES> {
     pub fn set_temperature(&mut self, kelvin: f64) -> Result<(), Error> {
         check_min("mram.temperature", kelvin, 0.0, false, "> 0 K")?;
         self.temperature = kelvin;
+        self.read = self.read_bounds();
         Ok(())
     }
 
@@ -349,6 +369,28 @@ impl<const BYTES: usize> MramArray<BYTES> {
         let p = &self.params;
         let (zr, zt) = self.normals((1u64 << 32) | u64::from(bit));
         (p.r_p * (1.0 + p.sd_r_p * zr), p.tmr * (1.0 + p.sd_tmr * zt))
+    }
+
+    /// The bounds every read uses, at the current temperature.
+    fn read_bounds(&self) -> ReadBounds {
+        let p = &self.params;
+        let k = TRUNCATE_SD;
+        let ic0 = if p.read_favours_parallel {
+            p.ic0_ap_p
+        } else {
+            p.ic0_p_ap
+        };
+        let p_max = self.read_disturb_probability(
+            p.delta * (1.0 - k * p.sd_delta),
+            ic0 * (1.0 - k * p.sd_ic0),
+            p.read_current,
+            p.read_time,
+        );
+        ReadBounds {
+            worst_margin: self.worst_margin(),
+            p_max,
+            log_q: ln1p_f64(-p_max),
+        }
     }
 
     /// The smallest sense margin any cell can have (variation at its truncation): when it is
@@ -460,7 +502,7 @@ impl<const BYTES: usize> MramArray<BYTES> {
     pub fn read(&mut self, addr: usize, buf: &mut [u8]) -> Result<Sense, Error> {
         self.check_span(addr, buf.len())?;
         let p = self.params;
-        let worst = self.worst_margin();
+        let worst = self.read.worst_margin;
         let mut margin = f64::INFINITY;
         if worst > 0.0 {
             buf.copy_from_slice(&self.bits[addr..addr + buf.len()]);
@@ -499,24 +541,12 @@ impl<const BYTES: usize> MramArray<BYTES> {
     /// any cell can have (geometric gaps), each kept with its own probability over the largest.
     fn disturb(&mut self, addr: usize, len: usize) {
         let p = self.params;
-        let k = TRUNCATE_SD;
-        let ic0 = if p.read_favours_parallel {
-            p.ic0_ap_p
-        } else {
-            p.ic0_p_ap
-        };
-        let p_max = self.read_disturb_probability(
-            p.delta * (1.0 - k * p.sd_delta),
-            ic0 * (1.0 - k * p.sd_ic0),
-            p.read_current,
-            p.read_time,
-        );
+        let ReadBounds { p_max, log_q, .. } = self.read;
         if p_max <= 0.0 {
             return;
         }
         let first = (addr * 8) as u64;
         let n = (len * 8) as u64;
-        let log_q = ln1p_f64(-p_max);
         let mut pos = 0u64;
         while pos < n {
             let gap = if p_max >= 1.0 {
