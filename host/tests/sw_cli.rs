@@ -757,3 +757,22 @@ fn viscosity_writes_no_nan() {
         }
     }
 }
+
+/// A result printed to a stdout that cannot take it (a full disk behind a redirection) is an
+/// error with exit code 1, never a panic; a pipe closed early (`| head`) is not an error.
+#[test]
+fn stdout_failures_are_errors_not_panics() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("SKIPPED: no /dev/full on this system");
+        return;
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_larmor"))
+        .args(["neel-brown", "--sigma", "40", "--h", "0.1", "--f0", "1e9"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write to stdout"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

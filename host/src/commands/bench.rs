@@ -169,11 +169,11 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let report = |case: &str, steps: u64, wall: f64, runs_per_s: Option<f64>| {
         if args.json {
             match runs_per_s {
-                Some(r) => println!(
+                Some(r) => crate::say!(
                     "{{\"case\":\"{case}\",\"steps\":{steps},\"wall_s\":{wall:.6},\"steps_per_s\":{:.0},\"runs_per_s\":{r:.1}}}",
                     steps as f64 / wall
                 ),
-                None => println!(
+                None => crate::say!(
                     "{{\"case\":\"{case}\",\"steps\":{steps},\"wall_s\":{wall:.6},\"steps_per_s\":{:.0}}}",
                     steps as f64 / wall
                 ),
@@ -182,7 +182,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             let extra = runs_per_s
                 .map(|r| format!(", {r:.1} runs/s"))
                 .unwrap_or_default();
-            println!(
+            crate::say!(
                 "{case:<22} {steps:>10} steps  {wall:>9.4} s  {:>7.2} M steps/s{extra}",
                 steps as f64 / wall / 1e6
             );

@@ -171,10 +171,10 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
                 "f0": args.f0,
             },
         });
-        println!("{v:#}");
+        crate::say!("{v:#}");
         return Ok(());
     }
-    println!(
+    crate::say!(
         "Neel-Brown relaxation: sigma = K V/kB T = {}, h = H/H_K = {}, psi = {} deg{}",
         num(sigma),
         num(args.h),
@@ -186,7 +186,8 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
             } => format!(", alpha = {}, mu0 H_K = {} T", num(alpha), num(hk_tesla)),
         }
     );
-    let row = |name: &str, value: String, what: &str| println!("  {name:<14} {value:<14} {what}");
+    let row =
+        |name: &str, value: String, what: &str| crate::say!("  {name:<14} {value:<14} {what}");
     row(
         "tau",
         format!("{:.6e}", nb.tau),
@@ -235,7 +236,7 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
         "H_K  switching field at this psi (astroid)",
     );
     for n in &notes {
-        println!("  note: {n}");
+        crate::say!("  note: {n}");
     }
     Ok(())
 }

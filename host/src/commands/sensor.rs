@@ -18,14 +18,6 @@ use crate::output::csv::write_csv;
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, ORANGE, PLOT_POINTS, RED};
 use config::{Config, Plan};
 
-/// A line on stdout; a closed pipe (`larmor sensor ... | head`) is not an error.
-macro_rules! say {
-    ($($t:tt)*) => {{
-        use std::io::Write;
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
-
 /// Arguments of `larmor sensor`.
 #[derive(Debug, Args)]
 pub struct SensorArgs {
@@ -83,7 +75,7 @@ pub fn run(args: &SensorArgs) -> Result<()> {
     if plan.samples.is_some() {
         samples(&cfg, args.seed, &paths[3].1, png(3))?;
     }
-    say!(
+    crate::say!(
         "  wrote       {} ({} files{})",
         args.out_dir.display(),
         n_files,
@@ -233,7 +225,7 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
         Topology::Full => "full",
         Topology::Half => "half",
     };
-    say!(
+    crate::say!(
         "sensor {}: {} {topology} bridge, {} ohm arms, {} V, {} K",
         cfg.file(),
         kind_name(cfg),
@@ -241,12 +233,12 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
         spec.supply_v,
         cfg.plan.temperature_k
     );
-    say!(
+    crate::say!(
         "  sensitivity {:.4} mV/V/gauss ({:.4e} V/(A/m))",
         1e3 * sens * GAUSS_AM / spec.supply_v,
         sens
     );
-    say!(
+    crate::say!(
         "  white floor {:.4} nV/sqrt(Hz) ({} {:.4}, magnetic {:.4})",
         1e9 * white.sqrt(),
         match spec.kind {
@@ -257,11 +249,11 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
         1e9 * (white - b.thermal_psd()).max(0.0).sqrt()
     );
     if b.flicker_coefficient() > 0.0 {
-        say!("  1/f corner  {:.4} Hz", b.corner_hz());
+        crate::say!("  1/f corner  {:.4} Hz", b.corner_hz());
     } else {
-        say!("  1/f corner  none (no bridge.hooge)");
+        crate::say!("  1/f corner  none (no bridge.hooge)");
     }
-    say!(
+    crate::say!(
         "  detectivity {:.4} nT/sqrt(Hz) at the white floor, {:.4} nT/sqrt(Hz) at f_min = {} Hz",
         1e9 * det_white,
         rows[0][5],
