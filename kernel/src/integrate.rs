@@ -30,7 +30,7 @@ use crate::llg::{Dynamics, LlgSystem};
 use crate::random::Gaussian;
 use crate::real::Real;
 use crate::state::Storage;
-use crate::stepper::{too_long, Step, Stepper};
+use crate::stepper::{fits, Step, Stepper};
 use crate::thermal::{Noisy, Thermal};
 use crate::vec3::Vec3;
 use rand_core::Rng;
@@ -215,10 +215,8 @@ where
         m: &mut [Vec3<S>],
         dt: S,
     ) -> Result<Step<S>, Error> {
+        fits::<S, N>(m)?;
         let n = m.len();
-        if n > N {
-            return Err(too_long(N));
-        }
         self.thermal.draw_first(n, t, dt, &mut self.rng);
         let noisy = Noisy {
             llg: llg.llg(),
@@ -405,9 +403,7 @@ where
         if m.is_empty() {
             return Err(Error::Empty { what: "state" });
         }
-        if m.len() > N {
-            return Err(too_long(N));
-        }
+        fits::<S, N>(m)?;
         if m.iter().any(|v| !v.is_finite()) {
             return Err(Error::NonFiniteState { t: 0.0 });
         }

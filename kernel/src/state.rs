@@ -123,15 +123,22 @@ impl Geometry for TangentBundle {
 
     #[inline(always)]
     fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
-        check(state, new, t)?;
+        if state.len() != new.len() {
+            return Err(LENGTHS);
+        }
         if new.len() % 2 != 0 {
             return Err(Error::Inconsistent {
                 what: "a tangent-bundle state holds (m, v) pairs: its length is even",
             });
         }
+        // as for the unit sphere: restored in the scratch, each norm tested once on the way
         let (ms, vs) = new.split_at_mut(new.len() / 2);
         for (m, v) in ms.iter_mut().zip(vs.iter_mut()) {
-            *m = m.renormalized_from(m.norm2());
+            let n2 = m.norm2();
+            if !n2.is_finite() || !v.norm2().is_finite() {
+                return Err(Error::NonFiniteState { t: t.to_f64() });
+            }
+            *m = m.renormalized_from(n2);
             *v = *v - m.scale(m.dot(*v));
         }
         state.copy_from_slice(new);
