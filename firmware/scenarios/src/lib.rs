@@ -18,6 +18,16 @@
 #![deny(missing_docs)]
 
 pub mod golden;
+
+/// FNV-1a offset basis: the hash of no bytes.
+pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Extends the FNV-1a hash `hash` by `bytes` (the sessions' fingerprints of their results).
+pub fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
 pub mod mram;
 pub mod reduced;
 pub mod sensor;

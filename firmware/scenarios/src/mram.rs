@@ -12,6 +12,7 @@ use core::task::{Context, Poll, Waker};
 use embedded_storage::nor_flash::NorFlash;
 use embedded_storage_async::nor_flash::MultiwriteNorFlash;
 use larmor::device::mram::{CellParams, MramArray, Pulse, Stats};
+use larmor::random::{Philox, Rng};
 use larmor::Error;
 use larmor_parts::spi_mram::{MramFlash, SpiMram};
 use sequential_storage::cache::key_pointers::ArrayKeyPointers;
@@ -79,16 +80,11 @@ fn block_on<F: Future>(f: F) -> F::Output {
     }
 }
 
-/// The value stored by update `k` (a fixed mixing of the index).
+/// The value stored by update `k`: the first 16 bytes of Philox stream `2^48 + k` of seed
+/// [`SEED`] (apart from the streams the chip draws its cells from, `0..2^33`, and its decisions).
 pub fn value(k: u32) -> [u8; 16] {
     let mut out = [0u8; 16];
-    let mut x = u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
-    for chunk in out.chunks_mut(8) {
-        x ^= x >> 31;
-        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        x ^= x >> 29;
-        chunk.copy_from_slice(&x.to_le_bytes());
-    }
+    Philox::new(SEED, (1u64 << 48) | u64::from(k)).fill_bytes(&mut out);
     out
 }
 
@@ -181,10 +177,7 @@ pub fn session() -> Result<Report, Error> {
     let array = flash.spi_mut().array_mut();
     array.set_temperature(REST_KELVIN)?;
     let rest_flips = array.advance(REST_SECONDS)?;
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    for &b in array.raw().iter() {
-        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let hash = crate::fnv1a(crate::FNV_START, array.raw());
     Ok(Report {
         corrupted: [nominal, lossy, kept],
         stats: array.stats(),

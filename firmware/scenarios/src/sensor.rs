@@ -75,12 +75,10 @@ fn driver_readings() -> Result<([i16; 3], i32), DriverError<BusError>> {
 /// # Errors
 /// [`Error::Inconsistent`] if the driver fails against the part.
 pub fn session() -> Result<Report, Error> {
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let mut hash = crate::FNV_START;
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     sample_bridge(|v| {
-        for b in v.to_bits().to_le_bytes() {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        hash = crate::fnv1a(hash, &v.to_bits().to_le_bytes());
         lo = lo.min(v);
         hi = hi.max(v);
     })?;
