@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{larmor, tmpdir};
+use common::{csv, larmor, tmpdir};
 
 fn example() -> String {
     format!(
@@ -29,12 +29,8 @@ fn example_script_shows_each_failure_mode() {
     let (code, _, err) = run_example(&out, &["--plot", plot.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&out).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let rows: Vec<Vec<f64>> = lines
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect();
+    let (header, rows) = csv(&out);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     assert_eq!(rows.len(), 5, "one row per read step");
     let ber = |r: usize| rows[r][col("raw_ber")];
     let lost = |r: usize| rows[r][col("secded_word_error_rate")];

@@ -3,7 +3,7 @@
 //! TMR slope P^2 / H_K, and bad configurations as one line with exit code 2 naming the key.
 
 mod common;
-use common::larmor;
+use common::{csv, larmor};
 
 use std::path::Path;
 
@@ -15,17 +15,6 @@ const TMR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../examples/devices/sensor_tmr_bridge.toml"
 );
-
-/// A CSV: header names and rows of numbers.
-fn csv(path: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap().split(',').map(String::from).collect();
-    let rows = lines
-        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
-        .collect();
-    (header, rows)
-}
 
 /// The number after `key` on stdout.
 fn value(out: &str, key: &str) -> f64 {

@@ -4,7 +4,7 @@
 //! with exit code 2 and no output file.
 
 mod common;
-use common::larmor;
+use common::{csv, larmor};
 
 use std::path::Path;
 
@@ -14,17 +14,6 @@ fn ok(args: &[&str]) -> (String, String) {
     assert_eq!(code, 0, "{args:?}: {err}");
     assert!(!err.contains("panicked"), "{err}");
     (out, err)
-}
-
-/// A CSV: header names and rows of numbers.
-fn csv(path: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap().split(',').map(String::from).collect();
-    let rows = lines
-        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
-        .collect();
-    (header, rows)
 }
 
 fn p(d: &Path, name: &str) -> String {
