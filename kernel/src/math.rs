@@ -52,6 +52,10 @@ backend! {
     expm1_f64, f64, libm::expm1;
     /// `ln(1 + x)`, accurate for small `x`; libm: < 1 ulp.
     ln1p_f64, f64, libm::log1p;
+    /// `exp(x) - 1`, accurate for small `x`; libm: < 1 ulp.
+    expm1_f32, f32, libm::expm1f;
+    /// `ln(1 + x)`, accurate for small `x`; libm: < 1 ulp.
+    ln1p_f32, f32, libm::log1pf;
 }
 
 /// Two-argument arc tangent `atan2(y, x)` in (-pi, pi]; libm: < 1 ulp.
@@ -64,6 +68,12 @@ pub fn atan2_f64(y: f64, x: f64) -> f64 {
 #[inline]
 pub fn powf_f64(x: f64, y: f64) -> f64 {
     libm::pow(x, y)
+}
+
+/// `x` raised to the real power `y`; libm: < 1 ulp.
+#[inline]
+pub fn powf_f32(x: f32, y: f32) -> f32 {
+    libm::powf(x, y)
 }
 
 /// Sine and cosine of `x` (radians) in one call.
@@ -82,6 +92,12 @@ pub fn sin_cos_f32(x: f32) -> (f32, f32) {
 #[inline]
 pub fn floor_f64(x: f64) -> f64 {
     libm::floor(x)
+}
+
+/// Largest integer not above `x` (exact).
+#[inline]
+pub fn floor_f32(x: f32) -> f32 {
+    libm::floorf(x)
 }
 
 /// Remainder of `x / y` with the sign of `x` (C `fmod`; exact on every backend).

@@ -160,6 +160,66 @@ float_real!(
     }
 );
 
+/// A floating-point [`Real`] (f32 or f64) with the transcendentals that closed-form device
+/// models need (logarithms, powers, `expm1`): the MRAM array computes in any `Float`, f32 on a
+/// Cortex-M4F's FPU, f64 on the host. All go through [`crate::math`], so a host run reproduces
+/// a firmware run bit for bit.
+pub trait Float: Real + crate::random::Gaussian {
+    /// Natural logarithm.
+    fn ln(self) -> Self;
+    /// `ln(1 + self)`, accurate for small `self`.
+    fn ln1p(self) -> Self;
+    /// `exp(self) - 1`, accurate for small `self`.
+    fn expm1(self) -> Self;
+    /// `self` raised to the real power `y`.
+    fn powf(self, y: Self) -> Self;
+    /// Largest integer not above `self`.
+    fn floor(self) -> Self;
+}
+
+macro_rules! float_float {
+    ($t:ty, $ln:path, $ln1p:path, $expm1:path, $pow:path, $floor:path) => {
+        impl Float for $t {
+            #[inline(always)]
+            fn ln(self) -> Self {
+                $ln(self)
+            }
+            #[inline(always)]
+            fn ln1p(self) -> Self {
+                $ln1p(self)
+            }
+            #[inline(always)]
+            fn expm1(self) -> Self {
+                $expm1(self)
+            }
+            #[inline(always)]
+            fn powf(self, y: Self) -> Self {
+                $pow(self, y)
+            }
+            #[inline(always)]
+            fn floor(self) -> Self {
+                $floor(self)
+            }
+        }
+    };
+}
+float_float!(
+    f64,
+    math::ln_f64,
+    math::ln1p_f64,
+    math::expm1_f64,
+    math::powf_f64,
+    math::floor_f64
+);
+float_float!(
+    f32,
+    math::ln_f32,
+    math::ln1p_f32,
+    math::expm1_f32,
+    math::powf_f32,
+    math::floor_f32
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,7 @@ use embedded_storage::nor_flash::{
     ErrorType, MultiwriteNorFlash, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
 };
 use larmor::device::mram::{CellParams, MramArray, Pulse, Stats};
+use larmor::real::Float;
 use larmor::Error;
 
 /// WREN.
@@ -75,10 +76,11 @@ enum Phase {
     Ignore,
 }
 
-/// The emulated SPI MRAM chip of `BYTES` bytes (see the [module docs](self)).
+/// The emulated SPI MRAM chip of `BYTES` bytes, its physics in scalar `S` (f64 by default, f32
+/// on a Cortex-M4F; see the [module docs](self)).
 #[derive(Clone, Debug)]
-pub struct SpiMram<const BYTES: usize> {
-    array: MramArray<BYTES>,
+pub struct SpiMram<const BYTES: usize, S: Float = f64> {
+    array: MramArray<BYTES, S>,
     status: u8,
     pulse: Pulse,
     stats: ChipStats,
@@ -86,7 +88,7 @@ pub struct SpiMram<const BYTES: usize> {
     wrote: bool,
 }
 
-impl<const BYTES: usize> SpiMram<BYTES> {
+impl<const BYTES: usize, S: Float> SpiMram<BYTES, S> {
     /// Address bytes of the command set for this size: 2 up to 64 KiB, else 3.
     pub const ADDRESS_BYTES: u8 = if BYTES <= 1 << 16 { 2 } else { 3 };
 
@@ -116,12 +118,12 @@ impl<const BYTES: usize> SpiMram<BYTES> {
     }
 
     /// The array (its physics counts and raw bits).
-    pub fn array(&self) -> &MramArray<BYTES> {
+    pub fn array(&self) -> &MramArray<BYTES, S> {
         &self.array
     }
 
     /// The array, to change its temperature or let time pass between transactions.
-    pub fn array_mut(&mut self) -> &mut MramArray<BYTES> {
+    pub fn array_mut(&mut self) -> &mut MramArray<BYTES, S> {
         &mut self.array
     }
 
@@ -245,11 +247,11 @@ impl<const BYTES: usize> SpiMram<BYTES> {
     }
 }
 
-impl<const BYTES: usize> SpiErrorType for SpiMram<BYTES> {
+impl<const BYTES: usize, S: Float> SpiErrorType for SpiMram<BYTES, S> {
     type Error = core::convert::Infallible;
 }
 
-impl<const BYTES: usize> SpiDevice<u8> for SpiMram<BYTES> {
+impl<const BYTES: usize, S: Float> SpiDevice<u8> for SpiMram<BYTES, S> {
     fn transaction(&mut self, operations: &mut [Operation<'_, u8>]) -> Result<(), Self::Error> {
         for op in operations.iter_mut() {
             match op {

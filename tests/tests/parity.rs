@@ -357,7 +357,7 @@ fn qemu_macrospin_matches_host_bit_for_bit() {
 /// counts and the array hash that the same session gives on the host, bit for bit.
 #[test]
 fn qemu_mram_session_matches_host() {
-    let r = larmor_scenarios::mram::session().unwrap();
+    let r = larmor_scenarios::mram::session::<f32>().unwrap();
     let s = r.stats;
     let expected = format!(
         "mram session corrupted={},{},{} switches={} write_errors={} read_disturbs={} misreads={} retention_flips={} rewrites={} hash={} ok",

@@ -1,8 +1,9 @@
 //! The scripted storage session of the `mram` app: the `sequential-storage` crate (a key-value
 //! map, unchanged) on the emulated SPI MRAM through the `embedded-storage` driver, in three
 //! phases (nominal write pulse, marginal pulse, marginal pulse with write-verify), then ten
-//! years at rest at 125 C. The host's parity test runs the same function and compares every
-//! count and the hash of the array's bits with the firmware's log.
+//! years at rest at 125 C. The chip computes in the session's scalar (the firmware runs it in
+//! f32 on both boards). The host's parity test runs the same function and compares every count
+//! and the hash of the array's bits with the firmware's log.
 
 use core::future::Future;
 use core::ops::Range;
@@ -13,6 +14,7 @@ use embedded_storage::nor_flash::NorFlash;
 use embedded_storage_async::nor_flash::MultiwriteNorFlash;
 use larmor::device::mram::{CellParams, MramArray, Pulse, Stats};
 use larmor::random::{Philox, Rng};
+use larmor::real::Float;
 use larmor::Error;
 use larmor_parts::spi_mram::{MramFlash, SpiMram};
 use sequential_storage::cache::key_pointers::ArrayKeyPointers;
@@ -48,10 +50,10 @@ pub type MapCache = Cache<
 /// Pages of the map.
 pub const PAGES: usize = BYTES / PAGE;
 
-/// The emulated chip.
-pub type Chip = SpiMram<BYTES>;
+/// The emulated chip, computing in `S`.
+pub type Chip<S> = SpiMram<BYTES, S>;
 /// The driver over it.
-pub type Flash = MramFlash<Chip, PAGE>;
+pub type Flash<S> = MramFlash<Chip<S>, PAGE>;
 
 /// What the session measured; every field is an exact count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -140,23 +142,23 @@ where
 }
 
 /// One phase of the session: `STORES` updates over the whole chip.
-fn phase(flash: &mut Flash, cache: MapCache, first: u32) -> (u32, MapCache) {
+fn phase<S: Float>(flash: &mut Flash<S>, cache: MapCache, first: u32) -> (u32, MapCache) {
     updates(flash, cache, 0..BYTES as u32, first, STORES)
 }
 
-/// Runs the session (see the module docs).
+/// Runs the session (see the module docs) with the chip's physics in `S`.
 ///
 /// # Errors
 /// A parameter error of the array (none for the defaults used).
-pub fn session() -> Result<Report, Error> {
+pub fn session<S: Float>() -> Result<Report, Error> {
     // symmetric cells (one critical current for both transitions), so that the marginal pulse
     // is marginal for the item writes (1 -> 0) as for the erases (0 -> 1)
     let params = CellParams {
         ic0_ap_p: CellParams::default().ic0_p_ap,
         ..CellParams::default()
     };
-    let chip = Chip::new(params, SEED)?;
-    let mut flash: Flash = MramFlash::new(chip, BYTES as u32);
+    let chip = Chip::<S>::new(params, SEED)?;
+    let mut flash: Flash<S> = MramFlash::new(chip, BYTES as u32);
     if NorFlash::erase(&mut flash, 0, BYTES as u32).is_err() {
         return Err(Error::Inconsistent {
             what: "mram session: the first erase failed",

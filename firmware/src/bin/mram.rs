@@ -24,7 +24,7 @@ fn main() -> ! {
         exit(false)
     };
     let counter = bench::Counter::new(peripherals.SYST);
-    let (result, ticks) = counter.measure(session);
+    let (result, ticks) = counter.measure(session::<f32>);
     let Ok(r) = result else {
         defmt::error!("mram session: parameter error FAIL");
         exit(false)
@@ -58,7 +58,7 @@ fn main() -> ! {
     );
     defmt::info!(
         "mram: chip {=usize} B of RAM for {=usize} B emulated",
-        core::mem::size_of::<Chip>(),
+        core::mem::size_of::<Chip<f32>>(),
         BYTES
     );
     defmt::info!(

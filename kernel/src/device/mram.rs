@@ -42,9 +42,19 @@
 //!   (geometric gaps, so the cost is the number of candidates, not of bits), each kept with its
 //!   own probability over the largest; exact for any variation.
 //!
-//! Probabilities as small as 1e-15 are resolved: decisions use 53-bit uniforms and f64
-//! arithmetic on every target (software floating point on a Cortex-M; a write or read costs a
-//! few hundred floating-point operations per bit).
+//! **Scalars.** The array computes its rates in `S`: f64 by default, f32 on a Cortex-M4F
+//! (hardware floating point). Decisions compare 53-bit uniforms with the rates widened to f64,
+//! so probabilities as small as 1e-15 are resolved in either scalar, and the cells' normals are
+//! drawn in f64 in both, so a seed gives the same cells in f32 as in f64. The f32 rates follow
+//! the f64 ones to about 1e-6 relative; f32 flushes per-attempt rates below about 1e-38 (a
+//! stability factor above about 87 at temperature) to zero, flips that would take over 1e20
+//! years. On a core without an FPU (Cortex-M0) the costly part of a write, the per-bit rate,
+//! is skipped for almost every bit: each switching bit's decision is first compared, as an
+//! integer, with a threshold computed once per pulse and temperature that no cell's rate
+//! reaches (see [`MramArray::write`]), so a nominal write costs a few integer operations per
+//! bit; only the rare candidates (and sensing, when the variation allows misreads) evaluate
+//! the physics. Fixed point is not used: the rates span 1e-30 to 1 and the stability factors
+//! exceed the range of the kernel's fixed-point types.
 //!
 //! ```
 //! use larmor::device::mram::{CellParams, MramArray, Pulse};
@@ -56,8 +66,8 @@
 //! ```
 
 use crate::error::{check_min, check_range, Error};
-use crate::math::{exp_f64, expm1_f64, floor_f64, ln1p_f64, ln_f64, powf_f64};
-use crate::random::{uniform_f64, Gaussian, Philox};
+use crate::random::{uniform_f64, uniform_f64_from_bits, Gaussian, Philox, Rng};
+use crate::real::Float;
 
 /// The decision stream's index: cells use streams `0..bits`, decisions this one.
 const DECISIONS: u64 = u64::MAX;
@@ -237,36 +247,96 @@ pub struct Sense {
     pub margin: f64,
 }
 
-/// An MRAM array of `BYTES` bytes (see the [module docs](self)).
+/// An MRAM array of `BYTES` bytes computing in scalar `S` (f64 by default; f32 on a
+/// Cortex-M4F): see the [module docs](self).
 #[derive(Clone, Debug)]
-pub struct MramArray<const BYTES: usize> {
+pub struct MramArray<const BYTES: usize, S: Float = f64> {
     params: CellParams,
+    /// `params` in the array's scalar.
+    model: Model<S>,
     seed: u64,
     bits: [u8; BYTES],
     temperature: f64,
+    /// `temperature` in the array's scalar.
+    kelvin: S,
     decisions: Philox,
     stats: Stats,
     /// Cached per read: the worst sense margin ([`MramArray::worst_margin`]), and the largest
     /// read-disturb probability any cell has with its `ln(1 - p)` (recomputed when the
     /// temperature changes).
-    read: ReadBounds,
+    read: ReadBounds<S>,
+    /// Cached per write pulse and temperature: the integer thresholds of the write fast path
+    /// (see [`MramArray::write`]).
+    write: Option<(Pulse, [u64; 2])>,
+}
+
+/// [`CellParams`] in the array's scalar, converted once.
+#[derive(Clone, Copy, Debug)]
+struct Model<S> {
+    delta: S,
+    t_ref: S,
+    tau0: S,
+    ic0_p_ap: S,
+    ic0_ap_p: S,
+    tau_d: S,
+    b: S,
+    r_p: S,
+    tmr: S,
+    sd_delta: S,
+    sd_ic0: S,
+    sd_r_p: S,
+    sd_tmr: S,
+    read_current: S,
+    read_time: S,
+}
+
+impl<S: Float> Model<S> {
+    fn of(p: &CellParams) -> Self {
+        let s = S::from_f64;
+        Self {
+            delta: s(p.delta),
+            t_ref: s(p.t_ref),
+            tau0: s(p.tau0),
+            ic0_p_ap: s(p.ic0_p_ap),
+            ic0_ap_p: s(p.ic0_ap_p),
+            tau_d: s(p.tau_d),
+            b: s(p.b),
+            r_p: s(p.r_p),
+            tmr: s(p.tmr),
+            sd_delta: s(p.sd_delta),
+            sd_ic0: s(p.sd_ic0),
+            sd_r_p: s(p.sd_r_p),
+            sd_tmr: s(p.sd_tmr),
+            read_current: s(p.read_current),
+            read_time: s(p.read_time),
+        }
+    }
 }
 
 /// What every read needs and only the parameters and the temperature change.
 #[derive(Clone, Copy, Debug)]
-struct ReadBounds {
-    worst_margin: f64,
-    p_max: f64,
-    log_q: f64,
+struct ReadBounds<S> {
+    worst_margin: S,
+    p_max: S,
+    log_q: S,
 }
 
 /// `-expm1(-x)`: `1 - exp(-x)` without cancellation.
 #[inline]
-fn one_minus_exp(x: f64) -> f64 {
-    -expm1_f64(-x)
+fn one_minus_exp<S: Float>(x: S) -> S {
+    -(-x).expm1()
 }
 
-impl<const BYTES: usize> MramArray<BYTES> {
+/// `x` as the array's scalar.
+#[inline(always)]
+fn c<S: Float>(x: f64) -> S {
+    S::from_f64(x)
+}
+
+/// `2^53`: the decision lattice's size (uniforms `(k + 1) 2^-53`, see [`crate::random`]).
+const LATTICE: u64 = 1 << 53;
+
+impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
     /// An array of zeros at the reference temperature, with the cell variation of `seed`.
     ///
     /// # Errors
@@ -281,16 +351,19 @@ impl<const BYTES: usize> MramArray<BYTES> {
         }
         let mut a = Self {
             params,
+            model: Model::of(&params),
             seed,
             bits: [0; BYTES],
             temperature: params.t_ref,
+            kelvin: c(params.t_ref),
             decisions: Philox::new(seed, DECISIONS),
             stats: Stats::default(),
             read: ReadBounds {
-                worst_margin: 0.0,
-                p_max: 0.0,
-                log_q: 0.0,
+                worst_margin: S::ZERO,
+                p_max: S::ZERO,
+                log_q: S::ZERO,
             },
+            write: None,
         };
         a.read = a.read_bounds();
         Ok(a)
@@ -323,7 +396,9 @@ impl<const BYTES: usize> MramArray<BYTES> {
     pub fn set_temperature(&mut self, kelvin: f64) -> Result<(), Error> {
         check_min("mram.temperature", kelvin, 0.0, false, "> 0 K")?;
         self.temperature = kelvin;
+        self.kelvin = c(kelvin);
         self.read = self.read_bounds();
+        self.write = None;
         Ok(())
     }
 
@@ -333,30 +408,31 @@ impl<const BYTES: usize> MramArray<BYTES> {
         let (delta, ic0_p_ap, ic0_ap_p) = self.switching(bit);
         let (r_p, tmr) = self.sensing(bit);
         Cell {
-            delta,
-            ic0_p_ap,
-            ic0_ap_p,
-            r_p,
-            tmr,
+            delta: delta.to_f64(),
+            ic0_p_ap: ic0_p_ap.to_f64(),
+            ic0_ap_p: ic0_ap_p.to_f64(),
+            r_p: r_p.to_f64(),
+            tmr: tmr.to_f64(),
         }
     }
 
-    /// Two truncated standard normals of stream `stream` (one Philox block, mostly).
+    /// Two truncated standard normals of stream `stream` (one Philox block, mostly), drawn in
+    /// f64 whatever the scalar: a seed gives the same cells in f32 as in f64, up to rounding.
     #[inline]
-    fn normals(&self, stream: u64) -> (f64, f64) {
+    fn normals(&self, stream: u64) -> (S, S) {
         let mut rng = Philox::new(self.seed, stream);
-        let mut z = || f64::std_normal(&mut rng).clamp(-TRUNCATE_SD, TRUNCATE_SD);
+        let mut z = || c::<S>(f64::std_normal(&mut rng).clamp(-TRUNCATE_SD, TRUNCATE_SD));
         (z(), z())
     }
 
     /// Cell `bit`'s switching parameters `(delta, ic0_p_ap, ic0_ap_p)` (stream `bit`).
     #[inline]
-    fn switching(&self, bit: u32) -> (f64, f64, f64) {
-        let p = &self.params;
+    fn switching(&self, bit: u32) -> (S, S, S) {
+        let p = &self.model;
         let (zd, zi) = self.normals(u64::from(bit));
-        let ic = 1.0 + p.sd_ic0 * zi;
+        let ic = S::ONE + p.sd_ic0 * zi;
         (
-            p.delta * (1.0 + p.sd_delta * zd),
+            p.delta * (S::ONE + p.sd_delta * zd),
             p.ic0_p_ap * ic,
             p.ic0_ap_p * ic,
         )
@@ -365,82 +441,129 @@ impl<const BYTES: usize> MramArray<BYTES> {
     /// Cell `bit`'s resistance parameters `(r_p, tmr)` (stream `2^32 + bit`): what a read
     /// senses, drawn apart from the switching ones so that a read draws only these.
     #[inline]
-    fn sensing(&self, bit: u32) -> (f64, f64) {
-        let p = &self.params;
+    fn sensing(&self, bit: u32) -> (S, S) {
+        let p = &self.model;
         let (zr, zt) = self.normals((1u64 << 32) | u64::from(bit));
-        (p.r_p * (1.0 + p.sd_r_p * zr), p.tmr * (1.0 + p.sd_tmr * zt))
+        (
+            p.r_p * (S::ONE + p.sd_r_p * zr),
+            p.tmr * (S::ONE + p.sd_tmr * zt),
+        )
     }
 
     /// The bounds every read uses, at the current temperature.
-    fn read_bounds(&self) -> ReadBounds {
-        let p = &self.params;
-        let k = TRUNCATE_SD;
-        let ic0 = if p.read_favours_parallel {
+    fn read_bounds(&self) -> ReadBounds<S> {
+        let p = &self.model;
+        let k = c::<S>(TRUNCATE_SD);
+        let ic0 = if self.params.read_favours_parallel {
             p.ic0_ap_p
         } else {
             p.ic0_p_ap
         };
-        let p_max = self.read_disturb_probability(
-            p.delta * (1.0 - k * p.sd_delta),
-            ic0 * (1.0 - k * p.sd_ic0),
+        let p_max = self.disturb_probability(
+            p.delta * (S::ONE - k * p.sd_delta),
+            ic0 * (S::ONE - k * p.sd_ic0),
             p.read_current,
             p.read_time,
         );
         ReadBounds {
-            worst_margin: self.worst_margin(),
+            worst_margin: self.worst(),
             p_max,
-            log_q: ln1p_f64(-p_max),
+            log_q: (-p_max).ln1p(),
         }
     }
 
     /// The smallest sense margin any cell can have (variation at its truncation): when it is
     /// positive no cell is ever misread and a read need not draw the cells' resistances.
     pub fn worst_margin(&self) -> f64 {
-        let p = &self.params;
-        let r_ref = p.r_p * (1.0 + 0.5 * p.tmr);
-        let k = TRUNCATE_SD;
-        let p_high = p.r_p * (1.0 + k * p.sd_r_p);
-        let ap_low = p.r_p * (1.0 - k * p.sd_r_p) * (1.0 + p.tmr * (1.0 - k * p.sd_tmr));
+        self.worst().to_f64()
+    }
+
+    fn worst(&self) -> S {
+        let p = &self.model;
+        let r_ref = p.r_p * (S::ONE + S::HALF * p.tmr);
+        let k = c::<S>(TRUNCATE_SD);
+        let p_high = p.r_p * (S::ONE + k * p.sd_r_p);
+        let ap_low = p.r_p * (S::ONE - k * p.sd_r_p) * (S::ONE + p.tmr * (S::ONE - k * p.sd_tmr));
         ((r_ref - p_high) / r_ref).min((ap_low - r_ref) / r_ref)
     }
 
     /// The stability factor at the current temperature.
     #[inline]
-    fn delta_now(&self, delta_ref: f64) -> f64 {
-        delta_ref * self.params.t_ref / self.temperature
+    fn delta_now(&self, delta_ref: S) -> S {
+        delta_ref * self.model.t_ref / self.kelvin
     }
 
     /// Exponent `Delta (1 - i)^b` of the barrier at current ratio `i` (0 above `i = 1`).
     #[inline]
-    fn barrier(&self, delta: f64, i: f64) -> f64 {
-        if i >= 1.0 {
-            0.0
+    fn barrier(&self, delta: S, i: S) -> S {
+        if i >= S::ONE {
+            S::ZERO
         } else {
-            delta * powf_f64(1.0 - i, self.params.b)
+            delta * (S::ONE - i).powf(self.model.b)
         }
     }
 
     /// Probability that a cell needing to switch does not, for a pulse at current ratio `i`
     /// and width `t` (see the module docs).
     pub fn write_error_rate(&self, delta_ref: f64, i: f64, t: f64) -> f64 {
+        self.wer(c(delta_ref), c(i), c(t)).to_f64()
+    }
+
+    fn wer(&self, delta_ref: S, i: S, t: S) -> S {
         let delta = self.delta_now(delta_ref);
-        if i <= 1.0 {
-            let tau0 = self.params.tau0;
-            return exp_f64(-(t / tau0) * exp_f64(-self.barrier(delta, i)));
+        if i <= S::ONE {
+            return (-(t / self.model.tau0) * (-self.barrier(delta, i)).exp()).exp();
         }
         // zero-temperature time from theta0 to the equator, exactly:
         // t / tau_D = ln(sqrt 2 / theta0) / (i - 1) + g(i) for small theta0
-        let g = core::f64::consts::LN_2 / (2.0 * (i + 1.0)) + ln_f64((i - 1.0) / i) / (i * i - 1.0);
+        let two = S::TWO;
+        let g = c::<S>(core::f64::consts::LN_2) / (two * (i + S::ONE))
+            + ((i - S::ONE) / i).ln() / (i * i - S::ONE);
         // the initial angle's spread, widened by the noise of the linear stage
-        let delta_eff = delta * (i - 1.0) / i;
-        let x = -2.0 * (i - 1.0) * (t / self.params.tau_d - g);
-        one_minus_exp(2.0 * delta_eff * exp_f64(x))
+        let delta_eff = delta * (i - S::ONE) / i;
+        let x = -two * (i - S::ONE) * (t / self.model.tau_d - g);
+        one_minus_exp(two * delta_eff * x.exp())
     }
 
     /// Probability that a read of `t_r` at current `i_r` flips a cell in the disfavoured state.
     pub fn read_disturb_probability(&self, delta_ref: f64, ic0: f64, i_r: f64, t_r: f64) -> f64 {
+        self.disturb_probability(c(delta_ref), c(ic0), c(i_r), c(t_r))
+            .to_f64()
+    }
+
+    fn disturb_probability(&self, delta_ref: S, ic0: S, i_r: S, t_r: S) -> S {
         let delta = self.delta_now(delta_ref);
-        one_minus_exp((t_r / self.params.tau0) * exp_f64(-self.barrier(delta, i_r / ic0)))
+        one_minus_exp((t_r / self.model.tau0) * (-self.barrier(delta, i_r / ic0)).exp())
+    }
+
+    /// The write fast path's thresholds for `pulse` (writing a 0, writing a 1): a decision
+    /// `(k + 1) 2^-53` above `T 2^-53` succeeds without the cell's parameters being drawn,
+    /// because no cell's write error rate reaches `(T + 1) 2^-53`, the next decision up. The bound: with every current
+    /// ratio `i >= i_lo > 1` (critical currents at their truncation), the precessional rate
+    /// is `1 - exp(-2 Delta h(i) exp(-2 (i - 1) t / tau_D))` with
+    /// `h(i) = ((i - 1)/i)^(1 + 2/(i + 1)) 2^((i - 1)/(i + 1))` increasing to 2, so
+    /// `WER <= 1 - exp(-4 Delta_max exp(-2 (i_lo - 1) t / tau_D))` (inflated by 1e-3 against
+    /// rounding). With a cell at or below threshold there is no fast path (`T = 2^53`).
+    fn write_thresholds(&self, pulse: Pulse) -> [u64; 2] {
+        let p = &self.model;
+        let k = c::<S>(TRUNCATE_SD);
+        let delta_max = self.delta_now(p.delta * (S::ONE + p.sd_delta * k));
+        let (current, width) = (c::<S>(pulse.current), c::<S>(pulse.width));
+        [p.ic0_ap_p, p.ic0_p_ap].map(|ic0| {
+            let i_lo = current / (ic0 * (S::ONE + p.sd_ic0 * k));
+            if i_lo <= S::ONE {
+                return LATTICE;
+            }
+            let x =
+                c::<S>(4.004) * delta_max * (-S::TWO * (i_lo - S::ONE) * (width / p.tau_d)).exp();
+            let bound = one_minus_exp(x).to_f64();
+            if bound >= 1.0 {
+                LATTICE
+            } else {
+                // exact: scaling by 2^53 and flooring round nothing
+                crate::math::floor_f64(bound * LATTICE as f64) as u64
+            }
+        })
     }
 
     fn check_span(&self, addr: usize, len: usize) -> Result<(), Error> {
@@ -457,11 +580,27 @@ impl<const BYTES: usize> MramArray<BYTES> {
     /// Writes `data` at byte address `addr` with `pulse`; returns how many bits failed to
     /// switch (they keep their old value, as in silicon).
     ///
+    /// Each bit that must switch takes one uniform `u` of the decision stream and fails if
+    /// `u <= WER` of its cell. The comparison starts with an integer one against a threshold
+    /// computed once per pulse and temperature that no cell's rate exceeds: above it the bit
+    /// switches without its cell being drawn or a transcendental evaluated (every switch of a
+    /// nominal write on a Cortex-M0, which has no FPU); the decisions are the same as with the
+    /// rate of every cell evaluated.
+    ///
     /// # Errors
     /// [`Error::OutOfRange`] for a span outside the array or a bad pulse (nothing written).
     pub fn write(&mut self, addr: usize, data: &[u8], pulse: Pulse) -> Result<u32, Error> {
         self.check_span(addr, data.len())?;
         pulse.check()?;
+        let thresholds = match self.write {
+            Some((cached, t)) if cached == pulse => t,
+            _ => {
+                let t = self.write_thresholds(pulse);
+                self.write = Some((pulse, t));
+                t
+            }
+        };
+        let (current, width) = (c::<S>(pulse.current), c::<S>(pulse.width));
         let mut failed = 0;
         for (k, &byte) in data.iter().enumerate() {
             let a = addr + k;
@@ -472,11 +611,16 @@ impl<const BYTES: usize> MramArray<BYTES> {
                 if need & (1 << j) == 0 {
                     continue;
                 }
-                let (delta, ic0_p_ap, ic0_ap_p) = self.switching((a * 8 + j) as u32);
                 let to_one = byte & (1 << j) != 0;
+                let draw = self.decisions.next_u64();
+                if (draw >> 11) + 1 > thresholds[usize::from(to_one)] {
+                    new ^= 1 << j;
+                    continue;
+                }
+                let (delta, ic0_p_ap, ic0_ap_p) = self.switching((a * 8 + j) as u32);
                 let ic0 = if to_one { ic0_p_ap } else { ic0_ap_p };
-                let wer = self.write_error_rate(delta, pulse.current / ic0, pulse.width);
-                if uniform_f64(&mut self.decisions) <= wer {
+                let wer = self.wer(delta, current / ic0, width);
+                if uniform_f64_from_bits(draw) <= wer.to_f64() {
                     failed += 1;
                 } else {
                     new ^= 1 << j;
@@ -501,14 +645,14 @@ impl<const BYTES: usize> MramArray<BYTES> {
     /// [`Error::OutOfRange`] for a span outside the array (nothing read).
     pub fn read(&mut self, addr: usize, buf: &mut [u8]) -> Result<Sense, Error> {
         self.check_span(addr, buf.len())?;
-        let p = self.params;
+        let p = self.model;
         let worst = self.read.worst_margin;
-        let mut margin = f64::INFINITY;
-        if worst > 0.0 {
+        let mut margin = c::<S>(f64::INFINITY);
+        if worst > S::ZERO {
             buf.copy_from_slice(&self.bits[addr..addr + buf.len()]);
             margin = worst;
         } else {
-            let r_ref = p.r_p * (1.0 + 0.5 * p.tmr);
+            let r_ref = p.r_p * (S::ONE + S::HALF * p.tmr);
             for (k, out) in buf.iter_mut().enumerate() {
                 let a = addr + k;
                 let stored = self.bits[a];
@@ -516,14 +660,14 @@ impl<const BYTES: usize> MramArray<BYTES> {
                 for j in 0..8 {
                     let one = stored & (1 << j) != 0;
                     let (r_p, tmr) = self.sensing((a * 8 + j) as u32);
-                    let r = if one { r_p * (1.0 + tmr) } else { r_p };
+                    let r = if one { r_p * (S::ONE + tmr) } else { r_p };
                     let m = (r - r_ref) / r_ref;
                     let correct = if one { m } else { -m };
                     margin = margin.min(correct);
-                    if m > 0.0 {
+                    if m > S::ZERO {
                         sensed |= 1 << j;
                     }
-                    if correct <= 0.0 {
+                    if correct <= S::ZERO {
                         self.stats.misreads += 1;
                     }
                 }
@@ -531,28 +675,46 @@ impl<const BYTES: usize> MramArray<BYTES> {
             }
         }
         self.stats.bits_read += 8 * buf.len() as u64;
-        if p.read_current > 0.0 && p.read_time > 0.0 {
+        if self.params.read_current > 0.0 && self.params.read_time > 0.0 {
             self.disturb(addr, buf.len());
         }
-        Ok(Sense { margin })
+        Ok(Sense {
+            margin: margin.to_f64(),
+        })
+    }
+
+    /// The gap to the next candidate of a Bernoulli process of probability `p_max`
+    /// (`log_q = ln(1 - p_max)`): Geometric(`p_max`), as a float.
+    #[inline]
+    fn gap(&mut self, log_q: S) -> f64 {
+        (c::<S>(uniform_f64(&mut self.decisions)).ln() / log_q)
+            .floor()
+            .to_f64()
+    }
+
+    /// Whether a candidate drawn at `p_max` is kept with its own probability `pi`.
+    #[inline]
+    fn keep(&mut self, p_max: S, pi: S) -> bool {
+        c::<S>(uniform_f64(&mut self.decisions)) * p_max <= pi
     }
 
     /// The read disturb of the bytes `addr..addr + len`: candidates at the largest probability
     /// any cell can have (geometric gaps), each kept with its own probability over the largest.
     fn disturb(&mut self, addr: usize, len: usize) {
-        let p = self.params;
+        let p = self.model;
+        let favours_parallel = self.params.read_favours_parallel;
         let ReadBounds { p_max, log_q, .. } = self.read;
-        if p_max <= 0.0 {
+        if p_max <= S::ZERO {
             return;
         }
         let first = (addr * 8) as u64;
         let n = (len * 8) as u64;
         let mut pos = 0u64;
         while pos < n {
-            let gap = if p_max >= 1.0 {
+            let gap = if p_max >= S::ONE {
                 0.0
             } else {
-                floor_f64(ln_f64(uniform_f64(&mut self.decisions)) / log_q)
+                self.gap(log_q)
             };
             if gap >= (n - pos) as f64 {
                 break;
@@ -561,11 +723,11 @@ impl<const BYTES: usize> MramArray<BYTES> {
             let bit = (first + pos) as u32;
             let (byte, mask) = ((bit / 8) as usize, 1u8 << (bit % 8));
             let one = self.bits[byte] & mask != 0;
-            if one == p.read_favours_parallel {
+            if one == favours_parallel {
                 let (delta, ic0_p_ap, ic0_ap_p) = self.switching(bit);
                 let ic0 = if one { ic0_ap_p } else { ic0_p_ap };
-                let pi = self.read_disturb_probability(delta, ic0, p.read_current, p.read_time);
-                if uniform_f64(&mut self.decisions) * p_max <= pi {
+                let pi = self.disturb_probability(delta, ic0, p.read_current, p.read_time);
+                if self.keep(p_max, pi) {
                     self.bits[byte] ^= mask;
                     self.stats.read_disturbs += 1;
                 }
@@ -581,30 +743,30 @@ impl<const BYTES: usize> MramArray<BYTES> {
     /// [`Error::OutOfRange`] (key `mram.dt`) for a negative or non-finite `dt`.
     pub fn advance(&mut self, dt: f64) -> Result<u64, Error> {
         check_min("mram.dt", dt, 0.0, true, ">= 0 s")?;
-        let p = self.params;
-        let scale = p.t_ref / self.temperature;
-        let flip_p = |delta_ref: f64| {
-            let rate = exp_f64(-delta_ref * scale) / p.tau0;
-            0.5 * one_minus_exp(2.0 * rate * dt)
+        let p = self.model;
+        let scale = p.t_ref / self.kelvin;
+        let dt = c::<S>(dt);
+        let flip_p = |delta_ref: S| {
+            let rate = (-delta_ref * scale).exp() / p.tau0;
+            S::HALF * one_minus_exp(S::TWO * rate * dt)
         };
-        let p_max = flip_p(p.delta * (1.0 - TRUNCATE_SD * p.sd_delta));
-        if p_max <= 0.0 {
+        let p_max = flip_p(p.delta * (S::ONE - c::<S>(TRUNCATE_SD) * p.sd_delta));
+        if p_max <= S::ZERO {
             return Ok(0);
         }
         let n = (BYTES * 8) as u64;
-        let log_q = ln1p_f64(-p_max); // in [ln 1/2, 0): p_max <= 1/2 (two-state)
+        let log_q = (-p_max).ln1p(); // in [ln 1/2, 0): p_max <= 1/2 (two-state)
         let mut flips = 0u64;
         let mut pos = 0u64;
         loop {
-            // the gap to the next candidate of a Bernoulli(p_max) process: Geometric(p_max)
-            let gap = floor_f64(ln_f64(uniform_f64(&mut self.decisions)) / log_q);
+            let gap = self.gap(log_q);
             if gap >= (n - pos) as f64 {
                 break;
             }
             pos += gap as u64;
             let bit = pos as u32;
             let pi = flip_p(self.switching(bit).0);
-            if uniform_f64(&mut self.decisions) * p_max <= pi {
+            if self.keep(p_max, pi) {
                 self.bits[(bit / 8) as usize] ^= 1 << (bit % 8);
                 flips += 1;
             }
@@ -677,6 +839,128 @@ mod tests {
         let slope = (libm::log(w(i, t2)) - libm::log(w(i, t1))) / (t2 - t1);
         let expect = -2.0 * (i - 1.0) / 0.7e-9;
         assert!((slope / expect - 1.0).abs() < 1e-4, "{slope} vs {expect}");
+    }
+
+    /// Pulses from below threshold to far above, for the nominal cell's larger critical current.
+    fn pulses() -> [Pulse; 6] {
+        let ic = CellParams::default().ic0_p_ap;
+        [
+            (0.8, 20e-9),
+            (1.05, 5e-9),
+            (1.3, 3e-9),
+            (1.6, 5e-9),
+            (2.0, 20e-9),
+            (40.0, 1e-9),
+        ]
+        .map(|(r, width)| Pulse {
+            current: r * ic,
+            width,
+        })
+    }
+
+    /// The write fast path decides exactly as evaluating every cell's rate, in f32 and f64.
+    fn fast_path_is_exact<S: Float>() {
+        let p = CellParams {
+            sd_delta: 0.15,
+            sd_ic0: 0.15,
+            ..CellParams::default()
+        };
+        for (n, pulse) in pulses().into_iter().enumerate() {
+            let mut fast = MramArray::<512, S>::new(p, 5 + n as u64).unwrap();
+            let mut slow = fast.clone();
+            let mut rng = Philox::new(99, n as u64);
+            for round in 0..6 {
+                let mut data = [0u8; 512];
+                rng.fill_bytes(&mut data);
+                slow.write = Some((pulse, [LATTICE; 2]));
+                let f = fast.write(0, &data, pulse).unwrap();
+                assert_eq!(
+                    f,
+                    slow.write(0, &data, pulse).unwrap(),
+                    "pulse {n} round {round}"
+                );
+                assert_eq!(fast.raw(), slow.raw());
+            }
+            assert_eq!(fast.stats(), slow.stats());
+            // and the thresholds bound every cell's rate below the next decision
+            let t = fast.write_thresholds(pulse);
+            for bit in 0..4096 {
+                let (delta, ic0_p_ap, ic0_ap_p) = fast.switching(bit);
+                for (ic0, t) in [(ic0_ap_p, t[0]), (ic0_p_ap, t[1])] {
+                    let i = S::from_f64(pulse.current) / ic0;
+                    let wer = fast.wer(delta, i, S::from_f64(pulse.width)).to_f64();
+                    assert!(
+                        wer < (t + 1) as f64 / LATTICE as f64,
+                        "pulse {n} bit {bit}: {wer}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn write_fast_path_is_exact() {
+        fast_path_is_exact::<f64>();
+        fast_path_is_exact::<f32>();
+        // without variation the bound is the nominal cell's rate with h(i) raised to 2: tight
+        // far above threshold, where h(i) -> 2
+        let q = MramArray::<1, f64>::new(quiet(), 0).unwrap();
+        for (r, width, tight) in [(10.0, 0.8e-9, 0.75), (3.0, 3e-9, 0.35)] {
+            let pulse = Pulse {
+                current: r * q.params.ic0_p_ap,
+                width,
+            };
+            let bound = q.write_thresholds(pulse)[1] as f64 / LATTICE as f64;
+            let wer = q.write_error_rate(60.0, r, width);
+            assert!(
+                wer < bound && wer > tight * bound,
+                "i {r}: {wer:e} vs {bound:e}"
+            );
+        }
+        // a nominal pulse needs no cell at all: its thresholds leave < 1e-9 to the slow path
+        let p = CellParams::default();
+        let a = MramArray::<1, f32>::new(p, 0).unwrap();
+        let t = a.write_thresholds(Pulse::nominal(&p));
+        assert!(
+            t.iter().all(|&t| (t as f64) < 1e-9 * LATTICE as f64),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn f32_rates_follow_f64() {
+        let a = MramArray::<1, f64>::new(quiet(), 0).unwrap();
+        let b = MramArray::<1, f32>::new(quiet(), 0).unwrap();
+        for (i, t) in [
+            (0.5, 20e-9),
+            (0.9, 5e-9),
+            (1.5, 5e-9),
+            (2.0, 10e-9),
+            (3.0, 5e-9),
+        ] {
+            let (x, y) = (
+                a.write_error_rate(60.0, i, t),
+                b.write_error_rate(60.0, i, t),
+            );
+            assert!((y / x - 1.0).abs() < 1e-4, "i {i}: f64 {x:e}, f32 {y:e}");
+        }
+        let (x, y) = (
+            a.read_disturb_probability(60.0, 45e-6, 10e-6, 10e-9),
+            b.read_disturb_probability(60.0, 45e-6, 10e-6, 10e-9),
+        );
+        assert!((y / x - 1.0).abs() < 1e-4, "{x:e} {y:e}");
+        // the same seed gives the same cells (normals drawn in f64)
+        let (c64, c32) = (
+            MramArray::<8, f64>::new(CellParams::default(), 4)
+                .unwrap()
+                .cell(17),
+            MramArray::<8, f32>::new(CellParams::default(), 4)
+                .unwrap()
+                .cell(17),
+        );
+        assert!(
+            (c32.delta / c64.delta - 1.0).abs() < 1e-6 && (c32.r_p / c64.r_p - 1.0).abs() < 1e-6
+        );
     }
 
     #[test]
