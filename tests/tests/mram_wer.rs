@@ -110,3 +110,75 @@ fn precessional_write_error_rate_matches_the_macrospin_ensemble() {
         worst.exp()
     );
 }
+
+/// The array's own stochastic-macrospin cells ([`MramArray::set_macrospin_cells`]) give the
+/// write error rate of the standalone ensemble above, where the closed form holds, and in the
+/// crossover band just above the critical current, where it does not, they give what the
+/// closed form cannot: a rate that falls with current, with none of the closed form's jump.
+#[test]
+fn macrospin_cells_of_the_array_write_like_the_ensemble() {
+    use larmor::device::mram::{MacrospinCells, Pulse};
+    let ic0 = CellParams::default().ic0_p_ap;
+    let cells = CellParams {
+        delta: DELTA,
+        t_ref: T,
+        tau_d: tau_d(),
+        ic0_ap_p: ic0,
+        sd_delta: 0.0,
+        sd_ic0: 0.0,
+        ..CellParams::default()
+    };
+    let wer = |i: f64, t: f64, seed: u64| {
+        let mut a = MramArray::<256>::new(cells, seed).unwrap();
+        a.set_macrospin_cells(Some(MacrospinCells {
+            first: 0,
+            count: 2048,
+            alpha: ALPHA,
+            dt: 0.5e-12,
+        }))
+        .unwrap();
+        let pulse = Pulse {
+            current: i * ic0,
+            width: t,
+        };
+        let (mut failed, mut trials) = (0u32, 0u32);
+        for round in 0..2 {
+            let data = [if round % 2 == 0 { 0xFF } else { 0x00 }; 256];
+            let before = a.stats().switches;
+            failed += a.write(0, &data, pulse).unwrap();
+            trials += (a.stats().switches - before) as u32;
+        }
+        let p = f64::from(failed) / f64::from(trials);
+        (p, (p * (1.0 - p) / f64::from(trials)).sqrt(), trials)
+    };
+    let closed = MramArray::<1>::new(cells, 0).unwrap();
+    let (i, t) = (2.0, 1.2e-9);
+    let (sim, se, n) = wer(i, t, 1);
+    let (ens, ens_se) = ensemble_wer(i, t, 4000);
+    let formula = closed.write_error_rate(DELTA, i, t);
+    println!("i = {i}: array cells {sim:.4} +- {se:.4} ({n} trials), ensemble {ens:.4} +- {ens_se:.4}, formula {formula:.4}");
+    let z = (sim - ens) / (se * se + ens_se * ens_se).sqrt();
+    assert!(
+        z.abs() < 3.0,
+        "array cells and ensemble differ by {z:.1} sd"
+    );
+    assert!(
+        (sim / formula).ln().abs() < 0.3,
+        "{sim} vs formula {formula}"
+    );
+    // the crossover band: the closed form jumps from ~1 (thermal, i <= 1) to ~0 just above 1;
+    // the macrospin falls smoothly with current
+    let band: Vec<f64> = [1.05, 1.2, 1.4]
+        .iter()
+        .map(|&i| wer(i, 2e-9, 2).0)
+        .collect();
+    println!(
+        "crossover, 2 ns: macrospin {band:?}, closed form {:?}",
+        [1.05, 1.2, 1.4].map(|i| closed.write_error_rate(DELTA, i, 2e-9))
+    );
+    assert!(band[0] > band[1] && band[1] > band[2], "{band:?}");
+    assert!(
+        band[0] > 0.5,
+        "a pulse at 1.05 I_c0 for 2 ns mostly fails: {band:?}"
+    );
+}

@@ -26,8 +26,9 @@
 //!   unstable Ornstein-Uhlenbeck process: `Delta_eff = Delta (i - 1) / i`) give
 //!   `WER = 1 - exp(-2 Delta_eff exp(-2 (i - 1) (t / tau_D - g(i))))`, with
 //!   `tau_D = (1 + alpha^2) / (alpha gamma mu0 H_K)`. The crossover band `|i - 1| ~ 1/sqrt(Delta)`
-//!   is described by neither form (the rate jumps at `i = 1`): simulate it with the stochastic
-//!   macrospin. A bit that already holds the written value is pushed further into its state and
+//!   is described by neither form (the rate jumps at `i = 1`, and just above it the
+//!   precessional form falls to 0 where a real cell mostly fails): choose cells for the
+//!   stochastic macrospin there ([`MramArray::set_macrospin_cells`]). A bit that already holds the written value is pushed further into its state and
 //!   never flips.
 //! - *Read* with a current `I_r` for `t_r`: the sensed resistance `R_P` or `R_P (1 + TMR)` of
 //!   the cell is compared with the reference `R_P (1 + TMR/2)` of the nominal cell (a cell whose
@@ -247,6 +248,49 @@ pub struct Sense {
     pub margin: f64,
 }
 
+/// Cells whose writes are simulated with the stochastic macrospin instead of the closed form
+/// (see [`MramArray::set_macrospin_cells`]): bits `first..first + count`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct MacrospinCells {
+    /// First bit simulated (key `mram.macrospin.first`).
+    pub first: u32,
+    /// Number of bits simulated from `first` (key `mram.macrospin.count`).
+    pub count: u32,
+    /// Gilbert damping (key `mram.macrospin.alpha`); with the parameters' `tau_d` it fixes
+    /// the anisotropy field `mu0 H_K = (1 + alpha^2) / (alpha gamma tau_D)`.
+    pub alpha: f64,
+    /// Heun time step (s, key `mram.macrospin.dt`).
+    pub dt: f64,
+}
+
+impl MacrospinCells {
+    /// # Errors
+    /// [`Error::OutOfRange`] naming the key of a bad value.
+    fn check(&self, bits: u64) -> Result<(), Error> {
+        check_range("mram.macrospin.alpha", self.alpha, 1e-4, 1.0, "[1e-4, 1]")?;
+        check_range(
+            "mram.macrospin.dt",
+            self.dt,
+            1e-16,
+            1e-11,
+            "[1e-16, 1e-11] s",
+        )?;
+        if u64::from(self.first) + u64::from(self.count) > bits {
+            return Err(Error::OutOfRange {
+                param: "mram.macrospin.count",
+                value: f64::from(self.count),
+                allowed: "first + count <= the array's bits",
+            });
+        }
+        Ok(())
+    }
+
+    fn holds(&self, bit: u32) -> bool {
+        bit >= self.first && bit - self.first < self.count
+    }
+}
+
 /// An MRAM array of `BYTES` bytes computing in scalar `S` (f64 by default; f32 on a
 /// Cortex-M4F): see the [module docs](self).
 #[derive(Clone, Debug)]
@@ -268,6 +312,8 @@ pub struct MramArray<const BYTES: usize, S: Float = f64> {
     /// Cached per write pulse and temperature: the integer thresholds of the write fast path
     /// (see [`MramArray::write`]).
     write: Option<(Pulse, [u64; 2])>,
+    /// Cells written by the stochastic macrospin.
+    macrospin: Option<MacrospinCells>,
 }
 
 /// [`CellParams`] in the array's scalar, converted once.
@@ -364,6 +410,7 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
                 log_q: S::ZERO,
             },
             write: None,
+            macrospin: None,
         };
         a.read = a.read_bounds();
         Ok(a)
@@ -400,6 +447,100 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
         self.read = self.read_bounds();
         self.write = None;
         Ok(())
+    }
+
+    /// Chooses cells whose writes the stochastic macrospin simulates (`None`: every cell by the
+    /// closed form). A chosen cell that must switch is a perpendicular macrospin with its own
+    /// stability factor at the array's temperature, started from the Boltzmann distribution
+    /// about its old state (`theta^2` exponential with mean `1/Delta`), driven for the pulse
+    /// width by a Slonczewski current at its own ratio `I / I_c0` with Brown's thermal field,
+    /// integrated with Heun at `dt`; it fails if it ends on its old side of the equator. The
+    /// noise comes from a Philox stream keyed by the bit's decision, so a session stays
+    /// reproducible. This is the model for the crossover band `|i - 1| ~ 1/sqrt(Delta)` where
+    /// neither closed form holds; it costs `width / dt` stochastic steps per switching bit.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for a damping outside [1e-4, 1], a step outside [1e-16, 1e-11] s
+    /// or cells past the end of the array (nothing changed).
+    pub fn set_macrospin_cells(&mut self, cells: Option<MacrospinCells>) -> Result<(), Error> {
+        if let Some(m) = &cells {
+            m.check((BYTES * 8) as u64)?;
+            // the nominal cell must compile (every scalar can hold its reduced values)
+            let p = &self.params;
+            let _ = self.macrospin_trial(m, p.delta, 2.0, Pulse::nominal(p).width, 0, 0)?;
+        }
+        self.macrospin = cells;
+        Ok(())
+    }
+
+    /// One stochastic-macrospin write of a cell with stability factor `delta_ref` (at the
+    /// reference temperature) at current ratio `i` for `width` seconds; `true` if it failed.
+    fn macrospin_trial(
+        &self,
+        cells: &MacrospinCells,
+        delta_ref: f64,
+        i: f64,
+        width: f64,
+        key: u64,
+        bit: u32,
+    ) -> Result<bool, Error> {
+        use crate::drive::DriveSpec;
+        use crate::integrate::Integrator;
+        use crate::math::{ln_f64, sin_cos_f64, sqrt_f64};
+        use crate::params::{
+            CurrentSpec, MacrospinSpec, Shape, SttSpec, ThermalSpec, UniaxialSpec,
+        };
+        use crate::units::{E_CHARGE, GAMMA_E, HBAR, KB};
+        use crate::vec3::Vec3;
+        // any Ms and thickness: the dynamics depends on alpha, tau_D, Delta and i only
+        const MS: f64 = 1e6;
+        const THICKNESS: f64 = 1e-9;
+        const POLARIZATION: f64 = 0.6;
+        let alpha = cells.alpha;
+        let ku = 0.5 * MS * (1.0 + alpha * alpha) / (alpha * GAMMA_E * self.params.tau_d);
+        let kelvin = self.temperature;
+        let delta = delta_ref * self.params.t_ref / kelvin;
+        let mut spec = MacrospinSpec::new(MS, alpha, Shape::Volume(delta * KB * kelvin / ku));
+        spec.uniaxial = Some(UniaxialSpec {
+            ku,
+            k2: 0.0,
+            axis: [0.0, 0.0, 1.0],
+        });
+        spec.thermal = Some(ThermalSpec {
+            temperature: DriveSpec::Constant(kelvin),
+        });
+        // critical density of the linearised macrospin: eps b = alpha h_K, eps = P / 2
+        let jc0 = 2.0 * alpha * ku * E_CHARGE * THICKNESS / (HBAR * 0.5 * POLARIZATION);
+        spec.stt = Some(SttSpec {
+            polarizer: [0.0, 0.0, -1.0],
+            polarization: POLARIZATION,
+            lambda: 1.0,
+            field_like: 0.0,
+            current: CurrentSpec::Density(DriveSpec::Constant(i * jc0)),
+            thickness: Some(THICKNESS),
+        });
+        let model = spec.compile::<S>()?;
+        let mut rng = Philox::new(key, u64::from(bit));
+        let theta = sqrt_f64(-ln_f64(uniform_f64(&mut rng)) / delta);
+        let phi = 2.0 * core::f64::consts::PI * uniform_f64(&mut rng);
+        let ((st, ct), (sp, cp)) = (sin_cos_f64(theta), sin_cos_f64(phi));
+        let m0 = Vec3::new(c::<S>(st * cp), c::<S>(st * sp), c::<S>(ct));
+        let Some(thermal) = model.thermal else {
+            return Err(Error::Inconsistent {
+                what: "mram macrospin cell: no thermal field",
+            });
+        };
+        let dt = model.units.time_to_reduced(cells.dt);
+        let mut run = Integrator::thermal(
+            model.llg,
+            crate::stepper::Heun::new(),
+            [m0],
+            dt,
+            thermal,
+            rng,
+        )?;
+        run.advance_to(model.units.time_to_reduced(width))?;
+        Ok(run.state()[0].z > S::ZERO)
     }
 
     /// Cell `bit`'s parameters (bit `8 a + k` is bit `k` of byte `a`, least significant first):
@@ -588,7 +729,10 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
     /// rate of every cell evaluated.
     ///
     /// # Errors
-    /// [`Error::OutOfRange`] for a span outside the array or a bad pulse (nothing written).
+    /// [`Error::OutOfRange`] for a span outside the array or a bad pulse (nothing written). A
+    /// simulated cell ([`MramArray::set_macrospin_cells`]) whose integration fails (a step too
+    /// large for its dynamics) ends the write there with the integrator's error; the bits
+    /// decided before it stay written.
     pub fn write(&mut self, addr: usize, data: &[u8], pulse: Pulse) -> Result<u32, Error> {
         self.check_span(addr, data.len())?;
         pulse.check()?;
@@ -613,11 +757,28 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
                 }
                 let to_one = byte & (1 << j) != 0;
                 let draw = self.decisions.next_u64();
+                let bit = (a * 8 + j) as u32;
+                if let Some(cells) = self.macrospin.filter(|m| m.holds(bit)) {
+                    let (delta, ic0_p_ap, ic0_ap_p) = self.switching(bit);
+                    let ic0 = if to_one { ic0_p_ap } else { ic0_ap_p };
+                    let i = (current / ic0).to_f64();
+                    match self.macrospin_trial(&cells, delta.to_f64(), i, pulse.width, draw, bit) {
+                        Ok(true) => failed += 1,
+                        Ok(false) => new ^= 1 << j,
+                        Err(e) => {
+                            // the bytes before and the bits decided so far stay written
+                            self.bits[a] = new;
+                            self.stats.write_errors += u64::from(failed);
+                            return Err(e);
+                        }
+                    }
+                    continue;
+                }
                 if (draw >> 11) + 1 > thresholds[usize::from(to_one)] {
                     new ^= 1 << j;
                     continue;
                 }
-                let (delta, ic0_p_ap, ic0_ap_p) = self.switching((a * 8 + j) as u32);
+                let (delta, ic0_p_ap, ic0_ap_p) = self.switching(bit);
                 let ic0 = if to_one { ic0_p_ap } else { ic0_ap_p };
                 let wer = self.wer(delta, current / ic0, width);
                 if uniform_f64_from_bits(draw) <= wer.to_f64() {
@@ -987,5 +1148,36 @@ mod tests {
         assert_eq!(a.raw(), &[0; 4], "nothing written");
         assert!(a.advance(-1.0).is_err());
         assert!(a.set_temperature(0.0).is_err());
+        let cells = MacrospinCells {
+            first: 0,
+            count: 32,
+            alpha: 0.02,
+            dt: 1e-12,
+        };
+        assert!(a.set_macrospin_cells(Some(cells)).is_ok());
+        for (bad, key) in [
+            (
+                MacrospinCells {
+                    alpha: 0.0,
+                    ..cells
+                },
+                "mram.macrospin.alpha",
+            ),
+            (MacrospinCells { dt: 1e-9, ..cells }, "mram.macrospin.dt"),
+            (MacrospinCells { first: 1, ..cells }, "mram.macrospin.count"),
+            (
+                MacrospinCells {
+                    count: u32::MAX,
+                    first: u32::MAX,
+                    ..cells
+                },
+                "mram.macrospin.count",
+            ),
+        ] {
+            match a.set_macrospin_cells(Some(bad)) {
+                Err(Error::OutOfRange { param, .. }) => assert_eq!(param, key),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
     }
 }
