@@ -67,6 +67,7 @@ pub mod inertial;
 pub mod integrate;
 pub mod llg;
 pub mod math;
+pub mod meanfield;
 pub mod mtj;
 pub mod params;
 pub mod random;
