@@ -3,7 +3,7 @@
 //! output file.
 
 mod common;
-use common::larmor;
+use common::{arg, assert_refused, larmor, larmor_with};
 
 use std::path::{Path, PathBuf};
 
@@ -27,20 +27,24 @@ dt = 1e-13
 duration = 1e-10
 "#;
 
-fn run_scenario(name: &str, text: &str) -> (i32, String, PathBuf) {
+/// A fresh directory `name` holding the scenario `text` as `s.toml`: (directory, scenario).
+fn scenario(name: &str, text: &str) -> (PathBuf, PathBuf) {
     let d = common::tmpdir("cli", name);
     let sc = d.join("s.toml");
     std::fs::write(&sc, text).unwrap();
+    (d, sc)
+}
+
+/// `larmor run SC --out OUT` and then `flags`: (exit code, stdout, stderr).
+fn run(sc: &Path, out: &Path, flags: &str) -> (i32, String, String) {
+    larmor_with(&["run", arg(sc), "--out", arg(out)], flags)
+}
+
+fn run_scenario(name: &str, text: &str) -> (i32, String, PathBuf) {
+    let (d, sc) = scenario(name, text);
     let out = d.join("trace.csv");
     let png = d.join("trace.png");
-    let (code, _, err) = larmor(&[
-        "run",
-        sc.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--plot",
-        png.to_str().unwrap(),
-    ]);
+    let (code, _, err) = larmor(&["run", arg(&sc), "--out", arg(&out), "--plot", arg(&png)]);
     if code != 0 {
         assert!(
             !out.exists() && !png.exists(),
@@ -57,14 +61,7 @@ fn run_scenario(name: &str, text: &str) -> (i32, String, PathBuf) {
 /// Asserts exit code 2, a single `error:` line containing every `needle`, and no panic.
 fn bad(name: &str, text: &str, needles: &[&str]) {
     let (code, err, _) = run_scenario(name, text);
-    assert_eq!(code, 2, "{name}: exit code {code}, stderr: {err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{name}: expected one line, got: {err}");
-    assert!(lines[0].starts_with("error: "), "{name}: {err}");
-    assert!(!err.contains("panicked"), "{name}: {err}");
-    for n in needles {
-        assert!(err.contains(n), "{name}: `{n}` not in: {err}");
-    }
+    assert_refused(name, code, &err, needles);
 }
 
 fn replace(from: &str, to: &str) -> String {
@@ -87,18 +84,9 @@ fn good_scenario_runs_and_writes_csv_and_png() {
 
 #[test]
 fn every_decimates_rows() {
-    let d = common::tmpdir("cli", "every");
-    let sc = d.join("s.toml");
-    std::fs::write(&sc, GOOD).unwrap();
+    let (d, sc) = scenario("every", GOOD);
     let out = d.join("t.csv");
-    let (code, _, err) = larmor(&[
-        "run",
-        sc.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--every",
-        "100",
-    ]);
+    let (code, _, err) = run(&sc, &out, "--every 100");
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         std::fs::read_to_string(&out).unwrap().lines().count(),
@@ -106,114 +94,112 @@ fn every_decimates_rows() {
     );
 }
 
+/// One wrong value, key or type per case (the scenario with `from` replaced by `to`), refused
+/// by file and line, key, value and allowed range: among them vectors of the wrong length, a
+/// negative demag factor, and shape dimensions checked whether or not demag is given.
 #[test]
-fn unknown_key() {
-    bad(
-        "unknown",
-        &replace("alpha = 0.01", "alpha = 0.01\nalhpa = 0.02"),
-        &["s.toml:4", "unknown field `alhpa`"],
-    );
-}
-
-#[test]
-fn missing_required_key() {
-    bad(
-        "missing",
-        &replace(
+fn bad_values_are_refused_by_key_and_line() {
+    let cases: [(&str, &str, &str, &[&str]); 16] = [
+        (
+            "unknown",
+            "alpha = 0.01",
+            "alpha = 0.01\nalhpa = 0.02",
+            &["s.toml:4", "unknown field `alhpa`"],
+        ),
+        (
+            "missing",
             "ms = 1.0e6                 # saturation magnetisation, A/m\n",
             "",
+            &["missing field `ms`"],
         ),
-        &["missing field `ms`"],
-    );
-}
-
-#[test]
-fn wrong_type() {
-    bad(
-        "type",
-        &replace("alpha = 0.01", "alpha = \"low\""),
-        &["s.toml:3", "magnet.alpha", "invalid type", "f64"],
-    );
-}
-
-#[test]
-fn non_finite_value() {
-    bad(
-        "nan",
-        &replace("ms = 1.0e6", "ms = nan"),
-        &["s.toml:2", "magnet.ms", "allowed > 0"],
-    );
-    bad(
-        "inf",
-        &replace(
+        (
+            "type",
+            "alpha = 0.01",
+            "alpha = \"low\"",
+            &["s.toml:3", "magnet.alpha", "invalid type", "f64"],
+        ),
+        (
+            "nan",
+            "ms = 1.0e6",
+            "ms = nan",
+            &["s.toml:2", "magnet.ms", "allowed > 0"],
+        ),
+        (
+            "inf",
             "applied = [0.05, 0.0, 0.0866]",
             "applied = [inf, 0.0, 0.0866]",
+            &["s.toml:13", "field.applied"],
         ),
-        &["s.toml:13", "field.applied"],
-    );
-}
-
-#[test]
-fn ms_not_positive() {
-    bad(
-        "ms",
-        &replace("ms = 1.0e6", "ms = -1.0e6"),
-        &["s.toml:2", "magnet.ms", "-1e6", "allowed > 0 A/m"],
-    );
-}
-
-#[test]
-fn alpha_negative() {
-    bad(
-        "alpha",
-        &replace("alpha = 0.01", "alpha = -0.01"),
-        &["s.toml:3", "magnet.alpha", "allowed >= 0"],
-    );
-}
-
-#[test]
-fn dt_not_positive() {
-    bad(
-        "dt",
-        &replace("dt = 1e-13", "dt = 0.0"),
-        &["s.toml:17", "solver.dt", "allowed > 0"],
-    );
-}
-
-#[test]
-fn duration_shorter_than_dt() {
-    bad(
-        "duration",
-        &replace("duration = 1e-10", "duration = 1e-14"),
-        &["s.toml:18", "solver.duration", ">= solver.dt"],
-    );
-}
-
-#[test]
-fn zero_axis() {
-    bad(
-        "axis",
-        &replace("axis = [0, 0, 1]", "axis = [0, 0, 0]"),
-        &["s.toml:10", "anisotropy.uniaxial.axis", "non-zero"],
-    );
-}
-
-#[test]
-fn demag_not_summing_to_one() {
-    bad(
-        "demag",
-        &replace("demag = [0.0, 0.0, 1.0]", "demag = [0.0, 0.0, 0.9]"),
-        &["s.toml:6", "demag", "sum to 1 within 1e-6"],
-    );
-}
-
-#[test]
-fn unknown_method() {
-    bad(
-        "method",
-        &replace("method = \"rk4\"", "method = \"euler\""),
-        &["s.toml:16", "unknown variant `euler`", "rk4"],
-    );
+        (
+            "ms",
+            "ms = 1.0e6",
+            "ms = -1.0e6",
+            &["s.toml:2", "magnet.ms", "-1e6", "allowed > 0 A/m"],
+        ),
+        (
+            "alpha",
+            "alpha = 0.01",
+            "alpha = -0.01",
+            &["s.toml:3", "magnet.alpha", "allowed >= 0"],
+        ),
+        (
+            "dt",
+            "dt = 1e-13",
+            "dt = 0.0",
+            &["s.toml:17", "solver.dt", "allowed > 0"],
+        ),
+        (
+            "duration",
+            "duration = 1e-10",
+            "duration = 1e-14",
+            &["s.toml:18", "solver.duration", ">= solver.dt"],
+        ),
+        (
+            "axis",
+            "axis = [0, 0, 1]",
+            "axis = [0, 0, 0]",
+            &["s.toml:10", "anisotropy.uniaxial.axis", "non-zero"],
+        ),
+        (
+            "demag",
+            "demag = [0.0, 0.0, 1.0]",
+            "demag = [0.0, 0.0, 0.9]",
+            &["s.toml:6", "demag", "sum to 1 within 1e-6"],
+        ),
+        (
+            "method",
+            "method = \"rk4\"",
+            "method = \"euler\"",
+            &["s.toml:16", "unknown variant `euler`", "rk4"],
+        ),
+        (
+            "vec4",
+            "applied = [0.05, 0.0, 0.0866]",
+            "applied = [0.05, 0.0, 0.0866, 7.0]",
+            &["s.toml:13", "field.applied", "exactly 3 numbers", "found 4"],
+        ),
+        (
+            "vec2",
+            "m0 = [0.6, 0.0, 0.8]",
+            "m0 = [0.6, 0.8]",
+            &["s.toml:7", "magnet.m0", "exactly 3 numbers", "found 2"],
+        ),
+        (
+            "negdemag",
+            "demag = [0.0, 0.0, 1.0]",
+            "demag = [-0.5, 0.5, 1.0]",
+            &["s.toml:6", "magnet.demag", "-0.5", "each factor in [0, 1]"],
+        ),
+        (
+            "negaxes",
+            "shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }",
+            "shape = { ellipsoid = { a = -20e-9, b = -20e-9, c = 1e-9 } }",
+            &["s.toml:5", "shape.ellipsoid.a", "> 0 m"],
+        ),
+    ];
+    for (name, from, to, needles) in cases {
+        bad(name, &replace(from, to), needles);
+    }
 }
 
 #[test]
@@ -221,12 +207,7 @@ fn unreadable_file() {
     let d = common::tmpdir("cli", "unreadable");
     let out = d.join("t.csv");
     let missing = d.join("nope.toml");
-    let (code, _, err) = larmor(&[
-        "run",
-        missing.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = run(&missing, &out, "");
     assert_eq!(code, 2);
     assert!(
         err.starts_with("error: cannot read scenario") && err.lines().count() == 1,
@@ -241,13 +222,11 @@ fn unreadable_file() {
 
 #[test]
 fn output_path_is_a_file_component() {
-    let d = common::tmpdir("cli", "outpath");
-    let sc = d.join("s.toml");
-    std::fs::write(&sc, GOOD).unwrap();
+    let (d, sc) = scenario("outpath", GOOD);
     let blocker = d.join("file");
     std::fs::write(&blocker, "x").unwrap();
     let out: PathBuf = Path::new(&blocker).join("t.csv");
-    let (code, _, err) = larmor(&["run", sc.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let (code, _, err) = run(&sc, &out, "");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a directory"), "{err}");
 }
@@ -267,52 +246,19 @@ fn huge_value_is_not_echoed_whole() {
     );
 }
 
-/// Input classes refused by name (file, line, key, value, allowed range): vectors of the wrong
-/// length, a negative demag factor, shape dimensions checked whether or not demag is given, and
-/// an extreme shape whose demag factors would not be finite.
+/// An extreme shape whose demag factors would not be finite is refused by name.
 #[test]
-fn malformed_values_are_refused_by_name() {
+fn extreme_shape_needs_demag() {
     let bigprism = replace(
         "shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }",
         "shape = { prism = { x = 0.1, y = 0.1, z = 1e-9 } }",
     )
     .replace("demag = [0.0, 0.0, 1.0]\n", "");
-    let cases: [(&str, String, &[&str]); 5] = [
-        (
-            "vec4",
-            replace(
-                "applied = [0.05, 0.0, 0.0866]",
-                "applied = [0.05, 0.0, 0.0866, 7.0]",
-            ),
-            &["s.toml:13", "field.applied", "exactly 3 numbers", "found 4"],
-        ),
-        (
-            "vec2",
-            replace("m0 = [0.6, 0.0, 0.8]", "m0 = [0.6, 0.8]"),
-            &["s.toml:7", "magnet.m0", "exactly 3 numbers", "found 2"],
-        ),
-        (
-            "negdemag",
-            replace("demag = [0.0, 0.0, 1.0]", "demag = [-0.5, 0.5, 1.0]"),
-            &["s.toml:6", "magnet.demag", "-0.5", "each factor in [0, 1]"],
-        ),
-        (
-            "negaxes",
-            replace(
-                "shape = { disc = { diameter = 40e-9, thickness = 1.5e-9 } }",
-                "shape = { ellipsoid = { a = -20e-9, b = -20e-9, c = 1e-9 } }",
-            ),
-            &["s.toml:5", "shape.ellipsoid.a", "> 0 m"],
-        ),
-        (
-            "bigprism",
-            bigprism,
-            &["s.toml:5", "magnet.shape", "give magnet.demag"],
-        ),
-    ];
-    for (name, text, needles) in cases {
-        bad(name, &text, needles);
-    }
+    bad(
+        "bigprism",
+        &bigprism,
+        &["s.toml:5", "magnet.shape", "give magnet.demag"],
+    );
 }
 
 const INERTIAL: &str = "[inertia]\ntau = 1e-10\n";
@@ -380,9 +326,7 @@ fn bench_options_are_checked_before_anything_runs() {
 
 #[test]
 fn negative_numbers_are_values() {
-    let (code, _, err) = larmor(&[
-        "ensemble", "x.toml", "--trials", "-5", "--seed", "1", "--out", "o.csv",
-    ]);
+    let (code, _, err) = larmor_with(&["ensemble", "x.toml"], "--trials -5 --seed 1 --out o.csv");
     assert_eq!(code, 2);
     assert!(err.contains("--trials") && err.contains("-5"), "{err}");
     assert!(!err.contains("unexpected argument"), "{err}");
@@ -391,9 +335,7 @@ fn negative_numbers_are_values() {
 /// An output never overwrites an input or another output, however the path is spelled.
 #[test]
 fn outputs_never_overwrite_inputs() {
-    let d = common::tmpdir("cli", "overwrite");
-    let sc = d.join("s.toml");
-    std::fs::write(&sc, GOOD).unwrap();
+    let (d, sc) = scenario("overwrite", GOOD);
     let dotted = d.join(".").join("s.toml");
     let other = d.join("o.csv");
     let dotted_other = d.join("sub").join("..").join("o.csv");
@@ -459,24 +401,10 @@ fn huge_sweep_grid_is_refused_at_once() {
     let d = common::tmpdir("cli", "hugegrid");
     let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mram_switching.toml");
     let out = d.join("sweep.csv");
-    let (code, _, err) = larmor(&[
-        "sweep",
-        sc.to_str().unwrap(),
-        "--vary",
-        "current",
-        "--from",
-        "1e10",
-        "--to",
-        "2e10",
-        "--points",
-        "3000000000",
-        "--trials",
-        "1",
-        "--seed",
-        "1",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = larmor_with(
+        &["sweep", arg(&sc), "--out", arg(&out)],
+        "--vary current --from 1e10 --to 2e10 --points 3000000000 --trials 1 --seed 1",
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--points") && err.contains("1000000"), "{err}");
 }
@@ -484,25 +412,15 @@ fn huge_sweep_grid_is_refused_at_once() {
 /// A value the chosen scalar cannot hold is refused by name, not integrated into inf or NaN.
 #[test]
 fn unrepresentable_values_are_refused() {
-    let d = common::tmpdir("cli", "f32inf");
-    let sc = d.join("s.toml");
-    std::fs::write(
-        &sc,
-        replace(
+    let (d, sc) = scenario(
+        "f32inf",
+        &replace(
             "applied = [0.05, 0.0, 0.0866]",
             "applied = [0.05, 0.0, 1e39]",
         ),
-    )
-    .unwrap();
+    );
     let out = d.join("t.csv");
-    let (code, _, err) = larmor(&[
-        "run",
-        sc.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--precision",
-        "f32",
-    ]);
+    let (code, _, err) = run(&sc, &out, "--precision f32");
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("field.applied") && err.contains("1e39"),

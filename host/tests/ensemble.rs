@@ -3,6 +3,7 @@
 //! bad-input classes of the thermal and spin-torque tables.
 
 mod common;
+use common::{arg, assert_refused, larmor_with};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -126,14 +127,15 @@ fn identical_with_one_and_two_threads_and_with_merged_shards() {
         std::fs::read(d.join("s1.json")).unwrap()
     );
     // a missing shard is reported
-    let (code, err) = larmor(&[
-        "merge",
-        d.join("a.csv").to_str().unwrap(),
-        "--trials",
-        "40",
-        "--out",
-        d.join("x.csv").to_str().unwrap(),
-    ]);
+    let (code, _, err) = larmor_with(
+        &[
+            "merge",
+            arg(&d.join("a.csv")),
+            "--out",
+            arg(&d.join("x.csv")),
+        ],
+        "--trials 40",
+    );
     assert_eq!(code, 2);
     assert!(err.contains("first missing: 20"), "{err}");
 }
@@ -145,17 +147,8 @@ fn interrupted_then_resumed(signal: &str) {
     let out = d.join("t.csv");
     let part = d.join("t.csv.part");
     let mut child = Command::new(env!("CARGO_BIN_EXE_larmor"))
-        .args([
-            "ensemble",
-            sc.to_str().unwrap(),
-            "--seed",
-            "11",
-            "--trials",
-            "320",
-            "--threads",
-            "1",
-        ])
-        .args(["--out", out.to_str().unwrap()])
+        .args(["ensemble", arg(&sc), "--out", arg(&out)])
+        .args("--seed 11 --trials 320 --threads 1".split_whitespace())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -187,30 +180,12 @@ fn interrupted_then_resumed(signal: &str) {
     let rows = saved.lines().count() - 1;
     assert!((64..320).contains(&rows), "{rows} rows saved");
     // without --resume the partial campaign is protected
-    let (code, err) = larmor(&[
-        "ensemble",
-        sc.to_str().unwrap(),
-        "--seed",
-        "11",
-        "--trials",
-        "320",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let campaign = ["ensemble", arg(&sc), "--out", arg(&out)];
+    let (code, _, err) = larmor_with(&campaign, "--seed 11 --trials 320");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--resume"), "{err}");
     // a different campaign cannot resume it
-    let (code, err) = larmor(&[
-        "ensemble",
-        sc.to_str().unwrap(),
-        "--seed",
-        "12",
-        "--trials",
-        "320",
-        "--resume",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = larmor_with(&campaign, "--seed 12 --trials 320 --resume");
     assert_eq!(code, 2, "{err}");
     // resume completes it, identical to the uninterrupted run
     let resumed = ensemble(
@@ -232,102 +207,87 @@ fn resume_after_kill_9() {
     interrupted_then_resumed("KILL");
 }
 
-fn bad(name: &str, from: &str, to: &str, needles: &[&str]) {
-    let d = dir(name);
-    assert!(SCENARIO.contains(from), "test bug: {from}");
-    std::fs::write(d.join("s.toml"), SCENARIO.replacen(from, to, 1)).unwrap();
-    let out = d.join("t.csv");
-    let (code, err) = larmor(&[
-        "ensemble",
-        d.join("s.toml").to_str().unwrap(),
-        "--trials",
-        "4",
-        "--seed",
-        "1",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2, "{name}: {err}");
-    assert_eq!(err.lines().count(), 1, "{name}: {err}");
-    for n in needles {
-        assert!(err.contains(n), "{name}: `{n}` not in {err}");
-    }
-    assert!(!out.exists() && !d.join("t.csv.part").exists());
-}
-
+/// Each case: the scenario with `from` replaced by `to` is refused by key (and line), exit
+/// code 2, and leaves no file.
 #[test]
 fn thermal_and_torque_bad_input() {
-    bad(
-        "temp",
-        "temperature = 300.0",
-        "temperature = -1.0",
-        &["s.toml:12", "thermal.temperature", ">= 0 K"],
-    );
-    bad(
-        "pol",
-        "polarization = 0.6",
-        "polarization = 1.5",
-        &["s.toml:16", "stt.polarization", "[0, 1]"],
-    );
-    bad(
-        "lambda",
-        "lambda = 1.0",
-        "lambda = 0.0",
-        &["s.toml:17", "stt.lambda", "> 0"],
-    );
-    bad(
-        "pulse",
-        "start = 0.1e-9",
-        "start = 5e-9",
-        &["s.toml:19", "stt.current_density", "outside the run"],
-    );
-    bad(
-        "read",
-        "read_time = 1.2e-9",
-        "read_time = 2e-9",
-        &["s.toml:23", "switching.read_time", "solver.duration"],
-    );
-    bad(
-        "initial",
-        "initial = [0.0, 0.0, -1.0]",
-        "initial = [0.0, 0.0, 1.0]",
-        &[
-            "s.toml:22",
-            "switching.initial = [0, 0, 1]",
-            "magnet.m0 = [0, 0, -1]",
-        ],
-    );
-    bad(
-        "rk4",
-        "dt = 1e-13",
-        "method = \"rk4\"\ndt = 1e-13",
-        &["s.toml:26", "solver.method", "heun"],
-    );
-    bad(
-        "polarizer",
-        "polarizer = [0.0, 0.0, 1.0]",
-        "polarizer = [0.0, 0.0, 0.0]",
-        &["s.toml:15", "stt.polarizer"],
-    );
-    bad(
-        "nocurrent",
-        "current_density = { pulse = { amplitude = 1.7e11, start = 0.1e-9, duration = 2e-9 } }",
-        "",
-        &["current_density", "voltage"],
-    );
+    let cases: [(&str, &str, &str, &[&str]); 9] = [
+        (
+            "temp",
+            "temperature = 300.0",
+            "temperature = -1.0",
+            &["s.toml:12", "thermal.temperature", ">= 0 K"],
+        ),
+        (
+            "pol",
+            "polarization = 0.6",
+            "polarization = 1.5",
+            &["s.toml:16", "stt.polarization", "[0, 1]"],
+        ),
+        (
+            "lambda",
+            "lambda = 1.0",
+            "lambda = 0.0",
+            &["s.toml:17", "stt.lambda", "> 0"],
+        ),
+        (
+            "pulse",
+            "start = 0.1e-9",
+            "start = 5e-9",
+            &["s.toml:19", "stt.current_density", "outside the run"],
+        ),
+        (
+            "read",
+            "read_time = 1.2e-9",
+            "read_time = 2e-9",
+            &["s.toml:23", "switching.read_time", "solver.duration"],
+        ),
+        (
+            "initial",
+            "initial = [0.0, 0.0, -1.0]",
+            "initial = [0.0, 0.0, 1.0]",
+            &[
+                "s.toml:22",
+                "switching.initial = [0, 0, 1]",
+                "magnet.m0 = [0, 0, -1]",
+            ],
+        ),
+        (
+            "rk4",
+            "dt = 1e-13",
+            "method = \"rk4\"\ndt = 1e-13",
+            &["s.toml:26", "solver.method", "heun"],
+        ),
+        (
+            "polarizer",
+            "polarizer = [0.0, 0.0, 1.0]",
+            "polarizer = [0.0, 0.0, 0.0]",
+            &["s.toml:15", "stt.polarizer"],
+        ),
+        (
+            "nocurrent",
+            "current_density = { pulse = { amplitude = 1.7e11, start = 0.1e-9, duration = 2e-9 } }",
+            "",
+            &["current_density", "voltage"],
+        ),
+    ];
+    for (name, from, to, needles) in cases {
+        let d = dir(name);
+        assert!(SCENARIO.contains(from), "test bug: {from}");
+        std::fs::write(d.join("s.toml"), SCENARIO.replacen(from, to, 1)).unwrap();
+        let out = d.join("t.csv");
+        let (code, _, err) = larmor_with(
+            &["ensemble", arg(&d.join("s.toml")), "--out", arg(&out)],
+            "--trials 4 --seed 1",
+        );
+        assert_refused(name, code, &err, needles);
+        assert!(!out.exists() && !d.join("t.csv.part").exists());
+    }
     let d = dir("shard");
-    let (code, err) = larmor(&[
-        "ensemble",
-        d.join("s.toml").to_str().unwrap(),
-        "--trials",
-        "4",
-        "--seed",
-        "1",
-        "--shard",
-        "2/2",
-        "--out",
-        "x.csv",
-    ]);
+    let (code, _, err) = larmor_with(
+        &["ensemble", arg(&d.join("s.toml"))],
+        "--trials 4 --seed 1 --shard 2/2 --out x.csv",
+    );
     assert_eq!(code, 2);
     assert!(err.contains("0 <= i < n"), "{err}");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{csv, larmor, tmpdir};
+use common::{arg, assert_refused, csv, larmor, larmor_with, tmpdir};
 
 fn example() -> String {
     format!(
@@ -89,17 +89,8 @@ fn bad_configurations_are_refused_by_key() {
         let cfg = d.join(format!("{key}.toml"));
         std::fs::write(&cfg, base.replacen(from, to, 1)).unwrap();
         let out = d.join("o.csv");
-        let (code, _, err) = larmor(&[
-            "mram",
-            cfg.to_str().unwrap(),
-            "--arrays",
-            "2",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 2, "{key}: {err}");
-        assert!(err.contains(key), "{key}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{key}: one line: {err}");
+        let (code, _, err) = larmor_with(&["mram", arg(&cfg), "--out", arg(&out)], "--arrays 2");
+        assert_refused(key, code, &err, &[key]);
         assert!(!out.exists(), "{key}: no output");
     }
     // flags
@@ -118,12 +109,7 @@ fn bad_configurations_are_refused_by_key() {
     // the output never overwrites the configuration
     let copy = d.join("c.toml");
     std::fs::write(&copy, &base).unwrap();
-    let (code, _, err) = larmor(&[
-        "mram",
-        copy.to_str().unwrap(),
-        "--out",
-        copy.to_str().unwrap(),
-    ]);
+    let (code, _, err) = larmor(&["mram", arg(&copy), "--out", arg(&copy)]);
     assert_eq!(code, 2, "{err}");
     assert_eq!(std::fs::read_to_string(&copy).unwrap(), base);
 }

@@ -71,54 +71,22 @@ fn reports(d: &Path, name: &str, tol: &str) -> Reports {
     let m_run = line("final m").split('(').nth(1).unwrap().to_string();
     let m_run = m_run.trim_end_matches(')').replace('+', "");
 
-    let (code, _, err) = common::larmor(&[
-        "ensemble",
-        sc,
-        "--trials",
-        "1",
-        "--seed",
-        "0",
-        "--out",
-        &out("trials.csv"),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let trials = std::fs::read_to_string(out("trials.csv")).unwrap();
-    let f: Vec<f64> = trials
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .skip(2)
-        .map(|x| x.parse().unwrap())
-        .collect();
+    // the first row of the CSV that `cmd` writes to `file`
+    let first_row = |cmd: &str, file: &str, flags: &str| {
+        let path = out(file);
+        let (code, _, err) = common::larmor_with(&[cmd, sc, "--out", &path], flags);
+        assert_eq!(code, 0, "{err}");
+        common::csv(Path::new(&path)).1.swap_remove(0)
+    };
+    let f = &first_row("ensemble", "trials.csv", "--trials 1 --seed 0")[2..];
     let t_ens = format!("{:.6} ns", f[0] * 1e9);
     let m_ens = format!("{:.6}, {:.6}, {:.6}", f[1], f[2], f[3]);
 
-    let (code, _, err) = common::larmor(&[
+    let t = first_row(
         "sweep",
-        sc,
-        "--vary",
-        "current",
-        "--values",
-        "1.7e11",
-        "--trials",
-        "1",
-        "--seed",
-        "0",
-        "--out",
-        &out("sweep.csv"),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let sweep = std::fs::read_to_string(out("sweep.csv")).unwrap();
-    let t: f64 = sweep
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .nth(7)
-        .unwrap()
-        .parse()
-        .unwrap();
+        "sweep.csv",
+        "--vary current --values 1.7e11 --trials 1 --seed 0",
+    )[7];
     Reports {
         run: (t_run, m_run),
         ensemble: (t_ens, m_ens),

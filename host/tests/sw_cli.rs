@@ -16,6 +16,18 @@ fn ok(args: &[&str]) -> (String, String) {
     (out, err)
 }
 
+/// `flags` (white-space separated) as arguments.
+fn flags(flags: &str) -> Vec<&str> {
+    flags.split_whitespace().collect()
+}
+
+/// [`ok`] of `args` (paths kept whole) followed by `flags` (white-space separated).
+fn ok_with(args: &[&str], flags: &str) -> (String, String) {
+    let mut all = args.to_vec();
+    all.extend(flags.split_whitespace());
+    ok(&all)
+}
+
 fn p(d: &Path, name: &str) -> String {
     d.join(name).to_str().unwrap().to_string()
 }
@@ -139,22 +151,10 @@ fn random3d_population_loop_remanence_and_coercivity() {
     let d = common::tmpdir("sw", "random3d");
     let (out, png) = (p(&d, "loop.csv"), p(&d, "loop.png"));
     let n = 10_000;
-    let (_, err) = ok(&[
-        "sw",
-        "loop",
-        "--population",
-        "random3d",
-        "--particles",
-        &n.to_string(),
-        "--seed",
-        "7",
-        "--points",
-        "201",
-        "--out",
-        &out,
-        "--plot",
-        &png,
-    ]);
+    let (_, err) = ok_with(
+        &["sw", "loop", "--out", &out, "--plot", &png],
+        &format!("--population random3d --particles {n} --seed 7 --points 201"),
+    );
     assert!(is_png(&png));
     let (mr, mr_se) = value(&err, "M_r/M_s =");
     let (hc, hc_se) = value(&err, "H_c/H_K =");
@@ -219,28 +219,11 @@ fn population_loop_does_not_depend_on_threads() {
     let d = common::tmpdir("sw", "threads");
     let run = |threads: &str| {
         let out = p(&d, &format!("loop{threads}.csv"));
-        let (_, err) = ok(&[
-            "sw",
-            "loop",
-            "--population",
-            "random3d",
-            "--particles",
-            "1500",
-            "--seed",
-            "3",
-            "--hk-spread",
-            "0.2",
-            "--volume-spread",
-            "0.3",
-            "--hmax",
-            "3",
-            "--points",
-            "61",
-            "--threads",
-            threads,
-            "--out",
-            &out,
-        ]);
+        let (_, err) = ok_with(
+            &["sw", "loop", "--threads", threads, "--out", &out],
+            "--population random3d --particles 1500 --seed 3 --hk-spread 0.2 \
+             --volume-spread 0.3 --hmax 3 --points 61",
+        );
         let stats: Vec<String> = err
             .lines()
             .filter(|l| l.contains("M_r/M_s") || l.contains("H_c/H_K"))
@@ -399,27 +382,10 @@ fn viscosity_matches_exact_expectation_and_2_kt_p0_ms() {
 fn sharrock_rate_and_time() {
     let d = common::tmpdir("sw", "sharrock");
     let (out, png) = (p(&d, "hc.csv"), p(&d, "hc.png"));
-    ok(&[
-        "sharrock",
-        "--sigma",
-        "40",
-        "--vs",
-        "rate",
-        "--from",
-        "1",
-        "--to",
-        "1e4",
-        "--points",
-        "3",
-        "--particles",
-        "4000",
-        "--seed",
-        "9",
-        "--out",
-        &out,
-        "--plot",
-        &png,
-    ]);
+    ok_with(
+        &["sharrock", "--out", &out, "--plot", &png],
+        "--sigma 40 --vs rate --from 1 --to 1e4 --points 3 --particles 4000 --seed 9",
+    );
     assert!(is_png(&png));
     let (header, rows) = csv(Path::new(&out));
     assert_eq!(header, ["rate", "hc", "hc_sharrock", "hc_kmc", "hc_kmc_se"]);
@@ -466,14 +432,7 @@ fn bad(args: &[&str], needles: &[&str]) {
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--out", &out]);
     let (code, stdout, err) = larmor(&all);
-    assert_eq!(code, 2, "{args:?}: {err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{args:?}: {err}");
-    assert!(lines[0].starts_with("error: "), "{err}");
-    assert!(!err.contains("panicked"));
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: `{n}` not in {err}");
-    }
+    common::assert_refused(&format!("{args:?}"), code, &err, needles);
     assert!(stdout.is_empty());
     assert_eq!(
         std::fs::read_dir(&d).unwrap().count(),
@@ -565,29 +524,11 @@ fn bad_input_is_one_line_with_exit_code_2() {
         &["--particles needs --population"],
     );
     bad(
-        &[
-            "sw",
-            "loop",
-            "--population",
-            "random2d",
-            "--particles",
-            "10",
-            "--hk-spread",
-            "-0.1",
-        ],
+        &flags("sw loop --population random2d --particles 10 --hk-spread -0.1"),
         &["--hk-spread = -0.1", ">= 0"],
     );
     bad(
-        &[
-            "sw",
-            "loop",
-            "--population",
-            "aligned",
-            "--particles",
-            "10",
-            "--threads",
-            "0",
-        ],
+        &flags("sw loop --population aligned --particles 10 --threads 0"),
         &["--threads = 0", ">= 1"],
     );
     bad(
@@ -611,56 +552,24 @@ fn bad_input_is_one_line_with_exit_code_2() {
         &["--f0 = -1e9", "> 0 Hz"],
     );
     bad(
-        &[
-            "sharrock", "--sigma", "-40", "--vs", "rate", "--from", "1", "--to", "10",
-        ],
+        &flags("sharrock --sigma -40 --vs rate --from 1 --to 10"),
         &["--sigma = -40", "> 0"],
     );
     bad(
-        &[
-            "sharrock", "--sigma", "40", "--vs", "rate", "--from", "0", "--to", "10",
-        ],
+        &flags("sharrock --sigma 40 --vs rate --from 0 --to 10"),
         &["--from = 0", "> 0 H_K/s"],
     );
     bad(
-        &[
-            "sharrock", "--sigma", "40", "--vs", "time", "--from", "1e-12", "--to", "1",
-        ],
+        &flags("sharrock --sigma 40 --vs time --from 1e-12 --to 1"),
         &["--from = 1e-12", "ln 2 / f0"],
     );
     bad(
-        &[
-            "sharrock",
-            "--sigma",
-            "40",
-            "--vs",
-            "time",
-            "--from",
-            "1",
-            "--to",
-            "10",
-            "--particles",
-            "10",
-        ],
+        &flags("sharrock --sigma 40 --vs time --from 1 --to 10 --particles 10"),
         &["--particles", "--vs rate"],
     );
     // sweep rates far above f0: the kMC field grid would take 27 GB (it aborted)
     bad(
-        &[
-            "sharrock",
-            "--sigma",
-            "40",
-            "--vs",
-            "rate",
-            "--from",
-            "1e9",
-            "--to",
-            "1e15",
-            "--points",
-            "2",
-            "--particles",
-            "100",
-        ],
+        &flags("sharrock --sigma 40 --vs rate --from 1e9 --to 1e15 --points 2 --particles 100"),
         &[
             "--to = 1e15 H_K/s",
             "--particles",

@@ -1,11 +1,13 @@
 //! Commands stage: checks of command-line values shared by the particle commands (`sw`,
-//! `neel-brown`, `viscosity`, `sharrock`), with the kernel's wording for range errors.
+//! `neel-brown`, `viscosity`, `sharrock`), with the kernel's wording for range errors, and the
+//! scenario loading that `run`, `ensemble` and `sweep` share.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{HostError, Result};
 use crate::output::check_files;
 use crate::output::csv::num;
+use crate::scenario::Scenario;
 
 /// Kernel parameter names of the thermal-activation commands and the options that set them.
 pub const ARRHENIUS_NAMES: &[(&str, &str)] = &[
@@ -53,6 +55,14 @@ pub fn check_outputs(out: &Path, plot: Option<&PathBuf>) -> Result<()> {
         &[],
         &[("--out", Some(out)), ("--plot", plot.map(PathBuf::as_path))],
     )
+}
+
+/// Loads the scenario at `path`, then checks that no output of `outputs` (option, path) is that
+/// file or another output, before any work (the scenario commands `run`, `ensemble`, `sweep`).
+pub fn load_scenario(path: &Path, outputs: &[(&str, Option<&Path>)]) -> Result<Scenario> {
+    let sc = Scenario::load(path)?;
+    check_files(&[("scenario", path)], outputs)?;
+    Ok(sc)
 }
 
 /// `--points` within `[lo, hi]`.

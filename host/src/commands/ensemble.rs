@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::{Campaign, TrialResult};
@@ -14,7 +15,6 @@ use crate::exec::resume::Journal;
 use crate::exec::shard::Shard;
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
-use crate::output::check_files;
 use crate::output::json::write_json;
 use crate::output::plot::{draw, Panel, Series, BLUE};
 use crate::output::trials::read_rows;
@@ -57,9 +57,8 @@ pub struct EnsembleArgs {
 
 /// Runs `larmor ensemble`.
 pub fn run(args: &EnsembleArgs) -> Result<()> {
-    let sc = Scenario::load(&args.scenario)?;
-    check_files(
-        &[("scenario", &args.scenario)],
+    let sc = load_scenario(
+        &args.scenario,
         &[
             ("--out", Some(&args.out)),
             ("the fingerprint of --out", Some(&meta_path(&args.out))),
@@ -205,21 +204,16 @@ fn finish(
         pts.push((read * 1e9, ts.len() as f64 / n));
         draw(
             p,
-            &[Panel {
-                title: format!(
+            &[Panel::new(
+                format!(
                     "{}: P_sw = {:.4} [{:.4}, {:.4}] of {} trials",
                     sc.file, s.p_switch, s.p_low, s.p_high, s.trials
                 ),
-                x_label: "t (ns)",
-                y_label: "fraction switched by t",
-                series: vec![Series {
-                    label: "cumulative switching probability",
-                    points: pts,
-                    color: BLUE,
-                }],
-                log_y: false,
-                y_range: Some((0.0, 1.02)),
-            }],
+                "t (ns)",
+                "fraction switched by t",
+                vec![Series::new("cumulative switching probability", pts, BLUE)],
+            )
+            .y_range(0.0, 1.02)],
         )?;
     }
     eprintln!(

@@ -253,24 +253,23 @@ fn plot_rates(path: &Path, totals: &[Counts]) -> Result<()> {
     };
     draw(
         path,
-        &[Panel {
-            title: "emulated MRAM: error rates per read (zeros not drawn)".into(),
-            x_label: "read step",
-            y_label: "rate",
-            series: vec![
-                Series {
-                    label: "raw bit error rate",
-                    points: at(&|t| t.bit_errors as f64 / t.bits as f64),
-                    color: BLUE,
-                },
-                Series {
-                    label: "SECDED (72,64) word error rate",
-                    points: at(&|t| t.lost as f64 / t.words.max(1) as f64),
-                    color: RED,
-                },
+        &[Panel::new(
+            "emulated MRAM: error rates per read (zeros not drawn)",
+            "read step",
+            "rate",
+            vec![
+                Series::new(
+                    "raw bit error rate",
+                    at(&|t| t.bit_errors as f64 / t.bits as f64),
+                    BLUE,
+                ),
+                Series::new(
+                    "SECDED (72,64) word error rate",
+                    at(&|t| t.lost as f64 / t.words.max(1) as f64),
+                    RED,
+                ),
             ],
-            log_y: true,
-            y_range: None,
-        }],
+        )
+        .log_y()],
     )
 }

@@ -14,11 +14,12 @@ use larmor::random::Philox;
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 
+use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
-use crate::output::{check_files, trace, AtomicFile};
+use crate::output::{trace, AtomicFile};
 use crate::scenario::{Event, Scenario};
 
 /// Arguments of `larmor run`.
@@ -60,9 +61,8 @@ struct Outcome {
 
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<()> {
-    let sc = Scenario::load(&args.scenario)?;
-    check_files(
-        &[("scenario", &args.scenario)],
+    let sc = load_scenario(
+        &args.scenario,
         &[("--out", Some(&args.out)), ("--plot", args.plot.as_deref())],
     )?;
     crate::exec::interrupt::install();
@@ -122,78 +122,57 @@ struct Trace<'a, S> {
 /// The inertial trajectory (state (m, dm/dt)), waiting for its stepper.
 struct InertialTrace<'a, S>(Trace<'a, S>);
 
+/// What sees the trajectory: `(step, t, state)` after the start and every accepted step.
+type Observe<'o, S> = dyn FnMut(u64, f64, &[Vec3<S>]) -> Control + 'o;
+
 impl<S: Real + Gaussian> StepperTask<S> for Trace<'_, S> {
     type Output = Result<Outcome>;
 
+    /// The macrospin's own LLG (stochastic with `[thermal]`).
     fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<Outcome> {
-        go(self, Plain(stepper))
+        let (model, seed) = (self.model, self.args.seed);
+        let span = Span {
+            t0: 0.0,
+            t_end: self.t_end,
+            dt: self.dt,
+        };
+        go(self, |events, mut obs| {
+            let mut m = [model.m0];
+            let mut rng = Philox::new(seed, 0);
+            model.integrate(&mut rng, stepper, &mut m, span, events, &mut obs)
+        })
     }
 }
 
 impl<S: Real + Gaussian> StepperTask<S, 2> for InertialTrace<'_, S> {
     type Output = Result<Outcome>;
 
+    /// Inertial LLG: the state is (m, dm/dt); the trace shows m.
     fn run<St: Stepper<S, 2>>(self, stepper: St) -> Result<Outcome> {
-        go(self.0, Inertial(stepper))
+        let (model, dt, t_end) = (self.0.model, self.0.dt, self.0.t_end);
+        go(self.0, |events, mut obs| {
+            let Some(inertial) = model.inertial() else {
+                return Err(larmor::Error::Inconsistent {
+                    what: "no [inertia] in this model",
+                });
+            };
+            let (sys, y0) = inertial?;
+            Integrator::new(sys, stepper, y0, dt)?
+                .with_events::<MAX_EVENTS>()
+                .run_recording(t_end, events, &mut obs)
+        })
     }
 }
 
-/// How a trajectory is integrated, reporting `(step, t, m)` to an observer.
-trait Integrate<S: Real> {
-    fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
-        self,
-        task: &Trace<'_, S>,
-        events: &mut [Crossing],
-        obs: O,
-    ) -> std::result::Result<RunStats, larmor::Error>;
-}
-
-/// The macrospin's own LLG (stochastic with `[thermal]`).
-struct Plain<St>(St);
-/// Inertial LLG: the state is (m, dm/dt); the trace shows m.
-struct Inertial<St>(St);
-
-impl<S: Real + Gaussian, St: Stepper<S, 1>> Integrate<S> for Plain<St> {
-    fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
-        self,
-        task: &Trace<'_, S>,
-        events: &mut [Crossing],
-        mut obs: O,
-    ) -> std::result::Result<RunStats, larmor::Error> {
-        let mut m = [task.model.m0];
-        let mut rng = Philox::new(task.args.seed, 0);
-        let mut obs = |k: u64, t: f64, mm: &[Vec3<S>]| obs(k, t, mm[0]);
-        let span = Span {
-            t0: 0.0,
-            t_end: task.t_end,
-            dt: task.dt,
-        };
-        task.model
-            .integrate(&mut rng, self.0, &mut m, span, events, &mut obs)
-    }
-}
-
-impl<S: Real + Gaussian, St: Stepper<S, 2>> Integrate<S> for Inertial<St> {
-    fn integrate<O: FnMut(u64, f64, Vec3<S>) -> Control>(
-        self,
-        task: &Trace<'_, S>,
-        events: &mut [Crossing],
-        mut obs: O,
-    ) -> std::result::Result<RunStats, larmor::Error> {
-        let Some(inertial) = task.model.inertial() else {
-            return Err(larmor::Error::Inconsistent {
-                what: "no [inertia] in this model",
-            });
-        };
-        let (sys, y0) = inertial?;
-        let mut obs = |k: u64, t: f64, y: &[Vec3<S>]| obs(k, t, y[0]);
-        Integrator::new(sys, self.0, y0, task.dt)?
-            .with_events::<MAX_EVENTS>()
-            .run_recording(task.t_end, events, &mut obs)
-    }
-}
-
-fn go<S: Real + Gaussian, I: Integrate<S>>(task: Trace<'_, S>, integ: I) -> Result<Outcome> {
+/// Integrates `task` through `integrate` (the kernel run of its dynamics and stepper, given the
+/// events and the observer), writing the trace as it goes.
+fn go<S: Real + Gaussian>(
+    task: Trace<'_, S>,
+    integrate: impl FnOnce(
+        &mut [Crossing],
+        &mut Observe<'_, S>,
+    ) -> std::result::Result<RunStats, larmor::Error>,
+) -> Result<Outcome> {
     let Trace {
         sc, args, model, ..
     } = task;
@@ -244,7 +223,8 @@ fn go<S: Real + Gaussian, I: Integrate<S>>(task: Trace<'_, S>, integ: I) -> Resu
     let solver = &sc.plan.solver;
     let mut guard = StepGuard::new(solver, task.t_end);
     let result = {
-        let mut on_step = |k: u64, t: f64, mm: Vec3<S>| {
+        let mut on_step = |k: u64, t: f64, state: &[Vec3<S>]| {
+            let mm = state[0];
             last = (k, t, mm);
             if guard.check(k, t) == Control::Stop {
                 return Control::Stop;
@@ -262,7 +242,7 @@ fn go<S: Real + Gaussian, I: Integrate<S>>(task: Trace<'_, S>, integ: I) -> Resu
                 Control::Continue
             }
         };
-        integ.integrate(&task, &mut events, &mut on_step)
+        integrate(&mut events, &mut on_step)
     };
     if let Some(e) = write_err {
         return Err(e);
@@ -309,30 +289,17 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
         )
     };
     let colors = [RED, GREEN, BLUE];
-    let mut panels = vec![Panel {
-        title: format!("{}: m(t)", sc.file),
-        x_label: "t (ns)",
-        y_label: "m",
-        series: vec![
-            Series {
-                label: "mx",
-                points: pts(1),
-                color: colors[0],
-            },
-            Series {
-                label: "my",
-                points: pts(2),
-                color: colors[1],
-            },
-            Series {
-                label: "mz",
-                points: pts(3),
-                color: colors[2],
-            },
+    let mut panels = vec![Panel::new(
+        format!("{}: m(t)", sc.file),
+        "t (ns)",
+        "m",
+        vec![
+            Series::new("mx", pts(1), colors[0]),
+            Series::new("my", pts(2), colors[1]),
+            Series::new("mz", pts(3), colors[2]),
         ],
-        log_y: false,
-        y_range: Some((-1.05, 1.05)),
-    }];
+    )
+    .y_range(-1.05, 1.05)];
     if let Some(drive) = sc.spec.spec().drives.first() {
         // hysteresis: m and B projected on the (first) drive axis (normalised by lowering)
         let a = drive.amplitude;
@@ -346,18 +313,19 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
                 )
             })
             .collect();
-        panels.push(Panel {
-            title: "m along the drive axis vs applied field".into(),
-            x_label: "mu0 H along drive axis (mT)",
-            y_label: "m . axis",
-            series: vec![Series {
-                label: "m . axis",
-                points: decimate(&loop_pts, PLOT_POINTS),
-                color: colors[2],
-            }],
-            log_y: false,
-            y_range: Some((-1.05, 1.05)),
-        });
+        panels.push(
+            Panel::new(
+                "m along the drive axis vs applied field",
+                "mu0 H along drive axis (mT)",
+                "m . axis",
+                vec![Series::new(
+                    "m . axis",
+                    decimate(&loop_pts, PLOT_POINTS),
+                    colors[2],
+                )],
+            )
+            .y_range(-1.05, 1.05),
+        );
     }
     draw(path, &panels)
 }

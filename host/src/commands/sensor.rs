@@ -128,17 +128,15 @@ fn transfer(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
         );
         draw(
             &png,
-            &[Panel {
+            &[Panel::new(
                 title,
-                x_label: "H (gauss)",
-                y_label: "V_out (mV)",
-                series: vec![
-                    line("rising", branch(1.0), BLUE),
-                    line("falling", branch(-1.0), ORANGE),
+                "H (gauss)",
+                "V_out (mV)",
+                vec![
+                    Series::new("rising", branch(1.0), BLUE),
+                    Series::new("falling", branch(-1.0), ORANGE),
                 ],
-                log_y: false,
-                y_range: None,
-            }],
+            )],
         )?;
     }
     Ok(())
@@ -182,14 +180,16 @@ fn hysteresis(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
         );
         draw(
             &png,
-            &[Panel {
+            &[Panel::new(
                 title,
-                x_label: "H / H_K",
-                y_label: "m along the field",
-                series: vec![line("major", pts(0.0), BLUE), line("minor", pts(1.0), RED)],
-                log_y: false,
-                y_range: Some((-1.1, 1.1)),
-            }],
+                "H / H_K",
+                "m along the field",
+                vec![
+                    Series::new("major", pts(0.0), BLUE),
+                    Series::new("minor", pts(1.0), RED),
+                ],
+            )
+            .y_range(-1.1, 1.1)],
         )?;
     }
     Ok(())
@@ -267,27 +267,25 @@ fn noise(cfg: &Config, out: &Path, png: Option<PathBuf>) -> Result<()> {
             1e9 * white.sqrt(),
             b.corner_hz()
         );
-        let volts = Panel {
+        let volts = Panel::new(
             title,
-            x_label: "log10 f (Hz)",
-            y_label: "V/sqrt(Hz)",
-            series: vec![
-                line("total", col(1), BLUE),
-                line("white (Johnson/shot)", col(2), ORANGE),
-                line("1/f (Hooge)", col(3), GREEN),
-                line("magnetic", col(4), RED),
+            "log10 f (Hz)",
+            "V/sqrt(Hz)",
+            vec![
+                Series::new("total", col(1), BLUE),
+                Series::new("white (Johnson/shot)", col(2), ORANGE),
+                Series::new("1/f (Hooge)", col(3), GREEN),
+                Series::new("magnetic", col(4), RED),
             ],
-            log_y: true,
-            y_range: None,
-        };
-        let tesla = Panel {
-            title: "Field-equivalent noise (detectivity)".into(),
-            x_label: "log10 f (Hz)",
-            y_label: "nT/sqrt(Hz)",
-            series: vec![line("total", col(5), BLUE)],
-            log_y: true,
-            y_range: None,
-        };
+        )
+        .log_y();
+        let tesla = Panel::new(
+            "Field-equivalent noise (detectivity)",
+            "log10 f (Hz)",
+            "nT/sqrt(Hz)",
+            vec![Series::new("total", col(5), BLUE)],
+        )
+        .log_y();
         draw(&png, &[volts, tesla])?;
     }
     Ok(())
@@ -324,25 +322,21 @@ fn samples(cfg: &Config, seed: u64, out: &Path, png: Option<PathBuf>) -> Result<
         draw(
             &png,
             &[
-                Panel {
+                Panel::new(
                     title,
-                    x_label: "t (s)",
-                    y_label: "V_out (mV)",
-                    series: vec![
-                        line("with noise", col(2), BLUE),
-                        line("noiseless", col(3), ORANGE),
+                    "t (s)",
+                    "V_out (mV)",
+                    vec![
+                        Series::new("with noise", col(2), BLUE),
+                        Series::new("noiseless", col(3), ORANGE),
                     ],
-                    log_y: false,
-                    y_range: None,
-                },
-                Panel {
-                    title: "Noise: v_out - v_noiseless (white to fs/2, 1/f)".into(),
-                    x_label: "t (s)",
-                    y_label: "noise (uV)",
-                    series: vec![line("noise", noise, BLUE)],
-                    log_y: false,
-                    y_range: None,
-                },
+                ),
+                Panel::new(
+                    "Noise: v_out - v_noiseless (white to fs/2, 1/f)",
+                    "t (s)",
+                    "noise (uV)",
+                    vec![Series::new("noise", noise, BLUE)],
+                ),
             ],
         )?;
     }
@@ -354,13 +348,5 @@ fn kind_name(cfg: &Config) -> &'static str {
         larmor::device::sensor::ElementKind::Amr => "AMR",
         larmor::device::sensor::ElementKind::Gmr => "GMR",
         larmor::device::sensor::ElementKind::Tmr => "TMR",
-    }
-}
-
-fn line(label: &str, points: Vec<(f64, f64)>, color: plotters::style::RGBColor) -> Series<'_> {
-    Series {
-        label,
-        points,
-        color,
     }
 }

@@ -237,43 +237,29 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
             )
         };
         let mut series = vec![
-            Series {
-                label: "exact Stoner-Wohlfarth barrier",
-                points: col(1),
-                color: BLUE,
-            },
-            Series {
-                label: "Sharrock law (power-law barrier)",
-                points: col(2),
-                color: ORANGE,
-            },
+            Series::new("exact Stoner-Wohlfarth barrier", col(1), BLUE),
+            Series::new("Sharrock law (power-law barrier)", col(2), ORANGE),
         ];
         if args.particles > 0 {
-            series.push(Series {
-                label: "kinetic Monte Carlo",
-                points: col(3),
-                color: RED,
-            });
+            series.push(Series::new("kinetic Monte Carlo", col(3), RED));
         }
         draw(
             plot,
-            &[Panel {
-                title: format!(
+            &[Panel::new(
+                format!(
                     "Sharrock: sigma = {}, f0 = {} Hz, psi = {} deg, m = {:.3}",
                     num(sigma),
                     num(f0),
                     num(psi.to_degrees()),
                     m_exp
                 ),
-                x_label: match args.vs {
+                match args.vs {
                     Vs::Rate => "log10 sweep rate (H_K/s)",
                     Vs::Time => "log10 waiting time (s)",
                 },
-                y_label: "Hc / H_K",
+                "Hc / H_K",
                 series,
-                log_y: false,
-                y_range: None,
-            }],
+            )],
         )?;
     }
     eprintln!(

@@ -7,17 +7,15 @@ use clap::{Args, ValueEnum};
 use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, MacrospinSpec, Validated};
 
-use crate::commands::checks::check_points;
+use crate::commands::checks::{check_points, load_scenario};
 use crate::error::{HostError, Result};
 use crate::exec::campaign::Campaign;
 use crate::exec::pool::{pool, progress};
 use crate::exec::resume::{read_lines, Journal};
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
-use crate::output::check_files;
 use crate::output::plot::{draw, Panel, Series, BLUE, GREY, RED};
 use crate::output::trials::{sweep_row, SWEEP_HEADER};
-use crate::scenario::Scenario;
 
 /// What a sweep varies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -174,9 +172,8 @@ fn apply(
 
 /// Runs `larmor sweep`.
 pub fn run(args: &SweepArgs) -> Result<()> {
-    let sc = Scenario::load(&args.scenario)?;
-    check_files(
-        &[("scenario", &args.scenario)],
+    let sc = load_scenario(
+        &args.scenario,
         &[("--out", Some(&args.out)), ("--plot", args.plot.as_deref())],
     )?;
     if sc.plan.switching.is_none() {
@@ -309,52 +306,35 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         draw(
             plot,
             &[
-                Panel {
-                    title: format!(
+                Panel::new(
+                    format!(
                         "{}: switching probability ({} trials/point)",
                         sc.file, args.trials
                     ),
-                    x_label: unit,
-                    y_label: "P_sw",
-                    series: vec![
-                        Series {
-                            label: "P_sw",
-                            points: col(3),
-                            color: BLUE,
-                        },
-                        Series {
-                            label: "Wilson 95% low",
-                            points: col(4),
-                            color: GREY,
-                        },
-                        Series {
-                            label: "Wilson 95% high",
-                            points: col(5),
-                            color: GREY,
-                        },
+                    unit,
+                    "P_sw",
+                    vec![
+                        Series::new("P_sw", col(3), BLUE),
+                        Series::new("Wilson 95% low", col(4), GREY),
+                        Series::new("Wilson 95% high", col(5), GREY),
                     ],
-                    log_y: false,
-                    y_range: Some((0.0, 1.02)),
-                },
-                Panel {
-                    title: "write error rate".into(),
-                    x_label: unit,
-                    y_label: "WER = 1 - P_sw (log)",
-                    series: vec![
-                        Series {
-                            label: "WER",
-                            points: col(6),
-                            color: RED,
-                        },
-                        Series {
-                            label: "WER upper 95% (1 - p_low)",
-                            points: parsed.iter().map(|r| (xs(r), 1.0 - r[4])).collect(),
-                            color: GREY,
-                        },
+                )
+                .y_range(0.0, 1.02),
+                Panel::new(
+                    "write error rate",
+                    unit,
+                    "WER = 1 - P_sw (log)",
+                    vec![
+                        Series::new("WER", col(6), RED),
+                        Series::new(
+                            "WER upper 95% (1 - p_low)",
+                            parsed.iter().map(|r| (xs(r), 1.0 - r[4])).collect(),
+                            GREY,
+                        ),
                     ],
-                    log_y: true,
-                    y_range: Some((0.5 / args.trials as f64, 1.5)),
-                },
+                )
+                .log_y()
+                .y_range(0.5 / args.trials as f64, 1.5),
             ],
         )?;
     }

@@ -60,6 +60,52 @@ pub struct Panel<'a> {
     pub y_range: Option<(f64, f64)>,
 }
 
+impl<'a> Series<'a> {
+    /// A curve of `points` labelled `label` in `color`.
+    pub fn new(label: &'a str, points: Vec<(f64, f64)>, color: RGBColor) -> Self {
+        Self {
+            label,
+            points,
+            color,
+        }
+    }
+}
+
+impl<'a> Panel<'a> {
+    /// A panel with linear axes and an automatic y range.
+    pub fn new(
+        title: impl Into<String>,
+        x_label: &'a str,
+        y_label: &'a str,
+        series: Vec<Series<'a>>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            x_label,
+            y_label,
+            series,
+            log_y: false,
+            y_range: None,
+        }
+    }
+
+    /// The same panel with a logarithmic y axis.
+    pub fn log_y(self) -> Self {
+        Self {
+            log_y: true,
+            ..self
+        }
+    }
+
+    /// The same panel with the y axis fixed to `[lo, hi]`.
+    pub fn y_range(self, lo: f64, hi: f64) -> Self {
+        Self {
+            y_range: Some((lo, hi)),
+            ..self
+        }
+    }
+}
+
 fn bounds(panel: &Panel<'_>) -> ((f64, f64), (f64, f64)) {
     let mut xr = (f64::INFINITY, f64::NEG_INFINITY);
     let mut yr = (f64::INFINITY, f64::NEG_INFINITY);

@@ -35,3 +35,30 @@ pub fn csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<f64>>) {
         .collect();
     (header, rows)
 }
+
+/// Runs `larmor` with `args` (the subcommand and any paths, each kept whole) followed by
+/// `flags`, options and values separated by white space: `larmor_with(&["ensemble", sc],
+/// "--trials 4 --seed 1")`.
+pub fn larmor_with(args: &[&str], flags: &str) -> (i32, String, String) {
+    let mut all = args.to_vec();
+    all.extend(flags.split_whitespace());
+    larmor(&all)
+}
+
+/// A path as a command-line argument.
+pub fn arg(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Asserts that `larmor` refused its input: exit code 2 and one `error:` line on stderr that
+/// contains every needle, no panic. `what` names the case in a failure.
+pub fn assert_refused(what: &str, code: i32, err: &str, needles: &[&str]) {
+    assert_eq!(code, 2, "{what}: exit code {code}, stderr: {err}");
+    let lines: Vec<&str> = err.trim().lines().collect();
+    assert_eq!(lines.len(), 1, "{what}: expected one line, got: {err}");
+    assert!(lines[0].starts_with("error: "), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{what}: `{n}` not in: {err}");
+    }
+}

@@ -145,30 +145,20 @@ fn astroid(args: &AstroidArgs) -> Result<()> {
         draw(
             plot,
             &[
-                Panel {
-                    title: "Stoner-Wohlfarth astroid".into(),
-                    x_label: "h_par = H cos(psi) / H_K",
-                    y_label: "h_perp = H sin(psi) / H_K",
-                    series: vec![Series {
-                        label: "switching field",
-                        points: pts(2, 3),
-                        color: BLUE,
-                    }],
-                    log_y: false,
-                    y_range: Some((-1.1, 1.1)),
-                },
-                Panel {
-                    title: "switching field against field angle".into(),
-                    x_label: "psi (deg, field to easy axis)",
-                    y_label: "h_sw = H_sw / H_K",
-                    series: vec![Series {
-                        label: "h_sw(psi)",
-                        points: pts(0, 1),
-                        color: RED,
-                    }],
-                    log_y: false,
-                    y_range: Some((0.0, 1.05)),
-                },
+                Panel::new(
+                    "Stoner-Wohlfarth astroid",
+                    "h_par = H cos(psi) / H_K",
+                    "h_perp = H sin(psi) / H_K",
+                    vec![Series::new("switching field", pts(2, 3), BLUE)],
+                )
+                .y_range(-1.1, 1.1),
+                Panel::new(
+                    "switching field against field angle",
+                    "psi (deg, field to easy axis)",
+                    "h_sw = H_sw / H_K",
+                    vec![Series::new("h_sw(psi)", pts(0, 1), RED)],
+                )
+                .y_range(0.0, 1.05),
             ],
         )?;
     }

@@ -130,30 +130,20 @@ pub(super) fn plot_loop(plot: &Path, title: &str, rows: &[Vec<f64>]) -> Result<(
     draw(
         plot,
         &[
-            Panel {
-                title: format!("hysteresis loop: {title}"),
-                x_label: "h = H / H_K",
-                y_label: "m_par = M_par / M_s",
-                series: vec![Series {
-                    label: "m_par",
-                    points: col(1),
-                    color: BLUE,
-                }],
-                log_y: false,
-                y_range: Some((-1.1, 1.1)),
-            },
-            Panel {
-                title: "transverse moment".into(),
-                x_label: "h = H / H_K",
-                y_label: "m_perp = M_perp / M_s",
-                series: vec![Series {
-                    label: "m_perp",
-                    points: col(2),
-                    color: ORANGE,
-                }],
-                log_y: false,
-                y_range: Some((-1.1, 1.1)),
-            },
+            Panel::new(
+                format!("hysteresis loop: {title}"),
+                "h = H / H_K",
+                "m_par = M_par / M_s",
+                vec![Series::new("m_par", col(1), BLUE)],
+            )
+            .y_range(-1.1, 1.1),
+            Panel::new(
+                "transverse moment",
+                "h = H / H_K",
+                "m_perp = M_perp / M_s",
+                vec![Series::new("m_perp", col(2), ORANGE)],
+            )
+            .y_range(-1.1, 1.1),
         ],
     )
 }

@@ -210,52 +210,28 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
         draw(
             plot,
             &[
-                Panel {
-                    title: format!(
+                Panel::new(
+                    format!(
                         "magnetic viscosity: {} particles, barrier {}",
                         n, args.barrier
                     ),
-                    x_label: "log10 t (s)",
-                    y_label: "M / Ms",
-                    series: vec![
-                        Series {
-                            label: "kinetic Monte Carlo",
-                            points: col(2),
-                            color: BLUE,
-                        },
-                        Series {
-                            label: "exact (N -> infinity)",
-                            points: col(4),
-                            color: RED,
-                        },
+                    "log10 t (s)",
+                    "M / Ms",
+                    vec![
+                        Series::new("kinetic Monte Carlo", col(2), BLUE),
+                        Series::new("exact (N -> infinity)", col(4), RED),
                     ],
-                    log_y: false,
-                    y_range: None,
-                },
-                Panel {
-                    title: "viscosity S = -dM/d ln t".into(),
-                    x_label: "log10 t (s)",
-                    y_label: "S / Ms",
-                    series: vec![
-                        Series {
-                            label: "kMC (slope over one decade)",
-                            points: s_kmc,
-                            color: BLUE,
-                        },
-                        Series {
-                            label: "2 kB T P(E) Ms / (1 + e^-bias)",
-                            points: col(6),
-                            color: GREEN,
-                        },
-                        Series {
-                            label: "exact",
-                            points: col(5),
-                            color: RED,
-                        },
+                ),
+                Panel::new(
+                    "viscosity S = -dM/d ln t",
+                    "log10 t (s)",
+                    "S / Ms",
+                    vec![
+                        Series::new("kMC (slope over one decade)", s_kmc, BLUE),
+                        Series::new("2 kB T P(E) Ms / (1 + e^-bias)", col(6), GREEN),
+                        Series::new("exact", col(5), RED),
                     ],
-                    log_y: false,
-                    y_range: None,
-                },
+                ),
             ],
         )?;
     }
