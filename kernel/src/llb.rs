@@ -42,10 +42,13 @@
 use crate::drive::Drive;
 use crate::error::{check_min, check_range, Error};
 use crate::field::FieldTerm;
+use crate::integrate::Kick;
 use crate::llg::Dynamics;
 use crate::meanfield::MeanField;
+use crate::random::{Gaussian, Rng};
 use crate::real::Real;
 use crate::state::FreeVector;
+use crate::stepper::{fits, Step, Stepper};
 use crate::vec3::Vec3;
 
 /// The LLB's temperature-dependent coefficients on `K` temperatures `0, dT, .., (K-1) dT`,
@@ -255,32 +258,144 @@ impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
     }
 }
 
-impl<S: Real, F: FieldTerm<S>, const K: usize> Dynamics<S> for Llb<S, F, K> {
-    type Geometry = FreeVector;
-
-    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
+    /// The right-hand side with this step's noise (`perp`: the transverse field `zeta_perp`,
+    /// `ad`: the additive rate `zeta_ad`, one vector per spin; empty for none).
+    #[inline(always)]
+    fn rhs_noisy(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>], perp: &[Vec3<S>], ad: &[Vec3<S>]) {
         self.field.set_field(t, m, dm);
         let [_, a_par, a_perp, a, b, inv_perp] = self.table.at(self.temperature.value(t));
         let (a_par, a_perp) = (self.lambda * a_par, self.lambda * a_perp);
         let (a, b) = (self.lambda * a, self.lambda * b);
         let e = self.axis;
-        for (d, &mi) in dm.iter_mut().zip(m) {
+        for (i, (d, &mi)) in dm.iter_mut().zip(m).enumerate() {
             // applied plus anisotropy field; the longitudinal field is parallel to m
             let h = *d - (mi - e * mi.dot(e)) * inv_perp;
+            let hp = match perp.get(i) {
+                Some(&z) => h + z,
+                None => h,
+            };
             let m2 = mi.norm2();
-            if m2 > S::ZERO {
-                let mxh = mi.cross(h);
+            let mut out = if m2 > S::ZERO {
                 let inv = m2.recip();
-                *d = -mxh + mi * (a_par * mi.dot(h) * inv + a + b * m2)
-                    - mi.cross(mxh) * (a_perp * inv);
+                -mi.cross(h) + mi * (a_par * mi.dot(h) * inv + a + b * m2)
+                    - mi.cross(mi.cross(hp)) * (a_perp * inv)
             } else {
                 // at m = 0 the field induces a moment along itself
-                *d = h * a_par;
+                h * a_par
+            };
+            if let Some(&z) = ad.get(i) {
+                out += z;
             }
+            *d = out;
         }
+    }
+}
+
+impl<S: Real, F: FieldTerm<S>, const K: usize> Dynamics<S> for Llb<S, F, K> {
+    type Geometry = FreeVector;
+
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+        self.rhs_noisy(t, m, dm, &[], &[]);
     }
 
     fn rebase(&mut self, epoch: f64) -> f64 {
         self.temperature.rebase(epoch).min(self.field.rebase(epoch))
     }
+}
+
+/// The thermal noise of the stochastic LLB (Evans et al. 2012, eq. 2): a transverse field
+/// `zeta_perp` inside the transverse damping term and an additive rate `zeta_ad`, white, with
+/// reduced diffusion constants
+///
+/// `<zeta_perp zeta_perp> = 2 eps (alpha_perp - alpha_par) / alpha_perp^2`,
+/// `<zeta_ad zeta_ad> = 2 eps alpha_par`, `eps = kB T / (mu0 Ms(0) H_ref V)`,
+///
+/// drawn once a step and held over its stages (Stratonovich: use [`crate::stepper::Heun`]).
+/// The diffusion tensor is then `eps (alpha_par P_par + alpha_perp P_perp)`, the drift the same
+/// tensor times `h`, and the transverse noise's projector has no divergence along itself: the
+/// stationary density is the Boltzmann one, `exp(-V F(m) / kB T)`. Use as the kick of
+/// [`crate::integrate::Integrator::with_kick`].
+#[derive(Clone, Debug)]
+pub struct LlbNoise<S, R, const N: usize> {
+    /// `kB / (mu0 Ms(0) H_ref V)` per kelvin.
+    eps_per_kelvin: S,
+    rng: R,
+    perp: [Vec3<S>; N],
+    ad: [Vec3<S>; N],
+}
+
+impl<S: Real, R, const N: usize> LlbNoise<S, R, N> {
+    /// Noise for particles of Zeeman energy `energy = mu0 Ms(0) H_ref V` (J) in the
+    /// reference field, drawn from `rng`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] (`llb.energy`) unless `energy` is positive and finite.
+    pub fn new(energy: f64, rng: R) -> Result<Self, Error> {
+        check_min("llb.energy", energy, 0.0, false, "> 0 J")?;
+        Ok(Self {
+            eps_per_kelvin: S::from_f64(crate::units::KB / energy),
+            rng,
+            perp: [Vec3::ZERO; N],
+            ad: [Vec3::ZERO; N],
+        })
+    }
+}
+
+struct NoisyLlb<'a, S, F, const K: usize> {
+    llb: &'a Llb<S, F, K>,
+    perp: &'a [Vec3<S>],
+    ad: &'a [Vec3<S>],
+}
+
+impl<S: Real, F: FieldTerm<S>, const K: usize> Dynamics<S> for NoisyLlb<'_, S, F, K> {
+    type Geometry = FreeVector;
+    #[inline(always)]
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+        self.llb.rhs_noisy(t, m, dm, self.perp, self.ad);
+    }
+}
+
+impl<S, F, R, const K: usize, const N: usize> Kick<S, Llb<S, F, K>, N> for LlbNoise<S, R, N>
+where
+    S: Real + Gaussian,
+    F: FieldTerm<S>,
+    R: Rng,
+{
+    fn step<St: Stepper<S, N>>(
+        &mut self,
+        llb: &Llb<S, F, K>,
+        stepper: &mut St,
+        t: S,
+        m: &mut [Vec3<S>],
+        dt: S,
+    ) -> Result<Step<S>, Error> {
+        fits::<S, N>(m)?;
+        let n = m.len();
+        let kelvin = llb.temperature.value(t).max(S::ZERO);
+        let [_, a_par, a_perp, ..] = llb.table.at(kelvin);
+        let (a_par, a_perp) = (llb.lambda * a_par, llb.lambda * a_perp);
+        let eps = self.eps_per_kelvin * kelvin;
+        let d_perp = if a_perp > a_par {
+            S::TWO * eps * (a_perp - a_par) / (a_perp * a_perp)
+        } else {
+            S::ZERO
+        };
+        let (s_perp, s_ad) = ((d_perp / dt).sqrt(), (S::TWO * eps * a_par / dt).sqrt());
+        let draw = |s: S, rng: &mut R| {
+            let (x, y, z) = (S::std_normal(rng), S::std_normal(rng), S::std_normal(rng));
+            Vec3::new(x, y, z).scale(s)
+        };
+        for (p, a) in self.perp.iter_mut().zip(self.ad.iter_mut()).take(n) {
+            *p = draw(s_perp, &mut self.rng);
+            *a = draw(s_ad, &mut self.rng);
+        }
+        let noisy = NoisyLlb {
+            llb,
+            perp: &self.perp[..n],
+            ad: &self.ad[..n],
+        };
+        stepper.step(&noisy, t, m, dt)
+    }
+    const AUTONOMOUS: bool = false;
 }

@@ -292,3 +292,85 @@ fn bad_llb_input_is_refused_by_name() {
         })
     ));
 }
+
+/// The stochastic LLB's stationary length distribution is Boltzmann's,
+/// `P(|m|) ~ |m|^2 exp(-V F(m) / kB T)` with `F` the longitudinal free energy
+/// `-(a m^2 / 2 + b m^4 / 4)` of the table's row (no field, no anisotropy), below and above Tc.
+#[test]
+fn stochastic_llb_samples_the_boltzmann_length_distribution() {
+    use larmor::llb::LlbNoise;
+    use larmor::random::Philox;
+    use larmor::stepper::Heun;
+    let mf = MeanField::new(Spin::Classical, 3.0 * KB * TC).unwrap();
+    for kelvin in [540.0, 660.0] {
+        let table =
+            Equilibrium::<f64, ROWS>::mean_field(&mf, T_MAX, FIELD_ENERGY, 0.0, 3.0).unwrap();
+        // a small particle: thermal energy a tenth of its Zeeman energy in the reference field
+        let energy = 10.0 * KB * kelvin;
+        let chi = mf.susceptibility(kelvin, 0.0).unwrap() * FIELD_ENERGY;
+        // the Boltzmann moments by quadrature of the tabulated free energy
+        let (a, b) = if kelvin < TC {
+            let m_e = mf.magnetisation(kelvin, 0.0).unwrap();
+            (1.0 / (2.0 * chi), -1.0 / (2.0 * chi * m_e * m_e))
+        } else {
+            (-1.0 / chi, -3.0 * TC / (5.0 * chi * (kelvin - TC)))
+        };
+        let eps = KB * kelvin / energy;
+        let density = |m: f64| m * m * ((a * m * m / 2.0 + b * m * m * m * m / 4.0) / eps).exp();
+        let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
+        let n = 200_000;
+        for k in 0..n {
+            let m = 2.0 * (k as f64 + 0.5) / n as f64;
+            let p = density(m);
+            z += p;
+            m1 += m * p;
+            m2 += m * m * p;
+        }
+        let (mean, sd) = (m1 / z, (m2 / z - (m1 / z).powi(2)).sqrt());
+        // an ensemble of independent particles, started at the mean, sampled after relaxing
+        let llb = Llb::new(0.1, table, Drive::constant(kelvin), [0.0, 0.0, 1.0], ()).unwrap();
+        let relax = 1.0 / (0.1 * 2.0 * kelvin / (3.0 * TC) / chi);
+        // Heun's weak error is O(dt): at relax/200 the mean sat 2.3 se low at 540 K, at
+        // relax/800 0.7 se
+        let dt = relax / 800.0;
+        let (mut samples, mut s1, mut s2) = (0u32, 0.0, 0.0);
+        let mut block_means = Vec::new();
+        for trial in 0..64u64 {
+            let noise = LlbNoise::<f64, _, 1>::new(energy, Philox::new(11, trial)).unwrap();
+            let mut run = Integrator::with_kick(
+                llb.clone(),
+                Heun::<f64, 1>::new(),
+                [Vec3::new(0.0, 0.0, mean)],
+                dt,
+                noise,
+            )
+            .unwrap();
+            run.advance_to(5.0 * relax).unwrap();
+            let mut b1 = 0.0;
+            for k in 1..=200 {
+                run.advance_to((5.0 + 0.5 * k as f64) * relax).unwrap();
+                let r = run.state()[0].norm();
+                s1 += r;
+                s2 += r * r;
+                b1 += r;
+                samples += 1;
+            }
+            block_means.push(b1 / 200.0);
+        }
+        let n = f64::from(samples);
+        let (got, got_sd) = (s1 / n, (s2 / n - (s1 / n).powi(2)).sqrt());
+        // error of the mean from the independent trials' means
+        let bm = block_means.iter().sum::<f64>() / 64.0;
+        let se = (block_means.iter().map(|x| (x - bm).powi(2)).sum::<f64>() / 63.0 / 64.0).sqrt();
+        println!("T = {kelvin} K: <|m|> {got:.5} +- {se:.5} vs Boltzmann {mean:.5}; sd {got_sd:.5} vs {sd:.5}");
+        assert!(
+            (got - mean).abs() < 4.0 * se,
+            "mean {got} vs {mean} (se {se})"
+        );
+        assert!((got_sd / sd - 1.0).abs() < 0.03, "sd {got_sd} vs {sd}");
+        assert!(
+            se < 0.05 * sd,
+            "the check resolves the distribution: se {se}"
+        );
+    }
+}
