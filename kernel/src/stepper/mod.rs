@@ -152,10 +152,11 @@ macro_rules! fixed_stepper {
                 $crate::stepper::fits::<S, N>(m)?;
                 let n = m.len();
                 if N <= 4 {
-                    let mut local = $crate::stepper::Scratch::<S, N, $k>::default();
-                    stages(sys, t, m, dt, local.v.each_mut().map(|b| &mut b[..n]))?;
+                    let [$($buf),+] = &mut $crate::stepper::Scratch::<S, N, $k>::default().v;
+                    stages(sys, t, m, dt, [$(&mut $buf[..n]),+])?;
                 } else {
-                    stages(sys, t, m, dt, self.s.v.each_mut().map(|b| &mut b[..n]))?;
+                    let [$($buf),+] = &mut self.s.v;
+                    stages(sys, t, m, dt, [$(&mut $buf[..n]),+])?;
                 }
                 Ok($crate::stepper::Step::fixed(dt))
             }
