@@ -14,25 +14,30 @@
 use core::hint::black_box;
 
 use cortex_m_rt::entry;
+use larmor::params::Macrospin;
 use larmor::random::Gaussian;
-use larmor::Real;
+use larmor::{Error, Real, Vec3};
 use larmor_firmware::{board, exit, log_result, stack};
 use larmor_scenarios::{
     pulse_onset, run_method, run_method_thermal, selftest_steps, standard_model, Method,
     PULSE_ONSET_STEP, PULSE_STARTS, Q26,
 };
 
-/// Every method, thermal included, in a float type.
+/// Every method but those `skip` names, in scalar `S`, each run by `run` on the standard model.
 #[inline(never)] // own stack frame: scalars do not add up in main
-fn all_float<S: Real + Gaussian>(passed: &mut u32, failed: &mut u32) {
+fn all_methods<S: Real>(
+    passed: &mut u32,
+    failed: &mut u32,
+    skip: impl Fn(Method) -> bool,
+    run: impl Fn(&mut Macrospin<S>, S, Method, u32) -> Result<Vec3<S>, Error>,
+) {
     let Ok((mut model, dt)) = standard_model::<S>() else {
         defmt::error!("selftest: the standard model does not compile FAIL");
         *failed += 1;
         return;
     };
     for method in Method::ALL {
-        // inertial LLG in soft-float f32 only where flash is plentiful (the M0 runs it in I6F26)
-        if cfg!(not(target_abi = "eabihf")) && method == Method::Inertial {
+        if skip(method) {
             continue;
         }
         let steps = black_box(selftest_steps(method));
@@ -40,33 +45,23 @@ fn all_float<S: Real + Gaussian>(passed: &mut u32, failed: &mut u32) {
             "selftest",
             method,
             steps,
-            run_method_thermal(&mut model, dt, method, steps),
+            run(&mut model, dt, method, steps),
         );
         *if ok { &mut *passed } else { &mut *failed } += 1;
     }
 }
 
+/// Every method, thermal included, in a float type.
+fn all_float<S: Real + Gaussian>(passed: &mut u32, failed: &mut u32) {
+    // inertial LLG in soft-float f32 only where flash is plentiful (the M0 runs it in I6F26)
+    let skip = |method| cfg!(not(target_abi = "eabihf")) && method == Method::Inertial;
+    all_methods::<S>(passed, failed, skip, run_method_thermal);
+}
+
 /// The deterministic methods in fixed-point (no Gaussian draws for fixed-point yet).
-#[inline(never)] // own stack frame: scalars do not add up in main
 fn all_fixed(passed: &mut u32, failed: &mut u32) {
-    let Ok((mut model, dt)) = standard_model::<Q26>() else {
-        defmt::error!("selftest: the standard model does not compile FAIL");
-        *failed += 1;
-        return;
-    };
-    for method in Method::ALL {
-        if method == Method::HeunThermal {
-            continue;
-        }
-        let steps = black_box(selftest_steps(method));
-        let ok = log_result(
-            "selftest",
-            method,
-            steps,
-            run_method(&mut model, dt, method, steps),
-        );
-        *if ok { &mut *passed } else { &mut *failed } += 1;
-    }
+    let skip = |method| method == Method::HeunThermal;
+    all_methods::<Q26>(passed, failed, skip, run_method);
 }
 
 /// Device time in scalar `S`: a field pulse 1 ns, 1 us, 1 ms and 1 s after the start must act
