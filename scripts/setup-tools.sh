@@ -43,30 +43,26 @@ START=$(date +%s)
 # --- 1 + 2. Rust targets and components --------------------------------------------------
 command -v rustup >/dev/null || die "rustup not found (install Rust via rustup first)"
 cd "$ROOT"
-installed_targets=$(rustup target list --installed)
-missing=()
-for t in "${TARGETS[@]}"; do
-    grep -qx "$t" <<<"$installed_targets" || missing+=("$t")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    log "rustup target add ${missing[*]}"
-    rustup target add "${missing[@]}"
-else
-    log "rust targets present: ${TARGETS[*]}"
-fi
-
-installed_components=$(rustup component list --installed)
-missing=()
-for c in "${COMPONENTS[@]}"; do
-    # Installed components are listed as e.g. `llvm-tools-x86_64-unknown-linux-gnu`.
-    grep -q "^$c\(-preview\)\?-" <<<"$installed_components" || missing+=("$c")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    log "rustup component add ${missing[*]}"
-    rustup component add "${missing[@]}"
-else
-    log "rust components present: ${COMPONENTS[*]}"
-fi
+# Adds with `rustup <kind> add` each item `rustup <kind> list --installed` lacks; an installed
+# item matches the grep pattern with `NAME` replaced by the item's name.
+rustup_ensure() { # kind pattern item...
+    local kind=$1 pattern=$2 installed item
+    shift 2
+    installed=$(rustup "$kind" list --installed)
+    local missing=()
+    for item in "$@"; do
+        grep -q "${pattern//NAME/$item}" <<<"$installed" || missing+=("$item")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "rustup $kind add ${missing[*]}"
+        rustup "$kind" add "${missing[@]}"
+    else
+        log "rust ${kind}s present: $*"
+    fi
+}
+rustup_ensure target '^NAME$' "${TARGETS[@]}"
+# Installed components are listed as e.g. `llvm-tools-x86_64-unknown-linux-gnu`.
+rustup_ensure component '^NAME\(-preview\)\?-' "${COMPONENTS[@]}"
 
 # --- 3. QEMU ------------------------------------------------------------------------------
 QEMU_BIN="$QEMU_DIR/usr/bin/qemu-system-arm"

@@ -58,6 +58,9 @@ board!(
     6_500_000
 );
 
+/// What a SysTick tick counts in logs: instructions under QEMU, core cycles on hardware.
+pub const UNIT: &str = if EMULATED { "instructions" } else { "cycles" };
+
 /// RP2040 second-stage boot loader for the Pico's W25Q080 flash, placed in the first 256
 /// bytes of flash by `boards/rp2040/memory.x`.
 #[cfg(feature = "rp2040")]

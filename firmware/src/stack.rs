@@ -71,3 +71,12 @@ pub fn size() -> u32 {
     };
     (top - bottom) as u32
 }
+
+/// Logs `stack: <used> bytes used of <size> (high-water mark)`.
+pub fn report() {
+    defmt::info!(
+        "stack: {=u32} bytes used of {=u32} (high-water mark)",
+        high_water(),
+        size()
+    );
+}

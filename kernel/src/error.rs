@@ -156,15 +156,7 @@ pub(crate) fn check_min(
     allowed: &'static str,
 ) -> Result<f64, Error> {
     let ok = value.is_finite() && if inclusive { value >= lo } else { value > lo };
-    if ok {
-        Ok(value)
-    } else {
-        Err(Error::OutOfRange {
-            param,
-            value,
-            allowed,
-        })
-    }
+    accept(ok, param, value, allowed)
 }
 
 /// Checks `lo <= value <= hi` and finiteness.
@@ -175,7 +167,17 @@ pub(crate) fn check_range(
     hi: f64,
     allowed: &'static str,
 ) -> Result<f64, Error> {
-    if value.is_finite() && value >= lo && value <= hi {
+    accept(
+        value.is_finite() && value >= lo && value <= hi,
+        param,
+        value,
+        allowed,
+    )
+}
+
+/// `value` if `ok`, else the error naming `param`, `value` and the `allowed` range.
+fn accept(ok: bool, param: &'static str, value: f64, allowed: &'static str) -> Result<f64, Error> {
+    if ok {
         Ok(value)
     } else {
         Err(Error::OutOfRange {

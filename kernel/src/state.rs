@@ -31,14 +31,31 @@ pub trait Geometry {
     /// update may be a rotation (what [`crate::stepper::Midpoint`] needs).
     const ROTATION: bool;
 
-    /// Brings `new` back onto the manifold and copies it into `state` (of the same length).
-    /// `new` is the stepper's scratch and is overwritten.
+    /// Brings `new` back onto the manifold, in place, testing each vector on the way.
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteState`] (with time `t`) if any vector of `new` is not finite, and
+    /// [`Error::Inconsistent`] if its length does not fit the geometry.
+    fn restore<S: Real>(new: &mut [Vec3<S>], t: S) -> Result<(), Error>;
+
+    /// Brings `new` back onto the manifold ([`Geometry::restore`]) and copies it into `state`
+    /// (of the same length). `new` is the stepper's scratch and is overwritten.
     ///
     /// # Errors
     /// [`Error::NonFiniteState`] (with time `t`) if any vector of `new` is not finite, and
     /// [`Error::Inconsistent`] if the slices' lengths do not fit the geometry; `state` is then
-    /// left as it was.
-    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error>;
+    /// left as it was (it is written only once every vector has passed).
+    #[inline(always)]
+    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
+        if state.len() != new.len() {
+            return Err(Error::Inconsistent {
+                what: "a step's new state and the state it replaces differ in length",
+            });
+        }
+        Self::restore(new, t)?;
+        state.copy_from_slice(new);
+        Ok(())
+    }
 
     /// How many of the state's `len` leading vectors an adaptive stepper controls the error of
     /// (all by default). The scaled error is the RMS norm of Hairer, Norsett and Wanner 1993,
@@ -63,36 +80,12 @@ pub struct FreeVector;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TangentBundle;
 
-/// Checks that `new` is finite and as long as `state`. One test per vector: `|v|^2` is finite
-/// exactly when every component is (an overflow to infinity counts as a failure too).
-#[inline(always)]
-fn check<S: Real>(state: &[Vec3<S>], new: &[Vec3<S>], t: S) -> Result<(), Error> {
-    if state.len() != new.len() {
-        return Err(LENGTHS);
-    }
-    for v in new.iter() {
-        if !v.norm2().is_finite() {
-            return Err(Error::NonFiniteState { t: t.to_f64() });
-        }
-    }
-    Ok(())
-}
-
-const LENGTHS: Error = Error::Inconsistent {
-    what: "a step's new state and the state it replaces differ in length",
-};
-
 impl Geometry for UnitSphere {
     const NAME: &'static str = "unit-sphere";
     const ROTATION: bool = true;
 
     #[inline(always)]
-    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
-        if state.len() != new.len() {
-            return Err(LENGTHS);
-        }
-        // Renormalise in the scratch, testing each norm on the way; the state is written only
-        // once every vector has passed.
+    fn restore<S: Real>(new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
         for v in new.iter_mut() {
             let n2 = v.norm2();
             if !n2.is_finite() {
@@ -100,7 +93,6 @@ impl Geometry for UnitSphere {
             }
             *v = v.renormalized_from(n2);
         }
-        state.copy_from_slice(new);
         Ok(())
     }
 }
@@ -109,10 +101,15 @@ impl Geometry for FreeVector {
     const NAME: &'static str = "free";
     const ROTATION: bool = false;
 
+    /// Only tests: one test per vector, `|v|^2` is finite exactly when every component is (an
+    /// overflow to infinity counts as a failure too).
     #[inline(always)]
-    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
-        check(state, new, t)?;
-        state.copy_from_slice(new);
+    fn restore<S: Real>(new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
+        for v in new.iter() {
+            if !v.norm2().is_finite() {
+                return Err(Error::NonFiniteState { t: t.to_f64() });
+            }
+        }
         Ok(())
     }
 }
@@ -122,10 +119,7 @@ impl Geometry for TangentBundle {
     const ROTATION: bool = false;
 
     #[inline(always)]
-    fn commit<S: Real>(state: &mut [Vec3<S>], new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
-        if state.len() != new.len() {
-            return Err(LENGTHS);
-        }
+    fn restore<S: Real>(new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
         if new.len() % 2 != 0 {
             return Err(Error::Inconsistent {
                 what: "a tangent-bundle state holds (m, v) pairs: its length is even",
@@ -141,7 +135,6 @@ impl Geometry for TangentBundle {
             *m = m.renormalized_from(n2);
             *v = *v - m.scale(m.dot(*v));
         }
-        state.copy_from_slice(new);
         Ok(())
     }
 

@@ -18,29 +18,13 @@ pub struct Vec3<S> {
 
 impl<S: Real> Vec3<S> {
     /// The zero vector.
-    pub const ZERO: Self = Self {
-        x: S::ZERO,
-        y: S::ZERO,
-        z: S::ZERO,
-    };
+    pub const ZERO: Self = Self::new(S::ZERO, S::ZERO, S::ZERO);
     /// Unit vector along x.
-    pub const X: Self = Self {
-        x: S::ONE,
-        y: S::ZERO,
-        z: S::ZERO,
-    };
+    pub const X: Self = Self::new(S::ONE, S::ZERO, S::ZERO);
     /// Unit vector along y.
-    pub const Y: Self = Self {
-        x: S::ZERO,
-        y: S::ONE,
-        z: S::ZERO,
-    };
+    pub const Y: Self = Self::new(S::ZERO, S::ONE, S::ZERO);
     /// Unit vector along z.
-    pub const Z: Self = Self {
-        x: S::ZERO,
-        y: S::ZERO,
-        z: S::ONE,
-    };
+    pub const Z: Self = Self::new(S::ZERO, S::ZERO, S::ONE);
 
     /// Vector from components.
     #[inline(always)]

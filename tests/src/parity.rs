@@ -155,9 +155,14 @@ pub fn write_golden() {
         );
     }
     s += "];\n";
-    let path = root().join("firmware/scenarios/src/golden.rs");
-    std::fs::write(&path, s).unwrap();
-    // rustfmt's layout, so `cargo fmt --check` stays clean (best effort: rustfmt may be absent)
+    write_source("firmware/scenarios/src/golden.rs", &s);
+}
+
+/// Writes generated Rust source to `rel` (below the repository root) in rustfmt's layout, so
+/// `cargo fmt --check` stays clean (best effort: rustfmt may be absent).
+fn write_source(rel: &str, source: &str) {
+    let path = root().join(rel);
+    std::fs::write(&path, source).unwrap();
     let _ = std::process::Command::new("rustfmt")
         .args(["--edition", "2021"])
         .arg(&path)
@@ -180,11 +185,5 @@ pub fn write_reduced() {
     s += &reduced_source_of::<f64>("F64", "f64");
     s += "\n";
     s += &reduced_source_of::<Q26>("I6F26", "Q26");
-    let path = root().join("firmware/scenarios/src/reduced.rs");
-    std::fs::write(&path, s).unwrap();
-    let _ = std::process::Command::new("rustfmt")
-        .args(["--edition", "2021"])
-        .arg(&path)
-        .status();
-    eprintln!("wrote {}", path.display());
+    write_source("firmware/scenarios/src/reduced.rs", &s);
 }

@@ -368,16 +368,7 @@ fn qemu_mram_session_matches_host() {
     // at the marginal pulse, and ten years at 125 C flip bits
     assert_eq!((r.corrupted[0], r.corrupted[2]), (0, 0), "{expected}");
     assert!(r.corrupted[1] > 0 && r.rest_flips > 0, "{expected}");
-    for board in ["qemu-m4", "qemu-m0"] {
-        let Some(text) = qemu_log(board, "mram") else {
-            continue;
-        };
-        assert!(
-            text.contains(&expected),
-            "{board}: the mram session differs from the host's\n host: {expected}\n log:\n{text}"
-        );
-        eprintln!("parity with {board} mram: {expected}");
-    }
+    assert_session_logged("mram", &expected);
 }
 
 /// The `sensor` app (an AMR bridge sampled with its noise, the third-party `qmc5883l` driver
@@ -390,14 +381,20 @@ fn qemu_sensor_session_matches_host() {
         "sensor session hash={} lo={} hi={} xyz=({}, {}, {}) sum_x={} ok",
         r.hash, r.range_bits[0], r.range_bits[1], r.xyz[0], r.xyz[1], r.xyz[2], r.sum_x
     );
+    assert_session_logged("sensor", &expected);
+}
+
+/// Every QEMU board's log of `app` (where there is one) contains the host's session line
+/// `expected`.
+fn assert_session_logged(app: &str, expected: &str) {
     for board in ["qemu-m4", "qemu-m0"] {
-        let Some(text) = qemu_log(board, "sensor") else {
+        let Some(text) = qemu_log(board, app) else {
             continue;
         };
         assert!(
-            text.contains(&expected),
-            "{board}: the sensor session differs from the host's\n host: {expected}\n log:\n{text}"
+            text.contains(expected),
+            "{board}: the {app} session differs from the host's\n host: {expected}\n log:\n{text}"
         );
-        eprintln!("parity with {board} sensor: {expected}");
+        eprintln!("parity with {board} {app}: {expected}");
     }
 }

@@ -20,7 +20,7 @@ use cortex_m_rt::entry;
 use larmor::random::Gaussian;
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4};
 use larmor::{Error, Real, Vec3};
-use larmor_firmware::{bench, board, exit, stack};
+use larmor_firmware::{bench, board, finish, start};
 use larmor_scenarios::{
     d_per_kelvin, dopri_tolerance, run_method, run_system, run_thermal, specialize, standard_model,
     standard_spec, Method, Q26,
@@ -102,13 +102,7 @@ fn thermal<S: Real + Gaussian>(counter: &bench::Counter, n: u32) -> bool {
 
 #[entry]
 fn main() -> ! {
-    stack::paint();
-    defmt::info!("bench on {=str}, {=str}", board::NAME, board::CPU);
-    let Some(peripherals) = cortex_m::Peripherals::take() else {
-        defmt::error!("core peripherals already taken");
-        exit(false)
-    };
-    let counter = bench::Counter::new(peripherals.SYST);
+    let counter = start("bench");
     let mut ok = true;
     ok &= deterministic::<f32>(&counter, STEPS);
     ok &= thermal::<f32>(&counter, STEPS);
@@ -127,15 +121,5 @@ fn main() -> ! {
             res % 10
         );
     }
-    defmt::info!(
-        "stack: {=u32} bytes used of {=u32} (high-water mark)",
-        stack::high_water(),
-        stack::size()
-    );
-    if ok {
-        defmt::info!("bench: done");
-    } else {
-        defmt::error!("bench: a stepper failed");
-    }
-    exit(ok)
+    finish(ok, "bench: done", "bench: a stepper failed")
 }

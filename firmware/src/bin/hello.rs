@@ -6,7 +6,7 @@
 use core::hint::black_box;
 
 use cortex_m_rt::entry;
-use larmor_firmware::{bench, board, exit};
+use larmor_firmware::{bench, board, counter, exit};
 
 /// Sum of i*i for i in 0..n, wrapping: the loop whose instructions are counted.
 #[inline(never)]
@@ -49,11 +49,7 @@ fn main() -> ! {
     ok &= libm::fabs(e - core::f64::consts::E) <= 2.0 * f64::EPSILON;
     ok &= libm::fabs(l - core::f64::consts::LN_10) <= 4.0 * f64::EPSILON;
 
-    let Some(peripherals) = cortex_m::Peripherals::take() else {
-        defmt::error!("core peripherals already taken");
-        exit(false)
-    };
-    let counter = bench::Counter::new(peripherals.SYST);
+    let counter = counter();
     for n in [10u32, 100, 1000, 10_000] {
         let (sum, ticks) = counter.measure(|| sum_of_squares(black_box(n)));
         if board::EMULATED {

@@ -21,8 +21,8 @@ use core::hint::black_box;
 
 use cortex_m_rt::entry;
 use larmor::stepper::Rk4;
-use larmor_firmware::{bench, board, exit, stack};
-use larmor_scenarios::{check, run_system, Method, StandardReduced, STANDARD_STEPS};
+use larmor_firmware::{bench, board, finish, log_result, start};
+use larmor_scenarios::{run_system, Method, StandardReduced, STANDARD_STEPS};
 
 /// The scalar of this core: f32 with a hardware FPU, I6F26 without.
 #[cfg(target_abi = "eabihf")]
@@ -39,66 +39,22 @@ fn standard_trajectory<S: StandardReduced>(counter: &bench::Counter) -> bool {
     let mut sys = r.model();
     let steps = black_box(STANDARD_STEPS);
     let (result, ticks) = counter.measure(|| run_system(&mut sys, r.m0, Rk4::new(), r.dt, steps));
-    let Ok(m) = result else {
-        defmt::error!(
-            "macrospin rk4 {=str} steps={=u32}: stepper error FAIL",
-            S::NAME,
-            steps
-        );
-        return false;
-    };
-    let c = check(Method::Rk4, steps, m);
-    let v = m.to_f64();
-    defmt::info!(
-        "macrospin rk4 {=str} steps={=u32} m=({=f64}, {=f64}, {=f64}) bits=({=u64}, {=u64}, {=u64}) err={=f64} bound={=f64} norm_err={=f64} {=str}",
-        S::NAME,
-        steps,
-        v[0],
-        v[1],
-        v[2],
-        v[0].to_bits(),
-        v[1].to_bits(),
-        v[2].to_bits(),
-        c.err,
-        c.bound,
-        c.norm_err,
-        if c.ok { "ok" } else { "FAIL" }
-    );
+    let ok = log_result("macrospin", Method::Rk4, steps, result);
     let instructions = bench::ticks_to_instructions(ticks);
     let centi = instructions * 100 / u64::from(steps);
     defmt::info!(
         "macrospin: {=u64}.{=u64:02} {=str} per step ({=u64} ticks)",
         centi / 100,
         centi % 100,
-        if board::EMULATED {
-            "instructions"
-        } else {
-            "cycles"
-        },
+        board::UNIT,
         ticks
     );
-    c.ok
+    ok
 }
 
 #[entry]
 fn main() -> ! {
-    stack::paint();
-    defmt::info!("macrospin on {=str}, {=str}", board::NAME, board::CPU);
-    let Some(peripherals) = cortex_m::Peripherals::take() else {
-        defmt::error!("core peripherals already taken");
-        exit(false)
-    };
-    let counter = bench::Counter::new(peripherals.SYST);
+    let counter = start("macrospin");
     let ok = standard_trajectory::<Scalar>(&counter);
-    defmt::info!(
-        "stack: {=u32} bytes used of {=u32} (high-water mark)",
-        stack::high_water(),
-        stack::size()
-    );
-    if ok {
-        defmt::info!("macrospin: all checks passed");
-    } else {
-        defmt::error!("macrospin: FAILED");
-    }
-    exit(ok)
+    finish(ok, "macrospin: all checks passed", "macrospin: FAILED")
 }

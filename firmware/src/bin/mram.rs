@@ -12,18 +12,12 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use larmor_firmware::{bench, board, exit, stack};
+use larmor_firmware::{bench, board, exit, stack, start};
 use larmor_scenarios::mram::{session, Chip, BYTES, STORES};
 
 #[entry]
 fn main() -> ! {
-    stack::paint();
-    defmt::info!("mram on {=str}, {=str}", board::NAME, board::CPU);
-    let Some(peripherals) = cortex_m::Peripherals::take() else {
-        defmt::error!("core peripherals already taken");
-        exit(false)
-    };
-    let counter = bench::Counter::new(peripherals.SYST);
+    let counter = start("mram");
     let (result, ticks) = counter.measure(session::<f32>);
     let Ok(r) = result else {
         defmt::error!("mram session: parameter error FAIL");
@@ -49,11 +43,7 @@ fn main() -> ! {
     defmt::info!(
         "mram: {=u64} {=str} per map update (store + fetch), {=u32} updates",
         per,
-        if board::EMULATED {
-            "instructions"
-        } else {
-            "cycles"
-        },
+        board::UNIT,
         3 * STORES
     );
     defmt::info!(
@@ -61,10 +51,6 @@ fn main() -> ! {
         core::mem::size_of::<Chip<f32>>(),
         BYTES
     );
-    defmt::info!(
-        "stack: {=u32} bytes used of {=u32} (high-water mark)",
-        stack::high_water(),
-        stack::size()
-    );
+    stack::report();
     exit(ok);
 }

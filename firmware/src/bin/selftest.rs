@@ -14,84 +14,54 @@
 use core::hint::black_box;
 
 use cortex_m_rt::entry;
+use larmor::params::Macrospin;
 use larmor::random::Gaussian;
-use larmor::Real;
-use larmor_firmware::{board, exit, stack};
+use larmor::{Error, Real, Vec3};
+use larmor_firmware::{board, exit, log_result, stack};
 use larmor_scenarios::{
-    check, pulse_onset, run_method, run_method_thermal, selftest_steps, standard_model, Method,
+    pulse_onset, run_method, run_method_thermal, selftest_steps, standard_model, Method,
     PULSE_ONSET_STEP, PULSE_STARTS, Q26,
 };
 
-/// One scenario in scalar `S`; logs the result and returns whether it passed.
+/// Every method but those `skip` names, in scalar `S`, each run by `run` on the standard model.
 #[inline(never)] // own stack frame: scalars do not add up in main
-fn one<S: Real>(method: Method, result: Result<larmor::Vec3<S>, larmor::Error>) -> bool {
-    let steps = selftest_steps(method);
-    let Ok(m) = result else {
-        defmt::error!(
-            "selftest {=str} {=str} steps={=u32}: stepper error FAIL",
-            method.name(),
-            S::NAME,
-            steps
-        );
-        return false;
-    };
-    let c = check(method, steps, m);
-    let v = m.to_f64();
-    defmt::info!(
-        "selftest {=str} {=str} steps={=u32} m=({=f64}, {=f64}, {=f64}) bits=({=u64}, {=u64}, {=u64}) err={=f64} bound={=f64} ref={=str} norm_err={=f64} {=str}",
-        method.name(),
-        S::NAME,
-        steps,
-        v[0],
-        v[1],
-        v[2],
-        v[0].to_bits(),
-        v[1].to_bits(),
-        v[2].to_bits(),
-        c.err,
-        c.bound,
-        c.reference,
-        c.norm_err,
-        if c.ok { "ok" } else { "FAIL" }
-    );
-    c.ok
-}
-
-/// Every method, thermal included, in a float type.
-#[inline(never)] // own stack frame: scalars do not add up in main
-fn all_float<S: Real + Gaussian>(passed: &mut u32, failed: &mut u32) {
+fn all_methods<S: Real>(
+    passed: &mut u32,
+    failed: &mut u32,
+    skip: impl Fn(Method) -> bool,
+    run: impl Fn(&mut Macrospin<S>, S, Method, u32) -> Result<Vec3<S>, Error>,
+) {
     let Ok((mut model, dt)) = standard_model::<S>() else {
         defmt::error!("selftest: the standard model does not compile FAIL");
         *failed += 1;
         return;
     };
     for method in Method::ALL {
-        // inertial LLG in soft-float f32 only where flash is plentiful (the M0 runs it in I6F26)
-        if cfg!(not(target_abi = "eabihf")) && method == Method::Inertial {
+        if skip(method) {
             continue;
         }
         let steps = black_box(selftest_steps(method));
-        let ok = one::<S>(method, run_method_thermal(&mut model, dt, method, steps));
+        let ok = log_result(
+            "selftest",
+            method,
+            steps,
+            run(&mut model, dt, method, steps),
+        );
         *if ok { &mut *passed } else { &mut *failed } += 1;
     }
 }
 
+/// Every method, thermal included, in a float type.
+fn all_float<S: Real + Gaussian>(passed: &mut u32, failed: &mut u32) {
+    // inertial LLG in soft-float f32 only where flash is plentiful (the M0 runs it in I6F26)
+    let skip = |method| cfg!(not(target_abi = "eabihf")) && method == Method::Inertial;
+    all_methods::<S>(passed, failed, skip, run_method_thermal);
+}
+
 /// The deterministic methods in fixed-point (no Gaussian draws for fixed-point yet).
-#[inline(never)] // own stack frame: scalars do not add up in main
 fn all_fixed(passed: &mut u32, failed: &mut u32) {
-    let Ok((mut model, dt)) = standard_model::<Q26>() else {
-        defmt::error!("selftest: the standard model does not compile FAIL");
-        *failed += 1;
-        return;
-    };
-    for method in Method::ALL {
-        if method == Method::HeunThermal {
-            continue;
-        }
-        let steps = black_box(selftest_steps(method));
-        let ok = one::<Q26>(method, run_method(&mut model, dt, method, steps));
-        *if ok { &mut *passed } else { &mut *failed } += 1;
-    }
+    let skip = |method| method == Method::HeunThermal;
+    all_methods::<Q26>(passed, failed, skip, run_method);
 }
 
 /// Device time in scalar `S`: a field pulse 1 ns, 1 us, 1 ms and 1 s after the start must act
@@ -143,12 +113,7 @@ fn main() -> ! {
     #[cfg(target_abi = "eabihf")]
     device_time::<f64>(&mut passed, &mut failed);
 
-    let used = stack::high_water();
-    defmt::info!(
-        "stack: {=u32} bytes used of {=u32} (high-water mark)",
-        used,
-        stack::size()
-    );
+    stack::report();
     if failed == 0 {
         defmt::info!("selftest: all {=u32} checks passed", passed);
     } else {

@@ -11,29 +11,18 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use larmor_firmware::{bench, board, exit, stack};
+use larmor_firmware::{bench, board, exit, stack, start};
 use larmor_scenarios::sensor::{sample_bridge, session, READINGS, SAMPLES};
 
 #[entry]
 fn main() -> ! {
-    stack::paint();
-    defmt::info!("sensor on {=str}, {=str}", board::NAME, board::CPU);
-    let Some(peripherals) = cortex_m::Peripherals::take() else {
-        defmt::error!("core peripherals already taken");
-        exit(false)
-    };
-    let counter = bench::Counter::new(peripherals.SYST);
+    let counter = start("sensor");
     let (sampled, ticks) = counter.measure(|| sample_bridge(|_| {}));
     let per_sample = bench::ticks_to_instructions(ticks) / u64::from(SAMPLES);
-    let unit = if board::EMULATED {
-        "instructions"
-    } else {
-        "cycles"
-    };
     defmt::info!(
         "sensor: {=u64} {=str} per bridge sample; {=u64} samples/s sustained at {=u32} MHz",
         per_sample,
-        unit,
+        board::UNIT,
         u64::from(board::CORE_HZ) / per_sample.max(1),
         board::CORE_HZ / 1_000_000
     );
@@ -54,10 +43,6 @@ fn main() -> ! {
         r.sum_x,
         if ok { "ok" } else { "FAIL" }
     );
-    defmt::info!(
-        "stack: {=u32} bytes used of {=u32} (high-water mark)",
-        stack::high_water(),
-        stack::size()
-    );
+    stack::report();
     exit(ok)
 }

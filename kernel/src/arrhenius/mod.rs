@@ -39,7 +39,7 @@ use crate::units::{GAMMA_E, KB};
 /// # Errors
 /// [`Error::OutOfRange`] for `f0 <= 0` or a non-finite barrier.
 pub fn rate(f0: f64, barrier_kt: f64) -> Result<f64, Error> {
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+    check_f0(f0)?;
     check_finite("arrhenius.barrier_kt", barrier_kt)?;
     Ok(f0 * math::exp_f64(-barrier_kt))
 }
@@ -70,7 +70,7 @@ pub fn brown_attempt_frequency(
     hk_tesla: f64,
     gamma: f64,
 ) -> Result<[f64; 2], Error> {
-    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
+    check_delta(delta)?;
     check_range(
         "arrhenius.h_hk",
         h_hk,
@@ -78,9 +78,7 @@ pub fn brown_attempt_frequency(
         1.0 - f64::EPSILON,
         "|h| < 1 (H/H_K; at |h| >= 1 there is no barrier)",
     )?;
-    check_min("arrhenius.alpha", alpha, 0.0, false, "> 0")?;
-    check_min("arrhenius.hk_tesla", hk_tesla, 0.0, false, "> 0 T")?;
-    check_min("arrhenius.gamma", gamma, 0.0, false, "> 0 rad/(s T)")?;
+    check_brown(alpha, hk_tesla, gamma)?;
     let base = alpha / (1.0 + alpha * alpha)
         * gamma
         * hk_tesla
@@ -217,7 +215,7 @@ pub fn neel_brown_with(
     psi: f64,
     prefactor: Prefactor,
 ) -> Result<NeelBrown, Error> {
-    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
+    check_delta(delta)?;
     check_min(
         "arrhenius.h_hk",
         h_hk,
@@ -250,7 +248,7 @@ pub fn neel_brown_with(
     let transverse_stiffness = 2.0 * delta * saddle.stiffness_out.max(0.0);
     let (f0_up, f0_down, regime) = match prefactor {
         Prefactor::Fixed(f0) => {
-            check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+            check_f0(f0)?;
             (f0, f0, Regime::Fixed)
         }
         Prefactor::Brown {
@@ -258,9 +256,7 @@ pub fn neel_brown_with(
             hk_tesla,
             gamma,
         } => {
-            check_min("arrhenius.alpha", alpha, 0.0, false, "> 0")?;
-            check_min("arrhenius.hk_tesla", hk_tesla, 0.0, false, "> 0 T")?;
-            check_min("arrhenius.gamma", gamma, 0.0, false, "> 0 rad/(s T)")?;
+            check_brown(alpha, hk_tesla, gamma)?;
             if b == 0.0 {
                 let [u, d] = brown_attempt_frequency(delta, a, alpha, hk_tesla, gamma)?;
                 (u, d, Regime::Axial)
@@ -358,7 +354,7 @@ impl<S: Real> TwoLevel<S> {
         e_max: f64,
         kt: f64,
     ) -> Result<Self, Error> {
-        check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+        check_f0(f0)?;
         check_min("arrhenius.kt", kt, 0.0, false, "> 0")?;
         check_finite("arrhenius.e_up", e_up)?;
         check_finite("arrhenius.e_down", e_down)?;
@@ -465,15 +461,9 @@ pub fn viscosity_coefficient(p0: f64, temperature: f64, ms: f64) -> Result<f64, 
 /// particles do not switch even without a barrier), or `delta <= ln(f0 t / ln 2)`
 /// (superparamagnetic over `t`: `Hc = 0`).
 pub fn sharrock(delta: f64, f0: f64, t: f64, m: f64) -> Result<f64, Error> {
-    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
-    check_min(
-        "arrhenius.m",
-        m,
-        0.0,
-        false,
-        "> 0 (2 aligned, ~1.5 misaligned)",
-    )?;
+    check_delta(delta)?;
+    check_f0(f0)?;
+    check_sharrock_m(m)?;
     check_min(
         "arrhenius.t",
         t,
@@ -523,14 +513,8 @@ pub fn pfeiffer_exponent(psi: f64) -> Result<f64, Error> {
 /// # Errors
 /// [`Error::OutOfRange`] for `delta <= 0`, `f0 <= 0`, `rate <= 0`, `m <= 0`.
 pub fn sharrock_sweep(delta: f64, f0: f64, rate: f64, m: f64) -> Result<f64, Error> {
-    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")?;
-    check_min(
-        "arrhenius.m",
-        m,
-        0.0,
-        false,
-        "> 0 (2 aligned, ~1.5 misaligned)",
-    )?;
+    check_delta(delta)?;
+    check_sharrock_m(m)?;
     sweep_coercivity(f0, rate, 1.0, |h| {
         if h >= 1.0 {
             0.0
@@ -559,7 +543,7 @@ pub fn sweep_coercivity<F: Fn(f64) -> f64>(
     h_zero: f64,
     barrier: F,
 ) -> Result<f64, Error> {
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+    check_f0(f0)?;
     check_min("arrhenius.rate", rate, 0.0, false, "> 0 (H0 per second)")?;
     check_min("arrhenius.h_zero", h_zero, 0.0, false, "> 0")?;
     let target = core::f64::consts::LN_2 * rate / f0;
@@ -661,7 +645,7 @@ pub fn stability_factor(k_eff: f64, volume: f64, temperature: f64) -> Result<f64
 /// [`Error::OutOfRange`] for `delta < 0`, `f0 <= 0`, `p_fail` outside `(0, 1)`.
 pub fn retention_time(delta: f64, f0: f64, p_fail: f64) -> Result<f64, Error> {
     check_min("arrhenius.delta", delta, 0.0, true, ">= 0 (kB T)")?;
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+    check_f0(f0)?;
     check_open01("arrhenius.p_fail", p_fail)?;
     Ok(-math::ln1p_f64(-p_fail) * math::exp_f64(delta) / f0)
 }
@@ -678,10 +662,40 @@ pub fn retention_time(delta: f64, f0: f64, p_fail: f64) -> Result<f64, Error> {
 /// # Errors
 /// [`Error::OutOfRange`] for `f0 <= 0`, `t <= 0`, `p_fail` outside `(0, 1)`.
 pub fn required_delta(f0: f64, t: f64, p_fail: f64) -> Result<f64, Error> {
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+    check_f0(f0)?;
     check_min("arrhenius.t", t, 0.0, false, "> 0 s")?;
     check_open01("arrhenius.p_fail", p_fail)?;
     Ok(math::ln_f64(f0 * t / -math::ln1p_f64(-p_fail)).max(0.0))
+}
+
+/// Checks an attempt frequency `f0 > 0` (Hz).
+fn check_f0(f0: f64) -> Result<f64, Error> {
+    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")
+}
+
+/// Checks a thermal stability factor `delta = K V / kB T > 0`.
+fn check_delta(delta: f64) -> Result<f64, Error> {
+    check_min("arrhenius.delta", delta, 0.0, false, "> 0 (K V / kB T)")
+}
+
+/// Checks a Sharrock exponent `m > 0`.
+fn check_sharrock_m(m: f64) -> Result<f64, Error> {
+    check_min(
+        "arrhenius.m",
+        m,
+        0.0,
+        false,
+        "> 0 (2 aligned, ~1.5 misaligned)",
+    )
+}
+
+/// Checks Brown's prefactor parameters: damping, anisotropy field (T) and gyromagnetic ratio,
+/// each > 0.
+fn check_brown(alpha: f64, hk_tesla: f64, gamma: f64) -> Result<(), Error> {
+    check_min("arrhenius.alpha", alpha, 0.0, false, "> 0")?;
+    check_min("arrhenius.hk_tesla", hk_tesla, 0.0, false, "> 0 T")?;
+    check_min("arrhenius.gamma", gamma, 0.0, false, "> 0 rad/(s T)")?;
+    Ok(())
 }
 
 fn check_open01(param: &'static str, p: f64) -> Result<f64, Error> {
@@ -713,7 +727,7 @@ fn check_open01(param: &'static str, p: f64) -> Result<f64, Error> {
 /// regime: the thermal formula does not apply) or non-finite `i`.
 pub fn stt_write_probability(delta: f64, i: f64, f0: f64, t: f64) -> Result<f64, Error> {
     check_min("arrhenius.delta", delta, 0.0, false, "> 0 (kB T)")?;
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+    check_f0(f0)?;
     check_min("arrhenius.pulse_width", t, 0.0, true, ">= 0 s")?;
     check_range(
         "arrhenius.i_over_ic0",
@@ -740,7 +754,7 @@ pub fn stt_write_probability(delta: f64, i: f64, f0: f64, t: f64) -> Result<f64,
 /// so short that `i >= 1` would be needed (precessional regime).
 pub fn stt_critical_current(delta: f64, f0: f64, t: f64, p: f64) -> Result<f64, Error> {
     check_min("arrhenius.delta", delta, 0.0, false, "> 0 (kB T)")?;
-    check_min("arrhenius.f0", f0, 0.0, false, "> 0 Hz")?;
+    check_f0(f0)?;
     check_min("arrhenius.pulse_width", t, 0.0, false, "> 0 s")?;
     check_open01("arrhenius.p", p)?;
     let x = math::ln_f64(f0 * t / -math::ln1p_f64(-p));

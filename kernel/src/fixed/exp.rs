@@ -6,7 +6,7 @@
 //! Taylor polynomial to `r^9` (truncation < 1e-11) by Horner in 64-bit Q30, then a shift by `k`
 //! with rounding. Integer only, identical on every target.
 
-use super::{saturate, Fx};
+use super::{saturate, Fx, INV_FACT_Q30};
 
 /// Largest error against the exact value, in lsb of [`super::Q26`], plus [`MAX_REL_ERROR`].
 pub const MAX_ERROR_LSB: f64 = 1.0;
@@ -29,19 +29,6 @@ pub const TEST_VECTORS: &[(f64, f64)] = &[
 
 /// ln 2 * 2^62, rounded.
 const LN2_Q62: i64 = 3_196_577_161_300_663_915;
-/// 1/n! * 2^30, rounded, n = 0..=9.
-const INV_FACT_Q30: [i64; 10] = [
-    1 << 30,
-    1 << 30,
-    536_870_912,
-    178_956_971,
-    44_739_243,
-    8_947_849,
-    1_491_308,
-    213_044,
-    26_631,
-    2_959,
-];
 
 /// `exp(x)`.
 ///

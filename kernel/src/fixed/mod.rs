@@ -55,6 +55,24 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 
 use crate::real::Real;
 
+/// `1/n! * 2^30`, rounded, `n = 0..=12`: the Taylor coefficients of [`exp`] (to `n = 9`) and
+/// [`sin_cos`] (`n = 2..=12`).
+pub(crate) const INV_FACT_Q30: [i64; 13] = [
+    1 << 30,
+    1 << 30,
+    536_870_912,
+    178_956_971,
+    44_739_243,
+    8_947_849,
+    1_491_308,
+    213_044,
+    26_631,
+    2_959,
+    296,
+    27,
+    2,
+];
+
 /// Signed fixed-point number: `i32` bits with `F` fraction bits (`17 <= F <= 30`), value
 /// `bits / 2^F`. See the [module documentation](self) for the arithmetic and its range contract.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

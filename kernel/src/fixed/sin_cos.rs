@@ -6,7 +6,7 @@
 //! Horner in 64-bit Q30, and the quadrant `k mod 4` picks signs and order. Integer only, so the
 //! result is identical on every target.
 
-use super::Fx;
+use super::{Fx, INV_FACT_Q30};
 
 /// Largest error of either result against the exact value, in lsb of [`super::Q26`].
 pub const MAX_ERROR_LSB: f64 = 1.0;
@@ -32,22 +32,6 @@ pub const TEST_VECTORS: &[(f64, f64, f64)] = &[
 
 /// pi/2 * 2^62, rounded.
 const HALF_PI_Q62: i64 = 7_244_019_458_077_122_842;
-/// 1/n! * 2^30, rounded, n = 2..=12.
-const INV_FACT_Q30: [i64; 13] = [
-    1 << 30,
-    1 << 30,
-    536_870_912,
-    178_956_971,
-    44_739_243,
-    8_947_849,
-    1_491_308,
-    213_044,
-    26_631,
-    2_959,
-    296,
-    27,
-    2,
-];
 
 /// Q30 product, rounded.
 #[inline(always)]

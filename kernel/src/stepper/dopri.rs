@@ -211,20 +211,9 @@ mod tests {
 
     #[test]
     fn meets_tolerance_and_adapts() {
-        let (alpha, h) = (0.2, 1.0);
-        let sys = precession(alpha, h);
         let tol = Tolerance::new(1e-9, 1e-9, 1e-12, 0.5).unwrap();
         let mut st = DormandPrince::<f64, 1>::new(tol);
-        let mut m = [Vec3::X];
-        let (mut t, mut dt) = (0.0, 1e-3);
-        let mut steps = 0;
-        while t < 20.0 {
-            let s = st.step(&sys, t, &mut m, dt.min(20.0 - t)).unwrap();
-            t += s.taken;
-            dt = s.next;
-            steps += 1;
-        }
-        let err = (m[0].z - exact_mz(alpha, h, 20.0)).abs();
+        let (err, steps) = precession_error(&mut st, 0.2, 1.0, 20.0, 1e-3);
         assert!(err < 1e-7, "err {err}");
         assert!(steps < 400, "steps {steps}");
     }

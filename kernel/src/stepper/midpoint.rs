@@ -1,61 +1,26 @@
-use super::{fits, scratch_stepper, Scratch, Step, Stepper};
+use super::fixed_stepper;
 use crate::error::Error;
-use crate::llg::Dynamics;
 use crate::real::Real;
 use crate::state::Geometry;
 use crate::vec3::Vec3;
 
-/// Semi-implicit midpoint scheme "SIB" of Mentink et al., J. Phys.: Condens. Matter 22, 176001
-/// (2010): order 2, and every update is an exact rotation (Cayley transform), so `|m|` is
-/// preserved to rounding without any renormalisation.
-///
-/// Writing the right-hand side as `dm/dtau = w(m) x m` with `w = m x f(m) / |m|^2` (exact for
-/// any torque perpendicular to `m`), each stage solves `x = m + (dt/2) w x (m + x)` in closed form:
-/// `x = [(1 - |a|^2) m + 2 a x m + 2 (a.m) a] / (1 + |a|^2)`, `a = w dt/2`. The predictor uses
-/// `w(m_n)`, the corrector `w` at the predicted midpoint `(m_n + m~)/2`.
-#[derive(Clone, Debug)]
-pub struct Midpoint<S, const N: usize> {
-    /// The right-hand side and the predictor.
-    s: Scratch<S, N, 2>,
-}
-
-scratch_stepper!(Midpoint);
-
-/// Cayley rotation of `m` by `a = w dt / 2`.
-#[inline(always)]
-fn cayley<S: Real>(a: Vec3<S>, m: Vec3<S>) -> Vec3<S> {
-    let a2 = a.norm2();
-    let num = m.scale(S::ONE - a2) + a.cross(m).scale(S::TWO) + a.scale(S::TWO * a.dot(m));
-    num.scale((S::ONE + a2).recip())
-}
-
-/// Rotation vector `w` with `w x m = f` for `f` perpendicular to `m`.
-#[inline(always)]
-fn omega<S: Real>(m: Vec3<S>, f: Vec3<S>) -> Vec3<S> {
-    m.cross(f).scale(m.norm2().recip())
-}
-
-impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
-    const NAME: &'static str = "midpoint";
-    const STOCHASTIC: bool = true;
-
-    #[inline]
-    fn step<D: Dynamics<S>>(
-        &mut self,
-        sys: &D,
-        t: S,
-        m: &mut [Vec3<S>],
-        dt: S,
-    ) -> Result<Step<S>, Error> {
-        fits::<S, N>(m)?;
-        let n = m.len();
-        let [f, pred] = &mut self.s.v;
-        let (f, pred) = (&mut f[..n], &mut pred[..n]);
+fixed_stepper! {
+    /// Semi-implicit midpoint scheme "SIB" of Mentink et al., J. Phys.: Condens. Matter 22,
+    /// 176001 (2010): order 2, and every update is an exact rotation (Cayley transform), so `|m|`
+    /// is preserved to rounding without any renormalisation.
+    ///
+    /// Writing the right-hand side as `dm/dtau = w(m) x m` with `w = m x f(m) / |m|^2` (exact
+    /// for any torque perpendicular to `m`), each stage solves `x = m + (dt/2) w x (m + x)` in
+    /// closed form: `x = [(1 - |a|^2) m + 2 a x m + 2 (a.m) a] / (1 + |a|^2)`, `a = w dt/2`. The
+    /// predictor uses `w(m_n)`, the corrector `w` at the predicted midpoint `(m_n + m~)/2`.
+    Midpoint, "midpoint", stochastic: true, scratch: 2,
+    fn stages(sys, t, m, dt, [f, pred]) {
         if !D::Geometry::ROTATION {
             return Err(Error::Inconsistent {
                 what: "the midpoint (Cayley) stepper rotates unit vectors: use rk4, heun or dopri45 for a state that is not on the unit sphere",
             });
         }
+        let n = m.len();
         let half = dt * S::HALF;
         sys.rhs(t, m, f);
         for i in 0..n {
@@ -74,6 +39,20 @@ impl<S: Real, const N: usize> Stepper<S, N> for Midpoint<S, N> {
             }
         }
         m.copy_from_slice(pred);
-        Ok(Step::fixed(dt))
+        Ok(())
     }
+}
+
+/// Cayley rotation of `m` by `a = w dt / 2`.
+#[inline(always)]
+fn cayley<S: Real>(a: Vec3<S>, m: Vec3<S>) -> Vec3<S> {
+    let a2 = a.norm2();
+    let num = m.scale(S::ONE - a2) + a.cross(m).scale(S::TWO) + a.scale(S::TWO * a.dot(m));
+    num.scale((S::ONE + a2).recip())
+}
+
+/// Rotation vector `w` with `w x m = f` for `f` perpendicular to `m`.
+#[inline(always)]
+fn omega<S: Real>(m: Vec3<S>, f: Vec3<S>) -> Vec3<S> {
+    m.cross(f).scale(m.norm2().recip())
 }

@@ -91,10 +91,28 @@ impl<S: Real, const N: usize, const K: usize> Default for Scratch<S, N, K> {
     }
 }
 
-/// `Default` and `new` (zeroed scratch) for a stepper whose only field is its `Scratch`.
-macro_rules! scratch_stepper {
-    ($name:ident) => {
-        impl<S: Real, const N: usize> Default for $name<S, N> {
+/// A fixed-step method whose only state is its stage buffers: the struct (a [`Scratch`] of `K`
+/// vectors of capacity `N`), `Default`, `new`, and its [`Stepper`] impl, which checks the
+/// capacity and runs the method's `stages` on the `K` buffers cut to the state's length. For
+/// small `N` the buffers are locals, so that they stay in registers (the critical path is the
+/// chain of dependent stages); the stepper's own scratch keeps large lattices off the stack.
+///
+/// `stages(sys, t, m, dt, [b1, .., bK]) { .. }` advances `m` by one step of `dt` from time `t`
+/// (combining into a buffer and committing through the dynamics' geometry).
+macro_rules! fixed_stepper {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $label:literal, stochastic: $stochastic:literal, scratch: $k:literal,
+        fn stages($sys:ident, $t:ident, $m:ident, $dt:ident, [$($buf:ident),+]) $body:block
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name<S, const N: usize> {
+            /// The stage buffers.
+            s: $crate::stepper::Scratch<S, N, $k>,
+        }
+
+        impl<S: $crate::real::Real, const N: usize> Default for $name<S, N> {
             fn default() -> Self {
                 Self {
                     s: Default::default(),
@@ -102,15 +120,50 @@ macro_rules! scratch_stepper {
             }
         }
 
-        impl<S: Real, const N: usize> $name<S, N> {
+        impl<S: $crate::real::Real, const N: usize> $name<S, N> {
             /// A new stepper with zeroed scratch.
             pub fn new() -> Self {
                 Self::default()
             }
         }
+
+        /// One step of `m`, the buffers as long as `m`.
+        #[inline(always)]
+        fn stages<S: $crate::real::Real, D: $crate::llg::Dynamics<S>>(
+            $sys: &D,
+            $t: S,
+            $m: &mut [$crate::vec3::Vec3<S>],
+            $dt: S,
+            [$($buf),+]: [&mut [$crate::vec3::Vec3<S>]; $k],
+        ) -> Result<(), $crate::error::Error> $body
+
+        impl<S: $crate::real::Real, const N: usize> $crate::stepper::Stepper<S, N> for $name<S, N> {
+            const NAME: &'static str = $label;
+            const STOCHASTIC: bool = $stochastic;
+
+            #[inline]
+            fn step<D: $crate::llg::Dynamics<S>>(
+                &mut self,
+                sys: &D,
+                t: S,
+                m: &mut [$crate::vec3::Vec3<S>],
+                dt: S,
+            ) -> Result<$crate::stepper::Step<S>, $crate::error::Error> {
+                $crate::stepper::fits::<S, N>(m)?;
+                let n = m.len();
+                if N <= 4 {
+                    let [$($buf),+] = &mut $crate::stepper::Scratch::<S, N, $k>::default().v;
+                    stages(sys, t, m, dt, [$(&mut $buf[..n]),+])?;
+                } else {
+                    let [$($buf),+] = &mut self.s.v;
+                    stages(sys, t, m, dt, [$(&mut $buf[..n]),+])?;
+                }
+                Ok($crate::stepper::Step::fixed(dt))
+            }
+        }
     };
 }
-pub(crate) use scratch_stepper;
+pub(crate) use fixed_stepper;
 
 /// `Ok` if `m` fits the capacity `N`, else the error of a state longer than the scratch.
 #[inline(always)]
@@ -140,6 +193,7 @@ pub(crate) fn axpy<S: Real>(out: &mut [Vec3<S>], m: &[Vec3<S>], k: &[Vec3<S>], h
 
 #[cfg(test)]
 pub(crate) mod test_support {
+    use super::Stepper;
     use crate::field::Zeeman;
     use crate::llg::Llg;
     use crate::vec3::Vec3;
@@ -151,5 +205,27 @@ pub(crate) mod test_support {
 
     pub fn exact_mz(alpha: f64, h: f64, t: f64) -> f64 {
         libm::tanh(alpha * h * t / (1.0 + alpha * alpha))
+    }
+
+    /// Runs `st` on [`precession`] from `m = x` to `t_end`, first trying `dt` and then the
+    /// step each call suggests (fixed-step methods: `dt` throughout); returns `|m_z - exact|`
+    /// at `t_end` and the number of steps.
+    pub fn precession_error<St: Stepper<f64, 1>>(
+        st: &mut St,
+        alpha: f64,
+        h: f64,
+        t_end: f64,
+        dt: f64,
+    ) -> (f64, u32) {
+        let sys = precession(alpha, h);
+        let mut m = [Vec3::X];
+        let (mut t, mut dt, mut steps) = (0.0, dt, 0);
+        while t < t_end {
+            let s = st.step(&sys, t, &mut m, dt.min(t_end - t)).unwrap();
+            t += s.taken;
+            dt = s.next;
+            steps += 1;
+        }
+        ((m[0].z - exact_mz(alpha, h, t_end)).abs(), steps)
     }
 }
