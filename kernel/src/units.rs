@@ -144,7 +144,13 @@ impl AtomisticUnits {
     pub fn new(j_ref: f64, mu_ref: f64, gamma: f64) -> Result<Self, Error> {
         check_min("lattice.j_ref", j_ref, 0.0, false, "> 0 J (and finite)")?;
         check_min("lattice.mu_ref", mu_ref, 0.0, false, "> 0 J/T (and finite)")?;
-        check_min("magnet.gamma", gamma, 0.0, false, "> 0 rad/(s T) (and finite)")?;
+        check_min(
+            "magnet.gamma",
+            gamma,
+            0.0,
+            false,
+            "> 0 rad/(s T) (and finite)",
+        )?;
         Ok(Self {
             j_ref,
             mu_ref,

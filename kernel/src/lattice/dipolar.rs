@@ -167,7 +167,11 @@ impl<S: Real, const P: usize> Dipolar<S, P> {
                 h += apply(t, m[j]);
             }
         }
-        let base = if i + 1 < self.n { self.pair(i, i + 1) } else { 0 };
+        let base = if i + 1 < self.n {
+            self.pair(i, i + 1)
+        } else {
+            0
+        };
         for (j, t) in (i + 1..k).zip(self.t.iter().skip(base)) {
             h += apply(t, m[j]);
         }

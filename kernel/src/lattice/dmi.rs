@@ -25,7 +25,11 @@ pub struct Dmi<'a, S> {
 }
 
 impl<'a, S: Real> Dmi<'a, S> {
-    fn with(nb: Neighbours<'a>, d: &[f64], form: impl Fn([f64; 3]) -> [f64; 3]) -> Result<Self, Error> {
+    fn with(
+        nb: Neighbours<'a>,
+        d: &[f64],
+        form: impl Fn([f64; 3]) -> [f64; 3],
+    ) -> Result<Self, Error> {
         if d.len() > SHELLS {
             return Err(Error::OutOfRange {
                 param: "lattice.dmi",

@@ -80,7 +80,13 @@ impl<'a, S: Real> Exchange<'a, S> {
     /// [`Error::OutOfRange`] `lattice.rkky` unless `j0` is finite and `kf > 0`.
     pub fn rkky(nb: Neighbours<'a>, j0: f64, kf: f64) -> Result<Self, Error> {
         check_finite("lattice.rkky.j0", j0)?;
-        check_min("lattice.rkky.kf", kf, 0.0, false, "> 0 per lattice constant")?;
+        check_min(
+            "lattice.rkky.kf",
+            kf,
+            0.0,
+            false,
+            "> 0 per lattice constant",
+        )?;
         let mut js = [0.0; SHELLS];
         for (d, &r) in js.iter_mut().zip(nb.shell_radii()) {
             *d = rkky(j0, kf, r);

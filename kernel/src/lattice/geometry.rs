@@ -325,7 +325,9 @@ impl<const N: usize, const B: usize> Lattice<N, B> {
         let disp = |d: [i32; 3], b: usize, b2: usize| -> [f64; 3] {
             let mut v = [0.0; 3];
             for (c, vc) in v.iter_mut().enumerate() {
-                *vc = d[0] as f64 * a[0][c] + d[1] as f64 * a[1][c] + d[2] as f64 * a[2][c]
+                *vc = d[0] as f64 * a[0][c]
+                    + d[1] as f64 * a[1][c]
+                    + d[2] as f64 * a[2][c]
                     + basis[b2][c]
                     - basis[b][c];
             }
@@ -577,15 +579,30 @@ mod tests {
     #[test]
     fn coordination_numbers() {
         let p = Boundary::Periodic;
-        assert_eq!(z::<8, 32>(LatticeSpec::chain(8, p).with_shells(2)), [2, 2, 0, 0]);
-        assert_eq!(z::<64, 1024>(LatticeSpec::square(8, 8, p).with_shells(3)), [4, 4, 4, 0]);
-        assert_eq!(z::<64, 2048>(LatticeSpec::triangular(8, 8, p).with_shells(3)), [6, 6, 6, 0]);
+        assert_eq!(
+            z::<8, 32>(LatticeSpec::chain(8, p).with_shells(2)),
+            [2, 2, 0, 0]
+        );
+        assert_eq!(
+            z::<64, 1024>(LatticeSpec::square(8, 8, p).with_shells(3)),
+            [4, 4, 4, 0]
+        );
+        assert_eq!(
+            z::<64, 2048>(LatticeSpec::triangular(8, 8, p).with_shells(3)),
+            [6, 6, 6, 0]
+        );
         assert_eq!(
             z::<512, 16384>(LatticeSpec::simple_cubic(8, p).with_shells(4)),
             [6, 12, 8, 6]
         );
-        assert_eq!(z::<1024, 32768>(LatticeSpec::bcc(8, p).with_shells(3)), [8, 6, 12, 0]);
-        assert_eq!(z::<864, 40000>(LatticeSpec::fcc(6, p).with_shells(3)), [12, 6, 24, 0]);
+        assert_eq!(
+            z::<1024, 32768>(LatticeSpec::bcc(8, p).with_shells(3)),
+            [8, 6, 12, 0]
+        );
+        assert_eq!(
+            z::<864, 40000>(LatticeSpec::fcc(6, p).with_shells(3)),
+            [12, 6, 24, 0]
+        );
         let fcc = Lattice::<256, 8192>::build(&LatticeSpec::fcc(4, p).with_shells(2)).unwrap();
         let r = fcc.neighbours().shell_radii();
         assert!((r[0] - 0.5f64.sqrt()).abs() < 1e-12 && (r[1] - 1.0).abs() < 1e-12);
@@ -600,9 +617,16 @@ mod tests {
         let nb = lat.neighbours();
         for i in 0..lat.sites() {
             for b in nb.row(i) {
-                let back = nb.row(b.j as usize).iter().find(|c| c.j as usize == i).unwrap();
+                let back = nb
+                    .row(b.j as usize)
+                    .iter()
+                    .find(|c| c.j as usize == i)
+                    .unwrap();
                 assert_eq!(back.shell, b.shell);
-                let (u, v) = (nb.direction(b.dir as usize).unwrap(), nb.direction(back.dir as usize).unwrap());
+                let (u, v) = (
+                    nb.direction(b.dir as usize).unwrap(),
+                    nb.direction(back.dir as usize).unwrap(),
+                );
                 assert!(same(u, [-v[0], -v[1], -v[2]]));
             }
         }
@@ -618,11 +642,17 @@ mod tests {
         let p = Boundary::Periodic;
         assert!(matches!(
             Lattice::<8, 16>::build(&LatticeSpec::chain(9, p)),
-            Err(Error::Capacity { what: "lattice.sites", .. })
+            Err(Error::Capacity {
+                what: "lattice.sites",
+                ..
+            })
         ));
         assert!(matches!(
             Lattice::<8, 8>::build(&LatticeSpec::chain(8, p)),
-            Err(Error::Capacity { what: "lattice.bonds", .. })
+            Err(Error::Capacity {
+                what: "lattice.bonds",
+                ..
+            })
         ));
         assert!(matches!(
             Lattice::<8, 64>::build(&LatticeSpec::chain(2, p)),

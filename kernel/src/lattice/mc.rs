@@ -114,7 +114,13 @@ impl<R: Rng> MonteCarlo<R> {
     /// # Errors
     /// [`Error::OutOfRange`] `mc.temperature` unless finite and >= 0.
     pub fn set_temperature(&mut self, temperature: f64) -> Result<(), Error> {
-        check_min("mc.temperature", temperature, 0.0, true, ">= 0 (and finite)")?;
+        check_min(
+            "mc.temperature",
+            temperature,
+            0.0,
+            true,
+            ">= 0 (and finite)",
+        )?;
         self.temperature = temperature;
         self.beta = 1.0 / temperature;
         Ok(())
