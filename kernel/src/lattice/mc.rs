@@ -217,7 +217,7 @@ impl<R: Rng> MonteCarlo<R> {
                         let g = [self.normal(), self.normal(), self.normal()];
                         let w = [o[0] + step * g[0], o[1] + step * g[1], o[2] + step * g[2]];
                         let n = math::sqrt_f64(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
-                        if !(n > 0.0) {
+                        if n.is_nan() || n <= 0.0 {
                             return 0.0;
                         }
                         [w[0] / n, w[1] / n, w[2] / n]
@@ -254,7 +254,7 @@ impl<R: Rng> MonteCarlo<R> {
     fn heat_bath_sphere(&mut self, h: [f64; 3]) -> [f64; 3] {
         let hn = math::sqrt_f64(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
         let a = hn * self.beta;
-        if !(a > 1e-12) {
+        if a.is_nan() || a <= 1e-12 {
             return self.uniform_sphere();
         }
         let u = uniform_f64(&mut self.rng);
@@ -301,7 +301,7 @@ impl<R: Rng> MonteCarlo<R> {
         let hn = math::sqrt_f64(h[0] * h[0] + h[1] * h[1]);
         let a = hn * self.beta;
         let phi_h = math::atan2_f64(h[1], h[0]);
-        let dphi = if !(a > 1e-12) {
+        let dphi = if a.is_nan() || a <= 1e-12 {
             core::f64::consts::TAU * uniform_f64(&mut self.rng)
         } else if !a.is_finite() {
             0.0
