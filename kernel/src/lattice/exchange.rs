@@ -135,3 +135,38 @@ impl<S: Real> FieldTerm<S> for Exchange<'_, S> {
         f("exchange", self.energy(t, m));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lattice::{Boundary, Dmi, Lattice, LatticeSpec};
+
+    /// The same terms in f32 and f64 agree to f32 rounding (one test body, two scalars).
+    #[test]
+    fn f32_and_f64_agree() {
+        let lat =
+            Lattice::<27, 512>::build(&LatticeSpec::simple_cubic(3, Boundary::Periodic)).unwrap();
+        let nb = lat.neighbours();
+        let m64: [Vec3<f64>; 27] = core::array::from_fn(|i| {
+            let (s, c) = math::sin_cos_f64(0.7 * i as f64);
+            Vec3::new(s, c, 0.3).normalized()
+        });
+        let m32: [Vec3<f32>; 27] = core::array::from_fn(|i| m64[i].cast());
+        let e64 = (
+            Exchange::<f64>::new(nb, &[1.0, 0.0]).unwrap(),
+            Dmi::<f64>::bulk(nb, &[0.3]).unwrap(),
+        );
+        let e32 = (
+            Exchange::<f32>::new(nb, &[1.0, 0.0]).unwrap(),
+            Dmi::<f32>::bulk(nb, &[0.3]).unwrap(),
+        );
+        let (a, b) = (e64.energy(0.0, &m64), e32.energy(0.0, &m32) as f64);
+        assert!((a - b).abs() < 1e-5 * a.abs().max(1.0), "{a} vs {b}");
+        let (mut h64, mut h32) = ([Vec3::ZERO; 27], [Vec3::ZERO; 27]);
+        e64.set_field(0.0, &m64, &mut h64);
+        e32.set_field(0.0, &m32, &mut h32);
+        for (x, y) in h64.iter().zip(&h32) {
+            assert!((*x - y.cast()).max_abs() < 1e-5);
+        }
+    }
+}

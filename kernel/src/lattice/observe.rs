@@ -380,3 +380,56 @@ pub fn crossing(t: &[f64], a: &[f64], b: &[f64]) -> Option<f64> {
     let root = tm - dm / slope;
     root.is_finite().then_some(root)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(m: f64, e: f64) -> Sample {
+        Sample {
+            m: [0.0, 0.0, m],
+            ms: 0.0,
+            e,
+        }
+    }
+
+    /// Block means, the jackknife of a mean (equal to the standard error of the block means)
+    /// and of the Binder cumulant, against values by hand; a full set of blocks refuses more.
+    #[test]
+    fn blocks_and_jackknife() {
+        let mut b = Blocks::<4>::new(2).unwrap();
+        // block means of m: 1, 2, 3, 4 (pairs around them); energies -1 each
+        for x in [0.9, 1.1, 1.9, 2.1, 2.9, 3.1, 3.9, 4.1] {
+            b.push(&sample(x, -1.0)).unwrap();
+        }
+        assert!(b.is_full());
+        assert!(matches!(
+            b.push(&sample(1.0, 0.0)),
+            Err(Error::Capacity { .. })
+        ));
+        let m = b.jackknife(|x| x.m).unwrap();
+        assert!((m.value - 2.5).abs() < 1e-12);
+        // standard error of the block means 1..4: sqrt(var / 4), var = 5/3
+        assert!((m.err - libm::sqrt(5.0 / 3.0 / 4.0)).abs() < 1e-12, "{m:?}");
+        let s = b.summary(10, 2.0).unwrap();
+        assert!(s.c.value.abs() < 1e-12 && s.e.value == -1.0);
+        // U from the sample moments of the 8 values
+        let xs = [0.9f64, 1.1, 1.9, 2.1, 2.9, 3.1, 3.9, 4.1];
+        let m2 = xs.iter().map(|x| x * x).sum::<f64>() / 8.0;
+        let m4 = xs.iter().map(|x| x.powi(4)).sum::<f64>() / 8.0;
+        assert!((s.u4.value - (1.0 - m4 / (3.0 * m2 * m2))).abs() < 1e-12);
+        assert!(s.u4.err > 0.0);
+        assert!(Blocks::<4>::new(0).is_err());
+        assert!(Blocks::<1>::new(3).is_err());
+        assert_eq!(Blocks::<4>::new(3).unwrap().summary(1, 1.0), None);
+    }
+
+    #[test]
+    fn staggered_magnetisation_of_a_neel_state() {
+        let m: [Vec3<f64>; 4] = [Vec3::Z, -Vec3::Z, Vec3::Z, -Vec3::Z];
+        let s = Sample::with_energy(-4.0, &m, &[1, -1, 1, -1]);
+        assert_eq!((s.norm(), s.ms, s.e), (0.0, 1.0, -1.0));
+        assert_eq!(crossing(&[1.0], &[0.5], &[0.4]), None);
+        assert_eq!(crossing(&[1.0, 2.0], &[0.5, 0.25], &[0.25, 0.0]), None); // parallel
+    }
+}
