@@ -65,6 +65,7 @@ pub mod fixed;
 pub mod geometry;
 pub mod inertial;
 pub mod integrate;
+pub mod lattice;
 pub mod llb;
 pub mod llg;
 pub mod math;

@@ -1,0 +1,73 @@
+//! Atomistic spin lattices: geometry, neighbour lists, interactions and Monte Carlo.
+//!
+//! A lattice is a set of classical unit spins `m_i` with moments `mu_i` on sites of a chain,
+//! square, triangular, simple-cubic, bcc or fcc lattice (open or periodic in each direction), or
+//! on sites the user lists. The energy is written in **atomistic reduced units**
+//! ([`crate::units::AtomisticUnits`]): energies in a reference exchange energy `J_ref`, fields
+//! in `J_ref / mu_ref`, temperatures in `J_ref / kB`, moments in `mu_ref`, lengths in the
+//! lattice constant `a`; so `J = 1`, `T_c ~ 1` and every number of a run is of order one.
+//!
+//! | item | what | storage |
+//! |---|---|---|
+//! | [`Lattice`] | geometry builders, CSR neighbour lists (bonds by shell and direction), sublattice signs | `Lattice<N, B>`: `N` sites, `B` directed bonds |
+//! | [`Neighbours`] | the lists as a view (no capacity in its type): what the terms borrow | borrowed |
+//! | [`Exchange`] | Heisenberg `J_ij` per shell, ferro or antiferro; [`rkky`] gives `J(r)` | borrowed |
+//! | [`Dmi`] | Dzyaloshinskii-Moriya, interfacial or bulk, per shell | 64 vectors |
+//! | [`Dipolar`] | point dipoles by direct sum over precomputed pair tensors | `Dipolar<S, P>`: `P` pairs |
+//! | [`OnSite`] | per-site moment `mu_i`, uniaxial anisotropy (axis, `K_i`), local field `b_i` | `OnSite<S, N>` |
+//! | [`Atomistic`] | on-site terms plus interactions, fields divided by `mu_i` for LLG | owned |
+//! | [`mc`] | Metropolis and heat-bath Monte Carlo for Ising, XY and Heisenberg spins | |
+//! | [`observe`] | magnetisation, staggered magnetisation, energy, specific heat, susceptibility, Binder cumulant, blocked jackknife errors | `Blocks<NB>` |
+//!
+//! Every interaction is a [`FieldTerm`](crate::field::FieldTerm): it composes with the
+//! macrospin terms in tuples, drives the existing [`crate::llg::Llg`] and steppers, and gives
+//! the single-spin energy change [`delta_energy`](crate::field::FieldTerm::delta_energy) in
+//! O(z) (exchange, DMI: the bonds of one site), O(1) (on-site) or O(N) (dipolar) that Monte
+//! Carlo needs.
+//!
+//! # Fields: gradients, and the atomistic field
+//! Each term's `add_field` adds the energy gradient `-de/dm_i` (checked by finite differences
+//! in the tests). In atomistic LLG each spin precesses in `b_i = -(1/mu_i) de/dm_i`
+//! (reduced; `dm_i/dtau = -m_i x b_i - ...`, time unit `mu_ref / (gamma J_ref)`). With equal
+//! moments `mu_i = 1` the two coincide and the terms drive [`crate::llg::Llg`] directly;
+//! otherwise wrap them in [`Atomistic`], which divides by `mu_i`.
+//!
+//! # Memory
+//! Per site: 4 bytes (CSR row end) + 1 byte (sublattice sign); per directed bond 4 bytes
+//! ([`Bond`]: a `u16` neighbour, a `u8` shell and a `u8` direction), plus 64 bond vectors
+//! (1.5 KiB) and the shell radii per lattice. A nearest-neighbour simple-cubic lattice
+//! (`z = 6`) takes 29 bytes per spin, a square one (`z = 4`) 21. [`OnSite`] holds 10 scalars
+//! per site. [`Dipolar`] holds 6 scalars per pair, `3 (N - 1)` per spin: 48 bytes per pair in
+//! f64, so 255 spins take 1.5 MiB in f64 (0.76 MiB in f32): a host-side or small-cluster term.
+//!
+//! ```
+//! use larmor::lattice::{Boundary, Exchange, Lattice, LatticeSpec};
+//! use larmor::{field::FieldTerm, Vec3};
+//! // a periodic 4 x 4 square lattice, nearest neighbours, ferromagnetic J = 1
+//! let lat = Lattice::<16, 64>::build(&LatticeSpec::square(4, 4, Boundary::Periodic)).unwrap();
+//! let ex = Exchange::<f64>::uniform(lat.neighbours(), 1.0);
+//! let m = [Vec3::Z; 16];
+//! assert_eq!(ex.energy(0.0, &m), -32.0); // 2 bonds per site, -J each
+//! ```
+
+mod dipolar;
+mod dmi;
+mod exchange;
+mod geometry;
+pub mod mc;
+pub mod observe;
+mod onsite;
+
+pub use dipolar::Dipolar;
+pub use dmi::Dmi;
+pub use exchange::{rkky, Exchange};
+pub use geometry::{Bond, Boundary, Kind, Lattice, LatticeSpec, Neighbours};
+pub use onsite::{Atomistic, OnSite, Site};
+
+/// Most neighbour shells a lattice holds (a power of two, so a shell index masks into a
+/// per-shell table without a bounds check).
+pub const SHELLS: usize = 4;
+/// Most distinct bond vectors a lattice holds (its bonds refer to them by a `u8`).
+pub const DIRECTIONS: usize = 64;
+/// Most sites of a lattice: neighbours are stored as `u16`.
+pub const MAX_SITES: usize = 1 << 16;
