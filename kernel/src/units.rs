@@ -34,6 +34,17 @@ pub struct Units {
     pub gamma: f64,
 }
 
+/// The gyromagnetic ratio every unit system takes (key `magnet.gamma`).
+fn check_gamma(gamma: f64) -> Result<f64, Error> {
+    check_min(
+        "magnet.gamma",
+        gamma,
+        0.0,
+        false,
+        "> 0 rad/(s T) (and finite)",
+    )
+}
+
 impl Units {
     /// Unit system for a magnet of saturation magnetisation `ms` (A/m) and gyromagnetic ratio
     /// `gamma` (rad/(s T)).
@@ -47,13 +58,7 @@ impl Units {
     /// [`Error::OutOfRange`] (keys `magnet.ms`, `magnet.gamma`) unless both are finite and > 0.
     pub fn new(ms: f64, gamma: f64) -> Result<Self, Error> {
         check_min("magnet.ms", ms, 0.0, false, "> 0 A/m (and finite)")?;
-        check_min(
-            "magnet.gamma",
-            gamma,
-            0.0,
-            false,
-            "> 0 rad/(s T) (and finite)",
-        )?;
+        check_gamma(gamma)?;
         Ok(Self { ms, gamma })
     }
     /// Time unit t0 = 1/(gamma mu0 Ms) in seconds.
@@ -144,13 +149,7 @@ impl AtomisticUnits {
     pub fn new(j_ref: f64, mu_ref: f64, gamma: f64) -> Result<Self, Error> {
         check_min("lattice.j_ref", j_ref, 0.0, false, "> 0 J (and finite)")?;
         check_min("lattice.mu_ref", mu_ref, 0.0, false, "> 0 J/T (and finite)")?;
-        check_min(
-            "magnet.gamma",
-            gamma,
-            0.0,
-            false,
-            "> 0 rad/(s T) (and finite)",
-        )?;
+        check_gamma(gamma)?;
         Ok(Self {
             j_ref,
             mu_ref,

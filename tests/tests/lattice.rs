@@ -379,6 +379,53 @@ fn binder_crossing(t: &[f64], a: &[Blocks<NB>], b: &[Blocks<NB>]) -> ((f64, f64)
 }
 
 /// Runs every (size, temperature) pair on its own thread and stream.
+/// Prints each size's Binder cumulants, then the crossings of each pair of sizes (`sizes` are
+/// the linear sizes `L` of `runs`, in `dim` dimensions), asserting each `Tc` within `tol` of
+/// `reference` with an error bar below `err_tol` of it; returns `U` at each crossing.
+#[allow(clippy::too_many_arguments)]
+fn report_crossings(
+    name: &str,
+    sizes: &[usize; 3],
+    dim: u32,
+    temps: &[f64],
+    runs: &[Vec<Blocks<NB>>],
+    reference: f64,
+    tol: f64,
+    err_tol: f64,
+) -> Vec<(f64, f64)> {
+    for (l, row) in sizes.iter().zip(runs) {
+        for (t, b) in temps.iter().zip(row) {
+            let s = b.summary(l.pow(dim), *t).unwrap();
+            println!(
+                "{name} L={l:2} T={t}: U = {:.4} +- {:.4}, m = {:.4}",
+                s.u4.value, s.u4.err, s.m.value
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+        let ((tc, tc_err), (uc, uc_err)) = binder_crossing(temps, &runs[a], &runs[b]);
+        let dev = tc / reference - 1.0;
+        println!(
+            "{name} Binder crossing L={}/{}: Tc = {tc:.4} +- {tc_err:.4} J ({:+.2} % from \
+             {reference}), U = {uc:.4} +- {uc_err:.4}",
+            sizes[a],
+            sizes[b],
+            100.0 * dev
+        );
+        assert!(
+            dev.abs() < tol,
+            "{name}: Tc {tc} +- {tc_err} vs {reference}"
+        );
+        assert!(
+            tc_err < err_tol * reference,
+            "{name}: error bar {tc_err} too large to test {tol}"
+        );
+        out.push((uc, uc_err));
+    }
+    out
+}
+
 fn scan<F: FieldTerm<f64> + Sync>(
     models: &[(usize, &F, u32, u32)],
     temps: &[f64],
@@ -436,28 +483,17 @@ fn ising_square_lattice_critical_temperature() {
         Spin::Ising,
         Rule::Metropolis { step: 1.0 },
     );
-    for (l, row) in [8, 16, 32].iter().zip(&runs) {
-        for (t, b) in temps.iter().zip(row) {
-            let s = b.summary(l * l, *t).unwrap();
-            println!(
-                "ising L={l:2} T={t}: U = {:.4} +- {:.4}, m = {:.4}",
-                s.u4.value, s.u4.err, s.m.value
-            );
-        }
-    }
-    for (a, b, la, lb) in [(0, 1, 8, 16), (1, 2, 16, 32), (0, 2, 8, 32)] {
-        let ((tc, tc_err), (uc, uc_err)) = binder_crossing(&temps, &runs[a], &runs[b]);
-        let dev = tc / onsager - 1.0;
-        println!(
-            "ising Binder crossing L={la}/{lb}: Tc = {tc:.4} +- {tc_err:.4} J ({:+.2} % from \
-             Onsager 2.269185), U = {uc:.4} +- {uc_err:.4}",
-            100.0 * dev
-        );
-        assert!(dev.abs() < 0.01, "Tc {tc} +- {tc_err} vs {onsager}");
-        assert!(
-            tc_err < 0.003 * onsager,
-            "error bar {tc_err} too large to test 1 %"
-        );
+    let crossings = report_crossings(
+        "ising",
+        &[8, 16, 32],
+        2,
+        &temps,
+        &runs,
+        onsager,
+        0.01,
+        0.003,
+    );
+    for (uc, uc_err) in crossings {
         assert!(
             (uc - 0.61069).abs() < 0.02 + 3.0 * uc_err,
             "U(Tc) = {uc} +- {uc_err}"
@@ -494,29 +530,16 @@ fn heisenberg_simple_cubic_critical_temperature() {
         Spin::Heisenberg,
         Rule::HeatBath,
     );
-    for (l, row) in [4, 6, 8].iter().zip(&runs) {
-        for (t, b) in temps.iter().zip(row) {
-            let s = b.summary(l * l * l, *t).unwrap();
-            println!(
-                "heisenberg L={l} T={t}: U = {:.4} +- {:.4}, m = {:.4}",
-                s.u4.value, s.u4.err, s.m.value
-            );
-        }
-    }
-    for (a, b, la, lb) in [(0, 1, 4, 6), (1, 2, 6, 8), (0, 2, 4, 8)] {
-        let ((tc, tc_err), (uc, uc_err)) = binder_crossing(&temps, &runs[a], &runs[b]);
-        let dev = tc / tc_ref - 1.0;
-        println!(
-            "heisenberg Binder crossing L={la}/{lb}: Tc = {tc:.4} +- {tc_err:.4} J ({:+.2} % \
-             from 1.4430), U = {uc:.4} +- {uc_err:.4}",
-            100.0 * dev
-        );
-        assert!(dev.abs() < 0.02, "Tc {tc} +- {tc_err} vs {tc_ref}");
-        assert!(
-            tc_err < 0.006 * tc_ref,
-            "error bar {tc_err} too large to test 2 %"
-        );
-    }
+    report_crossings(
+        "heisenberg",
+        &[4, 6, 8],
+        3,
+        &temps,
+        &runs,
+        tc_ref,
+        0.02,
+        0.006,
+    );
     println!("heisenberg Tc: {:?}", t0.elapsed());
 }
 

@@ -2,7 +2,6 @@
 
 use super::{Neighbours, SHELLS};
 use crate::error::{check_finite, check_min, Error};
-use crate::field::FieldTerm;
 use crate::math;
 use crate::real::Real;
 use crate::vec3::Vec3;
@@ -111,34 +110,10 @@ impl<'a, S: Real> Exchange<'a, S> {
     }
 }
 
-impl<S: Real> FieldTerm<S> for Exchange<'_, S> {
-    fn add_field(&self, _t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
-        for (i, hi) in h.iter_mut().enumerate().take(m.len()) {
-            *hi += self.local_field(m, i);
-        }
-    }
-    fn energy(&self, _t: S, m: &[Vec3<S>]) -> S {
-        let mut e = S::ZERO;
-        for (i, &mi) in m.iter().enumerate() {
-            e -= mi.dot(self.local_field(m, i));
-        }
-        e * S::HALF
-    }
-    #[inline]
-    fn delta_energy(&self, _t: S, m: &[Vec3<S>], site: usize, new: Vec3<S>) -> S {
-        match m.get(site) {
-            Some(&old) => -(new - old).dot(self.local_field(m, site)),
-            None => S::ZERO,
-        }
-    }
-    fn visit_energies<F: FnMut(&'static str, S)>(&self, t: S, m: &[Vec3<S>], f: &mut F) {
-        f("exchange", self.energy(t, m));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::field::FieldTerm;
     use crate::lattice::{Boundary, Dmi, Lattice, LatticeSpec};
 
     /// The same terms in f32 and f64 agree to f32 rounding (one test body, two scalars).

@@ -268,6 +268,25 @@ fn dir_index(dirs: &mut heapless::Vec<[f64; 3], DIRECTIONS>, v: [f64; 3]) -> Res
 }
 
 impl<const N: usize, const B: usize> Lattice<N, B> {
+    /// Appends the bond to site `j` of shell `shell` along `v` to the current row.
+    fn push_bond(&mut self, j: usize, shell: u8, v: [f64; 3]) -> Result<(), Error> {
+        let dir = dir_index(&mut self.dirs, v)?;
+        self.bonds
+            .push(Bond {
+                j: j as u16,
+                shell,
+                dir,
+            })
+            .map_err(|_| capacity("lattice.bonds", B))
+    }
+
+    /// Ends the current site's row of bonds.
+    fn end_row(&mut self) -> Result<(), Error> {
+        self.row_end
+            .push(self.bonds.len() as u32)
+            .map_err(|_| capacity("lattice.sites", N))
+    }
+
     fn empty(spec: LatticeSpec) -> Self {
         Self {
             spec,
@@ -386,21 +405,12 @@ impl<const N: usize, const B: usize> Lattice<N, B> {
                                            shells (it must exceed twice the outermost radius)",
                                 });
                             }
-                            let dir = dir_index(&mut lat.dirs, v)?;
-                            lat.bonds
-                                .push(Bond {
-                                    j: j as u16,
-                                    shell,
-                                    dir,
-                                })
-                                .map_err(|_| capacity("lattice.bonds", B))?;
+                            lat.push_bond(j, shell, v)?;
                         }
                     }
                 }
             }
-            lat.row_end
-                .push(lat.bonds.len() as u32)
-                .map_err(|_| capacity("lattice.sites", N))?;
+            lat.end_row()?;
             // bipartite lattices: even and odd cells (chain, square, simple cubic), or the two
             // simple-cubic sublattices of bcc; triangular and fcc are frustrated (0)
             let s = match kind {
@@ -490,18 +500,9 @@ impl<const N: usize, const B: usize> Lattice<N, B> {
                 let Some(shell) = shell_of(&lat.shells, dist(v)) else {
                     continue;
                 };
-                let dir = dir_index(&mut lat.dirs, v)?;
-                lat.bonds
-                    .push(Bond {
-                        j: j as u16,
-                        shell,
-                        dir,
-                    })
-                    .map_err(|_| capacity("lattice.bonds", B))?;
+                lat.push_bond(j, shell, v)?;
             }
-            lat.row_end
-                .push(lat.bonds.len() as u32)
-                .map_err(|_| capacity("lattice.sites", N))?;
+            lat.end_row()?;
             lat.sign.push(0).map_err(|_| capacity("lattice.sites", N))?;
         }
         Ok(lat)

@@ -50,6 +50,39 @@
 //! assert_eq!(ex.energy(0.0, &m), -32.0); // 2 bonds per site, -J each
 //! ```
 
+/// The [`FieldTerm`](crate::field::FieldTerm) of a bilinear neighbour interaction from its
+/// `local_field(m, i)` (the field on site `i`, linear in the neighbours' spins): the field adds
+/// it per site, the energy is `-1/2 sum_i m_i . h_i` (each bond once), and a single-spin move
+/// changes it by `-(new - old) . h_site` (the site's own field does not depend on it).
+macro_rules! bilinear_terms {
+    ($($ty:ident: $name:literal),*) => {$(
+        impl<S: Real> crate::field::FieldTerm<S> for $ty<'_, S> {
+            fn add_field(&self, _t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
+                for (i, hi) in h.iter_mut().enumerate().take(m.len()) {
+                    *hi += self.local_field(m, i);
+                }
+            }
+            fn energy(&self, _t: S, m: &[Vec3<S>]) -> S {
+                let mut e = S::ZERO;
+                for (i, &mi) in m.iter().enumerate() {
+                    e -= mi.dot(self.local_field(m, i));
+                }
+                e * S::HALF
+            }
+            #[inline]
+            fn delta_energy(&self, _t: S, m: &[Vec3<S>], site: usize, new: Vec3<S>) -> S {
+                match m.get(site) {
+                    Some(&old) => -(new - old).dot(self.local_field(m, site)),
+                    None => S::ZERO,
+                }
+            }
+            fn visit_energies<F: FnMut(&'static str, S)>(&self, t: S, m: &[Vec3<S>], f: &mut F) {
+                f($name, self.energy(t, m));
+            }
+        }
+    )*};
+}
+
 mod dipolar;
 mod dmi;
 mod exchange;
@@ -63,6 +96,11 @@ pub use dmi::Dmi;
 pub use exchange::{rkky, Exchange};
 pub use geometry::{Bond, Boundary, Kind, Lattice, LatticeSpec, Neighbours};
 pub use onsite::{Atomistic, OnSite, Site};
+
+use crate::real::Real;
+use crate::vec3::Vec3;
+
+bilinear_terms!(Exchange: "exchange", Dmi: "dmi");
 
 /// Most neighbour shells a lattice holds (a power of two, so a shell index masks into a
 /// per-shell table without a bounds check).
