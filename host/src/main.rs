@@ -96,3 +96,29 @@ fn main() {
         std::process::exit(e.code);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every option of every command has its help: options from a shared group
+    /// (`commands::args`) get theirs from the group or from the command (`args::helps`), and a
+    /// misspelt or forgotten override shows here.
+    #[test]
+    fn every_option_has_help() {
+        fn check(cmd: &clap::Command, path: &str) {
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if id != "help" && id != "version" {
+                    assert!(a.get_help().is_some(), "{path} --{id} has no help");
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        let cli = super::Cli::command();
+        cli.clone().debug_assert();
+        check(&cli, "larmor");
+    }
+}

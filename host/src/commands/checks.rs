@@ -2,7 +2,7 @@
 //! `neel-brown`, `viscosity`, `sharrock`), with the kernel's wording for range errors, and the
 //! scenario loading that `run`, `ensemble` and `sweep` share.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{HostError, Result};
 use crate::output::check_files;
@@ -47,14 +47,6 @@ pub fn kernel_err(e: larmor::Error, names: &[(&str, &str)]) -> HostError {
         s = s.replace(param, opt);
     }
     HostError::input(s)
-}
-
-/// Checks `--out` and `--plot` before any work.
-pub fn check_outputs(out: &Path, plot: Option<&PathBuf>) -> Result<()> {
-    check_files(
-        &[],
-        &[("--out", Some(out)), ("--plot", plot.map(PathBuf::as_path))],
-    )
 }
 
 /// Loads the scenario at `path`, then checks that no output of `outputs` (option, path) is that
@@ -131,14 +123,4 @@ pub fn log_grid(a: f64, b: f64, n: usize) -> Vec<f64> {
             }
         })
         .collect()
-}
-
-/// The last summary line: `  wrote       OUT[, PLOT]`.
-pub fn wrote(out: &Path, plot: Option<&PathBuf>) {
-    eprintln!(
-        "  wrote       {}{}",
-        out.display(),
-        plot.map(|p| format!(", {}", p.display()))
-            .unwrap_or_default()
-    );
 }

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::commands::args::{helps, CampaignArgs, TrialFiles};
 use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::{Campaign, TrialResult};
 use crate::exec::fingerprint::{meta_path, Fingerprint};
-use crate::exec::pool::{pool, progress};
+use crate::exec::pool::progress;
 use crate::exec::resume::Journal;
 use crate::exec::shard::Shard;
 use crate::exec::stats::Summary;
@@ -22,31 +23,23 @@ use crate::scenario::Scenario;
 
 /// Arguments of `larmor ensemble`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    ("trials", "Number of trials in the whole campaign (all shards)"),
+    ("seed", "Seed: trial k uses the random stream (seed, k)"),
+])))]
 pub struct EnsembleArgs {
     /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`).
     pub scenario: PathBuf,
-    /// Number of trials in the whole campaign (all shards).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
-    /// Seed: trial k uses the random stream (seed, k).
-    #[arg(long)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Trials, seed, threads, resumption.
+    #[command(flatten)]
+    pub campaign: CampaignArgs,
     /// Run only shard i of n (contiguous trial ranges; merge with `larmor merge` or by
     /// concatenation).
     #[arg(long)]
     pub shard: Option<Shard>,
-    /// Complete an interrupted campaign (OUT.part) instead of refusing to overwrite it.
-    #[arg(long)]
-    pub resume: bool,
-    /// One row per trial: trial, switched, t_switch (s), mx, my, mz.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Summary JSON: trials, switched, p_switch, Wilson 95 % p_low/p_high, mean and median t_switch.
-    #[arg(long)]
-    pub summary: Option<PathBuf>,
+    /// The trial table and its summary.
+    #[command(flatten)]
+    pub files: TrialFiles,
     /// PNG: cumulative switching probability against time.
     #[arg(long)]
     pub plot: Option<PathBuf>,
@@ -60,13 +53,16 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
     let sc = load_scenario(
         &args.scenario,
         &[
-            ("--out", Some(&args.out)),
-            ("the fingerprint of --out", Some(&meta_path(&args.out))),
-            ("--summary", args.summary.as_deref()),
+            ("--out", Some(&args.files.out)),
+            (
+                "the fingerprint of --out",
+                Some(&meta_path(&args.files.out)),
+            ),
+            ("--summary", args.files.summary.as_deref()),
             ("--plot", args.plot.as_deref()),
         ],
     )?;
-    let pool = pool(args.threads)?;
+    let pool = args.campaign.threads.pool()?;
     match args.precision {
         Precision::F64 => ensemble_typed(&sc, args, &Campaign::<f64>::new(&sc)?, &pool),
         Precision::F32 => ensemble_typed(&sc, args, &Campaign::<f32>::new(&sc)?, &pool),
@@ -81,20 +77,20 @@ fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
 ) -> Result<()> {
     crate::exec::interrupt::install();
     let shard = args.shard.unwrap_or(Shard::ALL);
-    let range = shard.range(args.trials);
+    let range = shard.range(args.campaign.trials);
     let fp = Fingerprint {
         scenario: sc.hash,
-        seed: args.seed,
-        trials: args.trials,
+        seed: args.campaign.seed,
+        trials: args.campaign.trials,
         shard,
         precision: format!("{:?}", args.precision),
     };
     let fingerprint = fp.line();
-    let journal = Journal::of(&args.out);
+    let journal = Journal::of(&args.files.out);
     let part = &journal.part;
     let mut done: Vec<TrialResult> = Vec::new();
     let mut file = if journal.exists() {
-        if !args.resume {
+        if !args.campaign.resume {
             return Err(HostError::input(format!(
                 "{} holds an interrupted campaign: add --resume to complete it, or delete it",
                 part.display()
@@ -134,15 +130,23 @@ fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
     pb.set_position(done.len() as u64);
     let t0 = std::time::Instant::now();
     let complete = journal.or_discard(|| {
-        run_trials(camp, args.seed, 0, start..range.end, pool, &pb, |rows| {
-            let mut buf = String::with_capacity(rows.len() * 64);
-            for r in rows {
-                buf.push_str(&r.csv_row());
-            }
-            journal.append(&mut file, &buf)?;
-            done.extend_from_slice(rows);
-            Ok(())
-        })
+        run_trials(
+            camp,
+            args.campaign.seed,
+            0,
+            start..range.end,
+            pool,
+            &pb,
+            |rows| {
+                let mut buf = String::with_capacity(rows.len() * 64);
+                for r in rows {
+                    buf.push_str(&r.csv_row());
+                }
+                journal.append(&mut file, &buf)?;
+                done.extend_from_slice(rows);
+                Ok(())
+            },
+        )
     })?;
     pb.finish_and_clear();
     let wall = t0.elapsed().as_secs_f64();
@@ -160,15 +164,15 @@ fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
         });
     }
     // the fingerprint stays next to the finished file: `merge` checks it
-    fp.write_meta(&args.out, part, &sc.file)?;
-    journal.complete(&args.out)?;
+    fp.write_meta(&args.files.out, part, &sc.file)?;
+    journal.complete(&args.files.out)?;
     // statistics from the file as written (rounded times), so a merge of shards gives the same
-    let rows = read_rows(&args.out)?.0;
+    let rows = read_rows(&args.files.out)?.0;
     finish(
         sc,
-        &args.out,
+        &args.files.out,
         &rows,
-        args.summary.as_deref(),
+        args.files.summary.as_deref(),
         args.plot.as_deref(),
         wall,
     )

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::commands::args::TrialFiles;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::TrialResult;
 use crate::exec::fingerprint::{meta_path, Meta};
@@ -21,12 +22,9 @@ pub struct MergeArgs {
     /// Shard files (any order).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Merged TRIALS.csv (rows sorted by trial).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Summary JSON of the merged campaign.
-    #[arg(long)]
-    pub summary: Option<PathBuf>,
+    /// The merged trial table and its summary.
+    #[command(flatten)]
+    pub files: TrialFiles,
     /// Expected number of trials (checks that none is missing) [default: the campaign's, from
     /// the shards' fingerprints].
     #[arg(long)]
@@ -39,13 +37,13 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     let mut inputs: Vec<(&str, &Path)> =
         args.inputs.iter().map(|p| ("shard", p.as_path())).collect();
     inputs.extend(metas.iter().map(|p| ("shard fingerprint", p.as_path())));
-    let out_meta = meta_path(&args.out);
+    let out_meta = meta_path(&args.files.out);
     check_files(
         &inputs,
         &[
-            ("--out", Some(&args.out)),
+            ("--out", Some(&args.files.out)),
             ("the fingerprint of --out", Some(&out_meta)),
-            ("--summary", args.summary.as_deref()),
+            ("--summary", args.files.summary.as_deref()),
         ],
     )?;
     let mut rows = Vec::new();
@@ -106,7 +104,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     for r in &rows {
         text.push_str(&r.csv_row());
     }
-    write_atomic(&args.out, text.as_bytes())?;
+    write_atomic(&args.files.out, text.as_bytes())?;
     // the merged file is the whole campaign: it carries the fingerprint of a single run when
     // every shard carried one, and none (not a stale one) otherwise
     let merged = first
@@ -116,14 +114,14 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     match merged {
         Some((mut fp, source)) => {
             fp.shard = Shard::ALL;
-            fp.write_meta(&args.out, &args.out, &source)?;
+            fp.write_meta(&args.files.out, &args.files.out, &source)?;
         }
         None => {
             let _ = std::fs::remove_file(&out_meta);
         }
     }
     let s = Summary::of(&rows);
-    if let Some(p) = &args.summary {
+    if let Some(p) = &args.files.summary {
         write_json(p, &s)?;
     }
     eprintln!(
@@ -133,7 +131,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         s.p_switch,
         s.p_low,
         s.p_high,
-        args.out.display()
+        args.files.out.display()
     );
     Ok(())
 }

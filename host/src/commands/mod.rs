@@ -1,7 +1,9 @@
 //! Stage 3, commands: one file per subcommand. Each reads its input (a scenario through
 //! `scenario/`, or command-line values checked in [`checks`]), runs it through `exec/` or the
-//! kernel, and writes through `output/`.
+//! kernel, and writes through `output/`. Options that several commands share are clap
+//! argument groups in [`args`].
 
+pub mod args;
 pub mod bench;
 pub mod checks;
 pub mod ensemble;

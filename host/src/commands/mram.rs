@@ -16,9 +16,10 @@ use larmor::random::{Philox, Rng};
 use larmor_parts::spi_mram::{MramFlash, SpiMram};
 use rayon::prelude::*;
 
-use crate::commands::checks::{out_of_range, wrote};
+use crate::commands::args::{helps, OutPlot, Threads};
+use crate::commands::checks::out_of_range;
 use crate::error::{HostError, Result};
-use crate::exec::pool::{pool, progress};
+use crate::exec::pool::progress;
 use crate::exec::stats::wilson;
 use crate::output::check_files;
 use crate::output::csv::write_csv;
@@ -28,6 +29,10 @@ use crate::scenario::mram::Step;
 
 /// Arguments of `larmor mram`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    ("out", "One row per read step (CSV)"),
+    ("plot", "Raw bit error rate and SECDED word error rate per read step (PNG)"),
+])))]
 pub struct MramArgs {
     /// Chip configuration and command script (TOML: `[mram]` cell parameters, `[array]` size,
     /// `[[step]]` operations; see examples/README.md).
@@ -38,15 +43,12 @@ pub struct MramArgs {
     /// Seed of every chip's variation and decisions (chip `k` uses stream `k`).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// One row per read step (CSV).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Raw bit error rate and SECDED word error rate per read step (PNG).
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// The output table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
 }
 
 /// What one chip saw at one read step (counts).
@@ -154,13 +156,7 @@ pub fn run(args: &MramArgs) -> Result<()> {
     if !(1..=100_000).contains(&args.arrays) {
         return Err(out_of_range("--arrays", args.arrays as f64, "1 to 100000"));
     }
-    check_files(
-        &[("config", args.config.as_path())],
-        &[
-            ("--out", Some(args.out.as_path())),
-            ("--plot", args.plot.as_deref()),
-        ],
-    )?;
+    check_files(&[("config", args.config.as_path())], &args.files.outputs())?;
     let plan = mram_plan::load(&args.config)?;
     let (cells, kib, steps) = (plan.cells, plan.kib, &plan.steps);
     let run_one: RunChip = match kib {
@@ -177,7 +173,7 @@ pub fn run(args: &MramArgs) -> Result<()> {
     let n = args.arrays as u64;
     let pb = progress(n, "chips");
     let per_chip: Vec<std::result::Result<Vec<Counts>, String>> =
-        pool(args.threads)?.install(|| {
+        args.threads.pool()?.install(|| {
             (0..n)
                 .into_par_iter()
                 .map(|k| {
@@ -235,11 +231,11 @@ fn report(args: &MramArgs, totals: &[Counts]) -> Result<()> {
             t.read_disturbs as f64,
         ]);
     }
-    write_csv(&args.out, header, &rows)?;
-    if let Some(plot) = &args.plot {
+    write_csv(&args.files.out, header, &rows)?;
+    if let Some(plot) = &args.files.plot {
         plot_rates(plot, totals)?;
     }
-    wrote(&args.out, args.plot.as_ref());
+    args.files.wrote();
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use larmor::random::Philox;
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 
+use crate::commands::args::{helps, OutPlot};
 use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
@@ -24,15 +25,16 @@ use crate::scenario::{Event, Scenario};
 
 /// Arguments of `larmor run`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    ("out", "Output CSV: t (s), mx, my, mz, energy (J), per-term energies (J), applied field (T)"),
+    ("plot", "Also plot m(t) (and m versus the applied field when it varies) to this PNG"),
+])))]
 pub struct RunArgs {
     /// Scenario file (TOML, SI units; see examples/README.md).
     pub scenario: PathBuf,
-    /// Output CSV: t (s), mx, my, mz, energy (J), per-term energies (J), applied field (T).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Also plot m(t) (and m versus the applied field when it varies) to this PNG.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    /// The output table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
     /// Write every N-th step (the initial and final states are always written).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub every: u64,
@@ -61,10 +63,7 @@ struct Outcome {
 
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<()> {
-    let sc = load_scenario(
-        &args.scenario,
-        &[("--out", Some(&args.out)), ("--plot", args.plot.as_deref())],
-    )?;
+    let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     crate::exec::interrupt::install();
     let start = Instant::now();
     let out = match args.precision {
@@ -72,7 +71,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         Precision::F32 => run_typed::<f32>(&sc, args)?,
     };
     let wall = start.elapsed().as_secs_f64();
-    if let Some(p) = &args.plot {
+    if let Some(p) = &args.files.plot {
         plot(&sc, &out, p)?;
     }
     summary(&sc, args, &out, wall);
@@ -177,14 +176,16 @@ fn go<S: Real + Gaussian>(
         sc, args, model, ..
     } = task;
     let u = model.units;
-    let mut file = AtomicFile::create(&args.out)?;
+    let mut file = AtomicFile::create(&args.files.out)?;
     let mut names = Vec::new();
     model
         .llg
         .terms
         .visit_energies(S::ZERO, &[model.m0], &mut |n, _| names.push(n));
     let header = trace::header(&names);
-    let io = |e: std::io::Error| HostError::runtime(format!("writing {}: {e}", args.out.display()));
+    let io = |e: std::io::Error| {
+        HostError::runtime(format!("writing {}: {e}", args.files.out.display()))
+    };
     file.writer().write_all(header.as_bytes()).map_err(io)?;
 
     let mut events: Vec<Crossing> = sc.plan.events.iter().map(Event::crossing).collect();
@@ -361,8 +362,12 @@ fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
             None => eprintln!("  event     {name}: did not happen"),
         }
     }
-    eprint!("  wrote     {} ({} rows)", args.out.display(), out.rows);
-    if let Some(p) = &args.plot {
+    eprint!(
+        "  wrote     {} ({} rows)",
+        args.files.out.display(),
+        out.rows
+    );
+    if let Some(p) = &args.files.plot {
         eprint!(", {}", p.display());
     }
     eprintln!();

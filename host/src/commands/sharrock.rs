@@ -3,21 +3,19 @@
 //! Carlo. References: Sharrock, IEEE Trans. Magn. 26, 193 (1990) and J. Appl. Phys. 76, 6413
 //! (1994); Pfeiffer, Phys. Status Solidi A 118, 295 (1990).
 
-use std::path::PathBuf;
-
 use clap::{Args, ValueEnum};
 use larmor::arrhenius::waiting::waiting_coercivity;
 use larmor::arrhenius::{self, kmc_sweep};
 use larmor::sw;
 use rayon::prelude::*;
 
+use crate::commands::args::{helps, OutPlot, Threads};
 use crate::commands::checks::{
-    check_angle, check_outputs, check_points, check_range, kerr, log_grid, out_of_range, positive,
-    wrote,
+    check_angle, check_points, check_range, kerr, log_grid, out_of_range, positive,
 };
 use crate::error::{HostError, Result};
 use crate::exec::kmc::{kmc_batch, kmc_chunks};
-use crate::exec::pool::{pool, progress};
+use crate::exec::pool::progress;
 use crate::output::csv::{num, write_csv};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, ORANGE, PLOT_POINTS, RED};
 
@@ -34,6 +32,17 @@ pub enum Vs {
 
 /// Arguments of `larmor sharrock`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    (
+        "out",
+        "Output CSV, one row per value: rate (H_K/s) or t (s); hc, the coercive field Hc/H_K for \
+         the exact Stoner-Wohlfarth barrier (half-switching of the survival probability, \
+         back-switching neglected); hc_sharrock, the closed-form Sharrock law with exponent m and \
+         H0 = h_sw(psi); with --particles: hc_kmc (field where the simulated mean m crosses 0) \
+         and hc_kmc_se (its standard error)",
+    ),
+    ("plot", "PNG: Hc against log10 of the rate or time"),
+])))]
 pub struct SharrockArgs {
     /// Stability factor sigma = K V / (kB T) (> 0): the zero-field barrier in units of kB T.
     #[arg(long, allow_negative_numbers = true)]
@@ -69,24 +78,17 @@ pub struct SharrockArgs {
     /// Seed of the kMC: rate k, particles j*4096.. use the Philox stream (seed, k * 2^32 + j).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Output CSV, one row per value: rate (H_K/s) or t (s); hc, the coercive field Hc/H_K for
-    /// the exact Stoner-Wohlfarth barrier (half-switching of the survival probability,
-    /// back-switching neglected); hc_sharrock, the closed-form Sharrock law with exponent m and
-    /// H0 = h_sw(psi); with --particles: hc_kmc (field where the simulated mean m crosses 0) and
-    /// hc_kmc_se (its standard error).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// PNG: Hc against log10 of the rate or time.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
+    /// The output table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
 }
 
 /// Runs `larmor sharrock`.
 pub fn sharrock(args: &SharrockArgs) -> Result<()> {
-    check_outputs(&args.out, args.plot.as_ref())?;
+    args.files.check()?;
     let sigma = positive("--sigma", args.sigma, "(K V / kB T)")?;
     let f0 = positive("--f0", args.f0, "Hz")?;
     let psi_in = check_angle("--psi", args.psi)?;
@@ -121,7 +123,7 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
             "0 <= N <= 1e8",
         ));
     }
-    let pool = pool(args.threads)?;
+    let pool = args.threads.pool()?;
     // barriers (kB T) of the up well (against the field) and the down well at field h
     let (cp, sp) = (psi.cos(), psi.sin());
     let barriers = move |h: f64| -> (f64, f64) {
@@ -224,8 +226,8 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
         pb.finish_and_clear();
     }
     let elapsed = t0.elapsed().as_secs_f64();
-    write_csv(&args.out, &header, &rows)?;
-    if let Some(plot) = &args.plot {
+    write_csv(&args.files.out, &header, &rows)?;
+    if let Some(plot) = &args.files.plot {
         let col = |c: usize| -> Vec<(f64, f64)> {
             decimate(
                 &rows
@@ -296,7 +298,7 @@ pub fn sharrock(args: &SharrockArgs) -> Result<()> {
             }
         );
     }
-    wrote(&args.out, args.plot.as_ref());
+    args.files.wrote();
     Ok(())
 }
 

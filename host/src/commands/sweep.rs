@@ -7,10 +7,11 @@ use clap::{Args, ValueEnum};
 use larmor::drive::DriveSpec;
 use larmor::params::{CurrentSpec, MacrospinSpec, Validated};
 
+use crate::commands::args::{helps, CampaignArgs, OutPlot};
 use crate::commands::checks::{check_points, load_scenario};
 use crate::error::{HostError, Result};
 use crate::exec::campaign::Campaign;
-use crate::exec::pool::{pool, progress};
+use crate::exec::pool::progress;
 use crate::exec::resume::{read_lines, Journal};
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
@@ -32,6 +33,19 @@ pub enum Vary {
 
 /// Arguments of `larmor sweep`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    ("trials", "Trials per point"),
+    ("seed", "Seed: trial k of point p uses the stream (seed, p * 2^32 + k)"),
+    (
+        "out",
+        "One row per point: value, trials, switched, p_switch, p_low, p_high, wer, \
+         mean_t_switch, median_t_switch",
+    ),
+    (
+        "plot",
+        "PNG: P_sw and write-error rate (log scale) against the varied parameter",
+    ),
+])))]
 pub struct SweepArgs {
     /// Scenario file with `[switching]`, `[stt]` or `[sot]` (and usually `[thermal]`).
     pub scenario: PathBuf,
@@ -53,25 +67,12 @@ pub struct SweepArgs {
     /// Logarithmic grid.
     #[arg(long)]
     pub log: bool,
-    /// Trials per point.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
-    /// Seed: trial k of point p uses the stream (seed, p * 2^32 + k).
-    #[arg(long)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Complete an interrupted sweep (OUT.part).
-    #[arg(long)]
-    pub resume: bool,
-    /// One row per point: value, trials, switched, p_switch, p_low, p_high, wer,
-    /// mean_t_switch, median_t_switch.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// PNG: P_sw and write-error rate (log scale) against the varied parameter.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    /// Trials per point, seed, threads, resumption.
+    #[command(flatten)]
+    pub campaign: CampaignArgs,
+    /// The summary table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
 }
 
 /// Most points of a sweep grid (each point is a whole campaign of trials).
@@ -172,10 +173,7 @@ fn apply(
 
 /// Runs `larmor sweep`.
 pub fn run(args: &SweepArgs) -> Result<()> {
-    let sc = load_scenario(
-        &args.scenario,
-        &[("--out", Some(&args.out)), ("--plot", args.plot.as_deref())],
-    )?;
+    let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     if sc.plan.switching.is_none() {
         return Err(HostError::input(format!(
             "{}: a sweep needs a [switching] table",
@@ -183,7 +181,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         )));
     }
     let values = grid(args)?;
-    if values.len() > MAX_POINTS || args.trials > (1 << 32) {
+    if values.len() > MAX_POINTS || args.campaign.trials > (1 << 32) {
         return Err(HostError::input(format!(
             "at most {MAX_POINTS} points and 2^32 trials per point"
         )));
@@ -201,17 +199,17 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .iter()
         .map(|s| Campaign::with_spec(&sc, s))
         .collect::<Result<_>>()?;
-    let pool = pool(args.threads)?;
+    let pool = args.campaign.threads.pool()?;
     crate::exec::interrupt::install();
     let fingerprint = format!(
         "# larmor sweep: scenario={:016x} vary={:?} values={:?} trials={} seed={}",
-        sc.hash, args.vary, values, args.trials, args.seed
+        sc.hash, args.vary, values, args.campaign.trials, args.campaign.seed
     );
-    let journal = Journal::of(&args.out);
+    let journal = Journal::of(&args.files.out);
     let part = &journal.part;
     let mut lines: Vec<String> = Vec::new();
     let mut file = if journal.exists() {
-        if !args.resume {
+        if !args.campaign.resume {
             return Err(HostError::input(format!(
                 "{} holds an interrupted sweep: add --resume to complete it, or delete it",
                 part.display()
@@ -235,23 +233,28 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         );
         journal.reopen(done.1)?
     } else {
-        if let Some(d) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(d) = args
+            .files
+            .out
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             // the message of output::AtomicFile for a directory that cannot be created
             std::fs::create_dir_all(d)
                 .map_err(|e| HostError::input(format!("cannot create {}: {e}", d.display())))?;
         }
         journal.start(&fingerprint, SWEEP_HEADER)?
     };
-    let pb = progress(values.len() as u64 * args.trials, "trials");
-    pb.set_position(lines.len() as u64 * args.trials);
+    let pb = progress(values.len() as u64 * args.campaign.trials, "trials");
+    pb.set_position(lines.len() as u64 * args.campaign.trials);
     for p in lines.len()..values.len() {
-        let mut rows = Vec::with_capacity(args.trials as usize);
+        let mut rows = Vec::with_capacity(args.campaign.trials as usize);
         let complete = journal.or_discard(|| {
             run_trials(
                 &camps[p],
-                args.seed,
+                args.campaign.seed,
                 (p as u64) << 32,
-                0..args.trials,
+                0..args.campaign.trials,
                 &pool,
                 &pb,
                 |r| {
@@ -278,7 +281,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
     pb.finish_and_clear();
     drop(file);
-    journal.complete(&args.out)?;
+    journal.complete(&args.files.out)?;
     let parsed: Vec<Vec<f64>> = lines
         .iter()
         .map(|l| {
@@ -288,7 +291,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 .collect()
         })
         .collect();
-    if let Some(plot) = &args.plot {
+    if let Some(plot) = &args.files.plot {
         let unit = match args.vary {
             Vary::Current => "current density (A/m^2)",
             Vary::Voltage => "voltage (V)",
@@ -309,7 +312,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 Panel::new(
                     format!(
                         "{}: switching probability ({} trials/point)",
-                        sc.file, args.trials
+                        sc.file, args.campaign.trials
                     ),
                     unit,
                     "P_sw",
@@ -334,7 +337,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                     ],
                 )
                 .log_y()
-                .y_range(0.5 / args.trials as f64, 1.5),
+                .y_range(0.5 / args.campaign.trials as f64, 1.5),
             ],
         )?;
     }
@@ -343,7 +346,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         sc.file,
         args.vary,
         values.len(),
-        args.trials
+        args.campaign.trials
     );
     eprintln!(
         "  {:>12} {:>9} {:>21} {:>10}",
@@ -357,8 +360,9 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
     eprintln!(
         "  wrote     {}{}",
-        args.out.display(),
-        args.plot
+        args.files.out.display(),
+        args.files
+            .plot
             .as_ref()
             .map(|p| format!(", {}", p.display()))
             .unwrap_or_default()

@@ -10,12 +10,11 @@
 mod population;
 mod single;
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand, ValueEnum};
 use larmor::sw;
 
-use crate::commands::checks::{check_outputs, check_points, kernel_err, wrote};
+use crate::commands::args::{helps, OutPlot, Threads};
+use crate::commands::checks::{check_points, kernel_err};
 use crate::error::Result;
 use crate::output::csv::write_csv;
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, PLOT_POINTS, RED};
@@ -40,14 +39,19 @@ pub enum SwCmd {
 
 /// Arguments of `larmor sw astroid`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    (
+        "out",
+        "Output CSV, one row per field angle: psi_deg (angle between field and easy axis, \
+         degrees), h_sw (switching field, units of H_K), h_par = h_sw cos psi, h_perp = h_sw sin \
+         psi",
+    ),
+    ("plot", "PNG: the astroid in the (h_par, h_perp) plane and h_sw against psi"),
+])))]
 pub struct AstroidArgs {
-    /// Output CSV, one row per field angle: psi_deg (angle between field and easy axis,
-    /// degrees), h_sw (switching field, units of H_K), h_par = h_sw cos psi, h_perp = h_sw sin psi.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// PNG: the astroid in the (h_par, h_perp) plane and h_sw against psi.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    /// The output table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
     /// Number of field angles, evenly spaced from 0 to 360 degrees inclusive (2 to 10^7).
     #[arg(long, default_value_t = 361)]
     pub points: usize,
@@ -70,6 +74,19 @@ pub enum PopKind {
 
 /// Arguments of `larmor sw loop`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    (
+        "threads",
+        "Worker threads for populations (default: all cores); results do not depend on it",
+    ),
+    (
+        "out",
+        "Output CSV: h (field along the measurement direction, units of H_K), m_par (moment along \
+         the field direction, units of Ms), m_perp (moment across it, in the plane of the field \
+         and the easy axis for one particle; along x for a population)",
+    ),
+    ("plot", "PNG: m_par(h) (the loop) and m_perp(h)"),
+])))]
 pub struct LoopArgs {
     /// Angle between the field and the easy axis (degrees, finite) for one particle; with
     /// --population aligned, the angle of every particle's axis (default 0).
@@ -102,17 +119,12 @@ pub struct LoopArgs {
     /// and this standard deviation of the logarithm (>= 0) [default: 0, all equal].
     #[arg(long, allow_negative_numbers = true)]
     pub volume_spread: Option<f64>,
-    /// Worker threads for populations (default: all cores); results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Output CSV: h (field along the measurement direction, units of H_K), m_par (moment
-    /// along the field direction, units of Ms), m_perp (moment across it, in the plane of
-    /// the field and the easy axis for one particle; along x for a population).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// PNG: m_par(h) (the loop) and m_perp(h).
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
+    /// The output table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
 }
 
 /// Runs `larmor sw ...`.
@@ -124,7 +136,7 @@ pub fn run(args: &SwArgs) -> Result<()> {
 }
 
 fn astroid(args: &AstroidArgs) -> Result<()> {
-    check_outputs(&args.out, args.plot.as_ref())?;
+    args.files.check()?;
     check_points(args.points, 2, 10_000_000)?;
     let n = args.points;
     let rows: Vec<Vec<f64>> = (0..n)
@@ -134,8 +146,8 @@ fn astroid(args: &AstroidArgs) -> Result<()> {
             Ok(vec![deg, p.h_sw, p.h_par, p.h_perp])
         })
         .collect::<Result<_>>()?;
-    write_csv(&args.out, "psi_deg,h_sw,h_par,h_perp", &rows)?;
-    if let Some(plot) = &args.plot {
+    write_csv(&args.files.out, "psi_deg,h_sw,h_par,h_perp", &rows)?;
+    if let Some(plot) = &args.files.plot {
         let pts = |x: usize, y: usize| {
             decimate(
                 &rows.iter().map(|r| (r[x], r[y])).collect::<Vec<_>>(),
@@ -165,6 +177,6 @@ fn astroid(args: &AstroidArgs) -> Result<()> {
     let min = rows.iter().map(|r| r[1]).fold(f64::INFINITY, f64::min);
     eprintln!("larmor sw astroid: {n} field angles from 0 to 360 deg");
     eprintln!("  h_sw        from {min:.6} (psi = 45 deg) to 1 (psi = 0, 90 deg), units of H_K");
-    wrote(&args.out, args.plot.as_ref());
+    args.files.wrote();
     Ok(())
 }

@@ -9,9 +9,9 @@ use rayon::prelude::*;
 
 use super::single::plot_loop;
 use super::{LoopArgs, PopKind};
-use crate::commands::checks::{check_angle, kernel_err, out_of_range, wrote};
+use crate::commands::checks::{check_angle, kernel_err, out_of_range};
 use crate::error::{HostError, Result};
-use crate::exec::pool::{pool, progress};
+use crate::exec::pool::progress;
 use crate::output::csv::{num, write_csv};
 
 /// Particles per work unit: a function of the population size only, so sums are formed in the
@@ -88,7 +88,7 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
         ("sw.population", "--particles"),
     ];
     pop.validate().map_err(|e| kernel_err(e, &names))?;
-    let pool = pool(args.threads)?;
+    let pool = args.threads.pool()?;
     let t0 = std::time::Instant::now();
 
     // loop: one engine per particle, chunks computed in parallel and summed in chunk order
@@ -139,10 +139,10 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
         .map(|k| (fields[k], fields[k - 1]));
     let coercivity =
         coercivity::coercivity(mr, bracket, args.hmax, |h| branch_mean(&pop, h, &pool))?;
-    if let Some(plot) = &args.plot {
+    if let Some(plot) = &args.files.plot {
         plot_loop(plot, &format!("{n} particles, {}", kind_name(kind)), &rows)?;
     }
-    write_csv(&args.out, "h,m_par,m_perp", &rows)?;
+    write_csv(&args.files.out, "h,m_par,m_perp", &rows)?;
     let hk_max = if args.hk_spread.unwrap_or(0.0) > 0.0 {
         pop.iter(0..n).map(|p| p.hk).fold(0.0, f64::max)
     } else {
@@ -181,7 +181,7 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
              particles may not switch (a minor loop for them)"
         );
     }
-    wrote(&args.out, args.plot.as_ref());
+    args.files.wrote();
     Ok(())
 }
 

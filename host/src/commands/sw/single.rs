@@ -6,9 +6,7 @@ use std::path::Path;
 use larmor::sw;
 
 use super::{population, LoopArgs};
-use crate::commands::checks::{
-    check_angle, check_outputs, check_points, kernel_err, out_of_range, wrote,
-};
+use crate::commands::checks::{check_angle, check_points, kernel_err, out_of_range};
 use crate::error::{HostError, Result};
 use crate::output::csv::{num, write_csv};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, ORANGE, PLOT_POINTS};
@@ -25,7 +23,7 @@ fn loop_fields(hmax: f64, points: usize) -> Vec<f64> {
 }
 
 pub(super) fn run_loop(args: &LoopArgs) -> Result<()> {
-    check_outputs(&args.out, args.plot.as_ref())?;
+    args.files.check()?;
     if !(args.hmax > 0.0 && args.hmax <= 1e6) {
         return Err(out_of_range(
             "--hmax",
@@ -42,7 +40,7 @@ pub(super) fn run_loop(args: &LoopArgs) -> Result<()> {
                 (args.seed.is_some(), "--seed"),
                 (args.hk_spread.is_some(), "--hk-spread"),
                 (args.volume_spread.is_some(), "--volume-spread"),
-                (args.threads.is_some(), "--threads"),
+                (args.threads.threads.is_some(), "--threads"),
             ] {
                 if given {
                     return Err(HostError::input(format!(
@@ -80,9 +78,9 @@ fn single_loop(args: &LoopArgs, psi: f64, fields: &[f64]) -> Result<()> {
         let (m_par, m_perp) = lp.components();
         rows.push(vec![h, m_par, m_perp]);
     }
-    write_csv(&args.out, "h,m_par,m_perp", &rows)?;
+    write_csv(&args.files.out, "h,m_par,m_perp", &rows)?;
     let hy = sw::hysteresis(psi).map_err(|e| kernel_err(e, &names))?;
-    if let Some(plot) = &args.plot {
+    if let Some(plot) = &args.files.plot {
         plot_loop(
             plot,
             &format!(
@@ -116,7 +114,7 @@ fn single_loop(args: &LoopArgs, psi: f64, fields: &[f64]) -> Result<()> {
         ),
         None => eprintln!("  switching   none: field across the easy axis, no hysteresis"),
     }
-    wrote(&args.out, args.plot.as_ref());
+    args.files.wrote();
     Ok(())
 }
 

@@ -6,26 +6,35 @@
 
 mod dist;
 
-use std::path::PathBuf;
-
 use clap::Args;
 use larmor::arrhenius::{self, kmc_relax, kmc_sweep, Grains, TwoLevel};
 use larmor::random::Dist;
 use larmor::units::KB;
 use rayon::prelude::*;
 
-use crate::commands::checks::{
-    check_outputs, check_points, kerr, log_grid, out_of_range, positive, wrote,
-};
+use crate::commands::args::{helps, OutPlot, Threads};
+use crate::commands::checks::{check_points, kerr, log_grid, out_of_range, positive};
 use crate::error::Result;
 use crate::exec::kmc::kmc_chunks;
-use crate::exec::pool::{pool, progress};
+use crate::exec::pool::progress;
 use crate::output::csv::{num, write_csv};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
 use dist::{density, expect, parse_dist};
 
 // /// Arguments of `larmor viscosity`.
 #[derive(Debug, Args)]
+#[command(mut_args(helps(&[
+    (
+        "out",
+        "Output CSV, one row per time: t (s); e_probe (kB T), the barrier that relaxes at t, ln(t \
+         f0 (1 + exp(-bias))); m, M/Ms from kMC; m_se, its standard error; m_exact, the expected \
+         M/Ms for infinitely many particles (quadrature over the barrier distribution); s_exact, \
+         the exact viscosity -dm_exact/d ln t; s_theory, the flat-density approximation 2 \
+         P(e_probe) / (1 + exp(-bias)) (2 kB T P(0) Ms without back-switching); S in units of Ms \
+         per unit of ln t",
+    ),
+    ("plot", "PNG: M/Ms against log10 t (kMC and exact), and the viscosity S against log10 t"),
+])))]
 pub struct ViscosityArgs {
     /// Distribution of the barrier E of the up state, in units of kB T (values >= 0):
     /// fixed:E, uniform:LO:HI, normal:MEAN:SD (negative draws count as 0) or
@@ -60,25 +69,17 @@ pub struct ViscosityArgs {
     /// default; same distribution). Slow when low barriers flip back and forth many times.
     #[arg(long)]
     pub gillespie: bool,
-    /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Output CSV, one row per time: t (s); e_probe (kB T), the barrier that relaxes at t,
-    /// ln(t f0 (1 + exp(-bias))); m, M/Ms from kMC; m_se, its standard error; m_exact, the
-    /// expected M/Ms for infinitely many particles (quadrature over the barrier distribution);
-    /// s_exact, the exact viscosity -dm_exact/d ln t; s_theory, the flat-density approximation
-    /// 2 P(e_probe) / (1 + exp(-bias)) (2 kB T P(0) Ms without back-switching); S in units of
-    /// Ms per unit of ln t.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// PNG: M/Ms against log10 t (kMC and exact), and the viscosity S against log10 t.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    /// Worker threads.
+    #[command(flatten)]
+    pub threads: Threads,
+    /// The output table and its plot.
+    #[command(flatten)]
+    pub files: OutPlot,
 }
 
 /// Runs `larmor viscosity`.
 pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
-    check_outputs(&args.out, args.plot.as_ref())?;
+    args.files.check()?;
     let dist = parse_dist(&args.barrier)?;
     if !args.bias.is_finite() {
         return Err(out_of_range("--bias", args.bias, "finite (kB T)"));
@@ -108,7 +109,7 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
         f0,
     };
     grains.validate().map_err(kerr)?;
-    let pool = pool(args.threads)?;
+    let pool = args.threads.pool()?;
     let times = log_grid(args.t_min, args.t_max, args.points);
     let n = args.particles;
     let t0 = std::time::Instant::now();
@@ -181,11 +182,11 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
             .collect()
     });
     write_csv(
-        &args.out,
+        &args.files.out,
         "t,e_probe,m,m_se,m_exact,s_exact,s_theory",
         &rows,
     )?;
-    if let Some(plot) = &args.plot {
+    if let Some(plot) = &args.files.plot {
         let col = |c: usize| -> Vec<(f64, f64)> {
             decimate(
                 &rows
@@ -271,6 +272,6 @@ pub fn viscosity(args: &ViscosityArgs) -> Result<()> {
             mid[0]
         );
     }
-    wrote(&args.out, args.plot.as_ref());
+    args.files.wrote();
     Ok(())
 }
