@@ -19,7 +19,7 @@ use crate::exec::pool::progress;
 use crate::output::csv::{num, write_csv};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, ORANGE, PLOT_POINTS, RED};
 
-// /// What `larmor sharrock` varies.
+// What `larmor sharrock` varies (a plain comment: clap would print a doc comment in --help).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Vs {
     /// Linear field sweep at a rate (units of H_K per second): Hc is where half the particles

@@ -21,7 +21,7 @@ use crate::output::csv::{num, write_csv};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
 use dist::{density, expect, parse_dist};
 
-// /// Arguments of `larmor viscosity`.
+// Arguments of `larmor viscosity` (a plain comment: clap would print a doc comment in --help).
 #[derive(Debug, Args)]
 #[command(mut_args(helps(&[
     (
