@@ -475,6 +475,9 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
 
     /// One stochastic-macrospin write of a cell with stability factor `delta_ref` (at the
     /// reference temperature) at current ratio `i` for `width` seconds; `true` if it failed.
+    /// Never inlined: its spec and integrator (about 13 KB of stack) must not enter the frame
+    /// of every write on a board that never simulates a cell.
+    #[inline(never)]
     fn macrospin_trial(
         &self,
         cells: &MacrospinCells,
