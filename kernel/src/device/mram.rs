@@ -465,41 +465,31 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
     pub fn set_macrospin_cells(&mut self, cells: Option<MacrospinCells>) -> Result<(), Error> {
         if let Some(m) = &cells {
             m.check((BYTES * 8) as u64)?;
-            // the nominal cell must compile (every scalar can hold its reduced values)
-            let p = &self.params;
-            let _ = self.macrospin_trial(m, p.delta, 2.0, Pulse::nominal(p).width, 0, 0)?;
+            // the nominal cell's macrospin must compile (its scalar can hold the reduced values)
+            self.macrospin_model(m.alpha, self.params.delta, 2.0)?;
         }
         self.macrospin = cells;
         Ok(())
     }
 
-    /// One stochastic-macrospin write of a cell with stability factor `delta_ref` (at the
-    /// reference temperature) at current ratio `i` for `width` seconds; `true` if it failed.
-    /// Never inlined: its spec and integrator (about 13 KB of stack) must not enter the frame
-    /// of every write on a board that never simulates a cell.
-    #[inline(never)]
-    fn macrospin_trial(
+    /// The stochastic macrospin of a cell with stability factor `delta_ref` (at the reference
+    /// temperature) driven at current ratio `i`: what [`MramArray::macrospin_trial`]
+    /// integrates, and what [`MramArray::set_macrospin_cells`] compiles to check its inputs.
+    fn macrospin_model(
         &self,
-        cells: &MacrospinCells,
+        alpha: f64,
         delta_ref: f64,
         i: f64,
-        width: f64,
-        key: u64,
-        bit: u32,
-    ) -> Result<bool, Error> {
+    ) -> Result<crate::params::Macrospin<S>, Error> {
         use crate::drive::DriveSpec;
-        use crate::integrate::Integrator;
-        use crate::math::{ln_f64, sin_cos_f64, sqrt_f64};
         use crate::params::{
             CurrentSpec, MacrospinSpec, Shape, SttSpec, ThermalSpec, UniaxialSpec,
         };
         use crate::units::{E_CHARGE, GAMMA_E, HBAR, KB};
-        use crate::vec3::Vec3;
         // any Ms and thickness: the dynamics depends on alpha, tau_D, Delta and i only
         const MS: f64 = 1e6;
         const THICKNESS: f64 = 1e-9;
         const POLARIZATION: f64 = 0.6;
-        let alpha = cells.alpha;
         let ku = 0.5 * MS * (1.0 + alpha * alpha) / (alpha * GAMMA_E * self.params.tau_d);
         let kelvin = self.temperature;
         let delta = delta_ref * self.params.t_ref / kelvin;
@@ -522,7 +512,28 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
             current: CurrentSpec::Density(DriveSpec::Constant(i * jc0)),
             thickness: Some(THICKNESS),
         });
-        let model = spec.compile::<S>()?;
+        spec.compile::<S>()
+    }
+
+    /// One stochastic-macrospin write of a cell with stability factor `delta_ref` (at the
+    /// reference temperature) at current ratio `i` for `width` seconds; `true` if it failed.
+    /// Never inlined: its spec and integrator (about 13 KB of stack) must not enter the frame
+    /// of every write on a board that never simulates a cell.
+    #[inline(never)]
+    fn macrospin_trial(
+        &self,
+        cells: &MacrospinCells,
+        delta_ref: f64,
+        i: f64,
+        width: f64,
+        key: u64,
+        bit: u32,
+    ) -> Result<bool, Error> {
+        use crate::integrate::Integrator;
+        use crate::math::{ln_f64, sin_cos_f64, sqrt_f64};
+        use crate::vec3::Vec3;
+        let model = self.macrospin_model(cells.alpha, delta_ref, i)?;
+        let delta = delta_ref * self.params.t_ref / self.temperature;
         let mut rng = Philox::new(key, u64::from(bit));
         let theta = sqrt_f64(-ln_f64(uniform_f64(&mut rng)) / delta);
         let phi = 2.0 * core::f64::consts::PI * uniform_f64(&mut rng);
@@ -704,8 +715,8 @@ impl<const BYTES: usize, S: Float> MramArray<BYTES, S> {
             if bound >= 1.0 {
                 LATTICE
             } else {
-                // exact: scaling by 2^53 and flooring round nothing
-                crate::math::floor_f64(bound * LATTICE as f64) as u64
+                // exact: scaling by 2^53 rounds nothing, and `as` truncates (floors) it
+                (bound * LATTICE as f64) as u64
             }
         })
     }
