@@ -26,6 +26,7 @@
 //! records its time or also stops the run ([`EventAction`]).
 
 use crate::error::{check_min, Error};
+use crate::field::FieldTerm;
 use crate::llg::{Dynamics, LlgSystem};
 use crate::random::Gaussian;
 use crate::real::Real;
@@ -218,6 +219,12 @@ where
         fits::<S, N>(m)?;
         let n = m.len();
         self.thermal.draw_first(n, t, dt, &mut self.rng);
+        if !<L::Terms as FieldTerm<S>>::UNIFORM_NOISE {
+            let terms = &llg.llg().terms;
+            for (i, h) in self.thermal.h.iter_mut().take(n).enumerate() {
+                *h = h.scale(terms.noise_scale(i));
+            }
+        }
         let noisy = Noisy {
             llg: llg.llg(),
             h: &self.thermal.h[..n],

@@ -3,7 +3,9 @@
 //! against two full energies; dipolar pairs, the magic angle and the Lorentz cavity; spin waves
 //! of a periodic chain under atomistic LLG; Binder crossings of the 2D Ising and 3D classical
 //! Heisenberg models; the limits of the Binder cumulant; the low-temperature magnetisation of
-//! the classical simple-cubic ferromagnet.
+//! the classical simple-cubic ferromagnet; the Curie-Weiss temperature of its high-temperature
+//! susceptibility; the Mermin-Wagner decay of the 2D Heisenberg magnetisation with size;
+//! atomistic stochastic LLG with unequal moments against the Boltzmann distribution.
 //!
 //! Monte Carlo runs are independent Philox streams, run on threads; each Tc estimate carries
 //! a jackknife error over 20 blocks per run, and the tests assert both the distance to the
@@ -744,26 +746,27 @@ fn binder_cumulant_limits() {
     println!("binder limits: {:?}", t0.elapsed());
 }
 
-/// `(1/(z n)) sum_{k != 0} 1 / (1 - gamma_k)`, `gamma_k = (cos kx + cos ky + cos kz) / 3`: the
-/// low-temperature slope of `<|m|>` of an `L^3` periodic simple-cubic classical ferromagnet
+/// `(1/(z n)) sum_{k != 0} 1 / (1 - gamma_k)`, `gamma_k = (1/d) sum_j cos k_j`, `z = 2d`: the
+/// low-temperature slope of `<|m|>` of an `L^d` periodic hypercubic classical ferromagnet
 /// (equipartition over the transverse spin waves; the k = 0 mode turns `m` without shortening
-/// it). For `L -> infinity` it is `W / 6 = 0.2527`, W = 1.516386 the Watson integral (Watson
-/// 1939).
-fn spin_wave_slope(l: usize) -> f64 {
+/// it). In 3D (simple cubic) it tends to `W / 6 = 0.2527` for `L -> infinity`, W = 1.516386
+/// the Watson integral (Watson 1939); in 2D it diverges as `ln(L) / (2 pi)` (Mermin and Wagner
+/// 1966).
+fn spin_wave_slope(l: usize, d: u32) -> f64 {
     let c: Vec<f64> = (0..l)
         .map(|i| (std::f64::consts::TAU * i as f64 / l as f64).cos())
         .collect();
+    let n = l.pow(d);
     let mut s = 0.0;
-    for a in 0..l {
-        for b in 0..l {
-            for d in 0..l {
-                if a + b + d > 0 {
-                    s += 1.0 / (1.0 - (c[a] + c[b] + c[d]) / 3.0);
-                }
-            }
+    for k in 1..n {
+        let (mut r, mut g) = (k, 0.0);
+        for _ in 0..d {
+            g += c[r % l];
+            r /= l;
         }
+        s += 1.0 / (1.0 - g / d as f64);
     }
-    s / (6.0 * (l * l * l) as f64)
+    s / (2.0 * d as f64 * n as f64)
 }
 
 /// Low-temperature magnetisation of the classical Heisenberg ferromagnet on the simple cubic
@@ -816,7 +819,7 @@ fn low_temperature_magnetisation_is_linear() {
         let err = ((NB as f64 - 1.0) / NB as f64
             * jk.iter().map(|x| (x - mean).powi(2)).sum::<f64>())
         .sqrt();
-        let exact = spin_wave_slope(l);
+        let exact = spin_wave_slope(l, 3);
         println!("low-T sc L={l}: m = 1 - a T, a = {a:.4} +- {err:.4}, spin-wave sum {exact:.4}");
         assert!(err < 0.005 * exact, "L={l}: error bar {err} too large");
         assert!(
@@ -828,7 +831,7 @@ fn low_temperature_magnetisation_is_linear() {
     let bulk = 2.0 * slopes[1].0 - slopes[0].0;
     let bulk_err = (4.0 * slopes[1].1.powi(2) + slopes[0].1.powi(2)).sqrt();
     let watson = 1.516_386 / 6.0;
-    assert!((2.0 * spin_wave_slope(16) - spin_wave_slope(8) - watson).abs() < 0.002);
+    assert!((2.0 * spin_wave_slope(16, 3) - spin_wave_slope(8, 3) - watson).abs() < 0.002);
     println!(
         "low-T sc extrapolated a = {bulk:.4} +- {bulk_err:.4} (bulk 0.2527, {:+.2} %)",
         100.0 * (bulk / watson - 1.0)
@@ -839,4 +842,272 @@ fn low_temperature_magnetisation_is_linear() {
     );
     assert!(bulk_err < 0.01 * watson);
     println!("low-T magnetisation: {:?}", t0.elapsed());
+}
+
+/// `<m . u>` of one classical spin with energy `-k (m.u)^2 - mu b (m.u)` (field along the
+/// axis) at temperature `t`: the Boltzmann average over the sphere, by Simpson's rule in
+/// `z = m.u` (the azimuth integrates out).
+fn boltzmann_mz(k: f64, mu_b: f64, t: f64) -> f64 {
+    let n = 4000;
+    let (mut z0, mut z1) = (0.0, 0.0);
+    for i in 0..=n {
+        let z = -1.0 + 2.0 * i as f64 / n as f64;
+        let w = if i == 0 || i == n {
+            1.0
+        } else if i % 2 == 1 {
+            4.0
+        } else {
+            2.0
+        };
+        let p = w * ((k * z * z + mu_b * z) / t).exp();
+        z0 += p;
+        z1 += p * z;
+    }
+    z1 / z0
+}
+
+/// Atomistic stochastic LLG with unequal moments: Brown's field of site `i` has variance
+/// `2 alpha T / (mu_i dt)` (reduced; Evans et al., J. Phys.: Condens. Matter 26, 103202
+/// (2014), eq. 17), so every species samples the Boltzmann distribution of its own moment at
+/// the one temperature. Four species (`mu = 0.5, 1, 2, 4`) of 32 independent spins each, with
+/// anisotropy and a field along z: each species' time-averaged `m_z` against the Boltzmann
+/// average. The error bar is the standard error over the 32 spins of a species (independent
+/// by construction). A noise not scaled by `1/sqrt(mu_i)` would put each species at the
+/// effective temperature `mu T` (`<m_z>` 0.169 instead of 0.584 for `mu = 4`, 0.209 instead of
+/// 0.094 for `mu = 0.5`) and fail by far.
+#[test]
+fn stochastic_llg_samples_each_moment_at_the_same_temperature() {
+    use larmor::drive::Drive;
+    use larmor::stepper::Heun;
+    use larmor::thermal::Thermal;
+    const SPECIES: usize = 4;
+    const PER: usize = 32;
+    const N: usize = SPECIES * PER;
+    let mus = [0.5, 1.0, 2.0, 4.0];
+    let (k_an, b, t, alpha) = (0.5, 0.5, 1.0, 0.5);
+    let sites: Vec<Site> = (0..N)
+        .map(|i| Site {
+            mu: mus[i % SPECIES],
+            k: k_an,
+            axis: [0.0, 0.0, 1.0],
+            b: [0.0, 0.0, b],
+        })
+        .collect();
+    let model = Atomistic::new(OnSite::<f64, N>::from_sites(&sites).unwrap(), ());
+    let llg = Llg::new(alpha, model);
+    let thermal = Thermal::<f64, N>::new(alpha, Drive::constant(t));
+    let dt = 0.004;
+    let mut run = Integrator::thermal(
+        llg,
+        Heun::<f64, N>::new(),
+        [Vec3::Z; N],
+        dt,
+        thermal,
+        Philox::new(11, 0),
+    )
+    .unwrap();
+    // the slowest relaxation time of a species is about mu / (alpha T) = 8: discard 100,
+    // then average every 10th step over 4000 time units (500 relaxation times per spin)
+    run.advance_to(100.0).unwrap();
+    let mut sum = [0.0; N];
+    let samples = 100_000;
+    for _ in 0..samples {
+        for _ in 0..10 {
+            run.step().unwrap();
+        }
+        for (s, m) in sum.iter_mut().zip(run.state()) {
+            *s += m.z;
+        }
+    }
+    for (sp, &mu) in mus.iter().enumerate() {
+        let means: Vec<f64> = (0..PER)
+            .map(|j| sum[j * SPECIES + sp] / samples as f64)
+            .collect();
+        let avg = means.iter().sum::<f64>() / PER as f64;
+        let var = means.iter().map(|x| (x - avg).powi(2)).sum::<f64>() / (PER - 1) as f64;
+        let se = (var / PER as f64).sqrt();
+        let exact = boltzmann_mz(k_an, mu * b, t);
+        println!("sLLG mu = {mu}: <m_z> {avg:.5} +- {se:.5}, Boltzmann {exact:.5}");
+        assert!(se < 0.005, "mu = {mu}: error bar {se} too large to test");
+        // Heun's weak error is O(dt); halving dt moved no species beyond its error bar
+        // (2e-3 allows for the bias, well below the 0.07-0.4 an unscaled noise would give)
+        assert!(
+            (avg - exact).abs() < 4.0 * se + 2e-3,
+            "mu = {mu}: {avg} +- {se} vs {exact}"
+        );
+    }
+}
+
+/// Curie-Weiss law of the classical Heisenberg ferromagnet on the simple cubic lattice: far
+/// above Tc the susceptibility per spin `chi_0 = n <m^2> / (3 T)` (one component; the full
+/// `<m^2>`, not the finite-size `<m^2> - <|m|>^2` of [`Means::susceptibility`], since the
+/// paramagnet has no order to subtract) follows `1/chi_0 = 3 (T - theta)` with the
+/// mean-field `theta = z J / 3 = 2` and Curie constant 1/3. The high-temperature series
+/// (Rushbrooke and Wood 1958: `3 T chi_0 = 1 + 2K + (10/3) K^2 + ...`, `K = J/T`) gives
+/// `1/chi_0 = 3T - 6 + 2/T + O(1/T^2)`, so the fit is `c0 + c1 T + c2 / T` (weighted by the
+/// constant relative error of `<m^2>`) over T = 5, 10, 20, 80 (3.5 to 55 Tc) and
+/// `theta = -c0 / c1`. The series' next terms move the fitted `theta` by below 0.02 (fitting
+/// the series truncated after `K^3` or `K^4` gives 2.018 and 2.001). A 4 x 4 x 4 periodic
+/// cluster: its smallest loop around the torus has 4 bonds, an `O(K^4)` change of `chi_0`
+/// below 1e-3 here, and the relative error of `<m^2>` per sweep does not fall with size, so
+/// the small cluster buys 3.4 times the sweeps of a 6^3 one. The mean-field solver's Tc of
+/// the same exchange sum is the same 2.
+#[test]
+fn curie_weiss_temperature_of_the_classical_heisenberg_magnet() {
+    use larmor::meanfield::{MeanField, Spin as MfSpin};
+    let t0 = Instant::now();
+    const L: usize = 4;
+    const N: usize = L * L * L;
+    let lat =
+        Lattice::<N, { 6 * N }>::build(&LatticeSpec::simple_cubic(L, Boundary::Periodic)).unwrap();
+    let ex = Exchange::<f64>::uniform(lat.neighbours(), 1.0);
+    let temps = [5.0, 10.0, 20.0, 80.0];
+    let runs = scan(
+        &[(N, &ex, 500, 250_000)],
+        &temps,
+        Spin::Heisenberg,
+        Rule::HeatBath,
+    );
+    // weighted least squares of y = c0 + c1 T + c2 / T, weights 1 / y^2 (normal equations,
+    // 3 x 3, Cramer's rule)
+    let fit = |k: Option<usize>| -> (f64, f64) {
+        let rows: Vec<([f64; 3], f64)> = runs[0]
+            .iter()
+            .zip(&temps)
+            .map(|(b, &t)| {
+                let m2 = match k {
+                    Some(k) => b.leave_out(k).unwrap().m2,
+                    None => b.means().unwrap().m2,
+                };
+                ([1.0, t, 1.0 / t], 3.0 * t / (N as f64 * m2))
+            })
+            .collect();
+        let mut a = [[0.0; 3]; 3];
+        let mut r = [0.0; 3];
+        for (x, y) in &rows {
+            let w = 1.0 / (y * y);
+            for i in 0..3 {
+                r[i] += w * x[i] * y;
+                for j in 0..3 {
+                    a[i][j] += w * x[i] * x[j];
+                }
+            }
+        }
+        let det = |m: &[[f64; 3]; 3]| {
+            m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+                - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+                + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        };
+        let solve = |col: usize| {
+            let mut m = a;
+            for i in 0..3 {
+                m[i][col] = r[i];
+            }
+            det(&m) / det(&a)
+        };
+        let (c0, c1) = (solve(0), solve(1));
+        (-c0 / c1, c1)
+    };
+    let jack = |f: &dyn Fn(Option<usize>) -> f64| {
+        let jk: Vec<f64> = (0..NB).map(|k| f(Some(k))).collect();
+        let mean = jk.iter().sum::<f64>() / NB as f64;
+        ((NB as f64 - 1.0) / NB as f64 * jk.iter().map(|x| (x - mean).powi(2)).sum::<f64>()).sqrt()
+    };
+    let (theta, curie) = fit(None);
+    let theta_err = jack(&|k| fit(k).0);
+    let curie_err = jack(&|k| fit(k).1);
+    let kb = larmor::units::KB;
+    let mf = MeanField::new(MfSpin::Classical, 6.0 * kb).unwrap().tc();
+    println!(
+        "Curie-Weiss sc Heisenberg: theta = {theta:.4} +- {theta_err:.4} (zJ/3 = 2, mean field \
+         {mf:.4}), 1/C = {curie:.4} +- {curie_err:.4} (3)"
+    );
+    assert!((mf - 2.0).abs() < 1e-12, "mean-field Tc {mf}");
+    // the three-parameter extrapolation costs precision (0.03 from 1e6 sweeps), enough to tell
+    // the Curie-Weiss theta from the true Tc = 1.443 (Chen et al. 1993) by over 10 error bars
+    assert!(theta_err < 0.05, "error bar {theta_err} too large");
+    assert!(
+        (theta - 1.443).abs() > 4.0 * theta_err,
+        "theta {theta} is the true Tc"
+    );
+    assert!(
+        (theta - 2.0).abs() < 4.0 * theta_err + 0.02,
+        "theta {theta} +- {theta_err}"
+    );
+    assert!(
+        (curie - 3.0).abs() < 4.0 * curie_err + 0.005,
+        "1/C {curie} +- {curie_err}"
+    );
+    println!("Curie-Weiss: {:?}", t0.elapsed());
+}
+
+/// Mermin-Wagner (1966): the isotropic 2D Heisenberg ferromagnet has no spontaneous order at
+/// any T > 0. At low T a finite L x L lattice still shows `<|m|>` close to 1 (the correlation
+/// length grows as `exp(2 pi J / T)`), so every finite simulation looks ordered and a Binder
+/// or susceptibility "Tc" appears that drifts to 0 only as `1 / ln L`: a finite-size artefact,
+/// not a transition (users of other codes report it as a bug). What gives it away is that `m`
+/// falls with size at fixed T: spin-wave theory gives `1 - m = a_L T`, with `a_L` the lattice
+/// sum of [`spin_wave_slope`], which grows by `ln 2 / (2 pi) = 0.1103` per doubling of L. At
+/// T = 0.1 J, L = 8, 16, 32, 64: each drop of `<|m|>` against the lattice sums' `T (a_2L - a_L)`
+/// (first order in T; the second-order terms change the drop by a few per cent), and the
+/// last doubling against `0.1103 T`.
+#[test]
+fn mermin_wagner_magnetisation_falls_with_size() {
+    let t0 = Instant::now();
+    let t = 0.1;
+    let l8 = Lattice::<64, 256>::build(&LatticeSpec::square(8, 8, Boundary::Periodic)).unwrap();
+    let l16 =
+        Lattice::<256, 1024>::build(&LatticeSpec::square(16, 16, Boundary::Periodic)).unwrap();
+    let l32 =
+        Lattice::<1024, 4096>::build(&LatticeSpec::square(32, 32, Boundary::Periodic)).unwrap();
+    let l64 =
+        Lattice::<4096, 16384>::build(&LatticeSpec::square(64, 64, Boundary::Periodic)).unwrap();
+    let ex: Vec<Exchange<f64>> = [
+        l8.neighbours(),
+        l16.neighbours(),
+        l32.neighbours(),
+        l64.neighbours(),
+    ]
+    .into_iter()
+    .map(|nb| Exchange::uniform(nb, 1.0))
+    .collect();
+    let sizes = [8usize, 16, 32, 64];
+    let models: Vec<(usize, &Exchange<f64>, u32, u32)> = sizes
+        .iter()
+        .zip(&ex)
+        .map(|(&l, e)| (l * l, e, 1000, 20_000))
+        .collect();
+    let runs = scan(&models, &[t], Spin::Heisenberg, Rule::HeatBath);
+    let ms: Vec<(f64, f64)> = runs
+        .iter()
+        .map(|row| {
+            let e = row[0].jackknife(|m| m.m).unwrap();
+            (e.value, e.err)
+        })
+        .collect();
+    let asymptotic = 2.0f64.ln() / std::f64::consts::TAU;
+    for w in 0..3 {
+        let (l, drop) = (sizes[w], ms[w].0 - ms[w + 1].0);
+        let err = (ms[w].1.powi(2) + ms[w + 1].1.powi(2)).sqrt();
+        let theory = t * (spin_wave_slope(2 * l, 2) - spin_wave_slope(l, 2));
+        println!(
+            "Mermin-Wagner T = {t}: <|m|>(L={l}) = {:.5} +- {:.5}, drop to L={} {drop:.5} +- \
+             {err:.5}, spin waves {theory:.5}, ln2/(2pi) T = {:.5}",
+            ms[w].0,
+            ms[w].1,
+            2 * l,
+            asymptotic * t
+        );
+        assert!(err < 0.1 * theory, "L={l}: error bar {err} too large");
+        assert!(
+            (drop - theory).abs() < 4.0 * err + 0.1 * theory,
+            "L={l}: drop {drop} +- {err} vs {theory}"
+        );
+    }
+    let last = t * (spin_wave_slope(64, 2) - spin_wave_slope(32, 2));
+    assert!(
+        (last / (asymptotic * t) - 1.0).abs() < 0.02,
+        "lattice sum {last}"
+    );
+    println!("Mermin-Wagner: {:?}", t0.elapsed());
 }

@@ -58,6 +58,16 @@ pub trait FieldTerm<S: Real> {
     fn visit_energies<F: FnMut(&'static str, S)>(&self, t: S, m: &[Vec3<S>], f: &mut F) {
         f("energy", self.energy(t, m));
     }
+    /// `false` if Brown's thermal field has a different strength on different spins (an
+    /// atomistic model with per-site moments); then a stochastic kick multiplies each spin's
+    /// draw by [`FieldTerm::noise_scale`]. Uniform models pay nothing for it.
+    const UNIFORM_NOISE: bool = true;
+    /// Factor on the standard deviation of spin `site`'s thermal field (1 unless the term sets
+    /// [`FieldTerm::UNIFORM_NOISE`] to `false`).
+    #[inline(always)]
+    fn noise_scale(&self, _site: usize) -> S {
+        S::ONE
+    }
 }
 
 /// A term that acts on each spin independently (Zeeman, anisotropies, demagnetisation). The
@@ -132,6 +142,11 @@ impl<S: Real> FieldTerm<S> for () {
 
 impl<S: Real, T: FieldTerm<S>> FieldTerm<S> for Option<T> {
     const AUTONOMOUS: bool = T::AUTONOMOUS;
+    const UNIFORM_NOISE: bool = T::UNIFORM_NOISE;
+    #[inline(always)]
+    fn noise_scale(&self, site: usize) -> S {
+        self.as_ref().map_or(S::ONE, |t| t.noise_scale(site))
+    }
     fn rebase(&mut self, epoch: f64) -> f64 {
         self.as_mut().map_or(f64::INFINITY, |t| t.rebase(epoch))
     }
@@ -177,6 +192,11 @@ macro_rules! tuple_terms {
     ($(($first:ident . $fidx:tt $(, $name:ident . $idx:tt)*)),*) => {$(
         impl<S: Real, $first: FieldTerm<S>, $($name: FieldTerm<S>),*> FieldTerm<S> for ($first, $($name,)*) {
             const AUTONOMOUS: bool = $first::AUTONOMOUS $(&& $name::AUTONOMOUS)*;
+            const UNIFORM_NOISE: bool = $first::UNIFORM_NOISE $(&& $name::UNIFORM_NOISE)*;
+            #[inline(always)]
+            fn noise_scale(&self, site: usize) -> S {
+                self.$fidx.noise_scale(site) $(* self.$idx.noise_scale(site))*
+            }
             fn rebase(&mut self, epoch: f64) -> f64 {
                 self.$fidx.rebase(epoch) $(.min(self.$idx.rebase(epoch)))*
             }

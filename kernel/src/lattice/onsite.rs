@@ -201,6 +201,18 @@ impl<S: Real, T: FieldTerm<S>, const N: usize> Atomistic<S, T, N> {
 
 impl<S: Real, T: FieldTerm<S>, const N: usize> FieldTerm<S> for Atomistic<S, T, N> {
     const AUTONOMOUS: bool = T::AUTONOMOUS;
+    /// Brown's field of spin `i` has variance `2 alpha kB T / (gamma mu_i dt)` (reduced:
+    /// `2 alpha T / (mu_i dtau)`): a stochastic kick draws the `mu = 1` field and scales it by
+    /// `1 / sqrt(mu_i)` (Evans et al. 2014, eq. 17).
+    const UNIFORM_NOISE: bool = false;
+    #[inline]
+    fn noise_scale(&self, site: usize) -> S {
+        self.sites
+            .sites
+            .get(site)
+            .map_or(S::ONE, |s| s.inv_mu.sqrt())
+            * self.terms.noise_scale(site)
+    }
     fn rebase(&mut self, epoch: f64) -> f64 {
         self.terms.rebase(epoch)
     }
