@@ -564,6 +564,34 @@ fn linear_at<S: Real>(pts: &[(S, S)], t: S) -> S {
     }
 }
 
+/// A scalar waveform of reduced time in the integrator's local-time windows: what a model
+/// takes as a time-dependent parameter (the LLB's temperature). [`Drive`] is one; a
+/// two-temperature model's electron temperature ([`crate::ttm::TwoTemperature`]) another.
+pub trait Waveform<S: Real> {
+    /// The value at local time `t` (see [`Drive::rebase`]).
+    fn value(&self, t: S) -> S;
+    /// Re-expresses the waveform in the window starting at absolute reduced time `epoch`;
+    /// returns the local time up to which it is exact (infinite: independent of time).
+    fn rebase(&mut self, epoch: f64) -> f64;
+    /// The value, if the waveform is constant.
+    fn as_constant(&self) -> Option<S> {
+        None
+    }
+}
+
+impl<S: Real> Waveform<S> for Drive<S> {
+    #[inline]
+    fn value(&self, t: S) -> S {
+        Drive::value(self, t)
+    }
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        Drive::rebase(self, epoch)
+    }
+    fn as_constant(&self) -> Option<S> {
+        Drive::as_constant(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

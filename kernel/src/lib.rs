@@ -79,6 +79,7 @@ pub mod stepper;
 pub mod sw;
 pub mod thermal;
 pub mod torque;
+pub mod ttm;
 pub mod units;
 pub mod vec3;
 

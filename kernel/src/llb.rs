@@ -21,8 +21,8 @@
 //!
 //! `m_e(T)`, `chi_par(T)` and `chi_perp(T)` come from a table built once ([`Equilibrium`]),
 //! from the Weiss mean field ([`crate::meanfield`]) or from any function (measured or atomistic
-//! data); the temperature is a [`Drive`] in kelvin, so a laser pulse's electron temperature is
-//! a waveform. The state is [`FreeVector`]: the steppers do not renormalise it.
+//! data); the temperature is any [`Waveform`] in kelvin: a [`Drive`], or the electron
+//! temperature of a laser-heated two-temperature model ([`crate::ttm::TwoTemperature`]). The state is [`FreeVector`]: the steppers do not renormalise it.
 //!
 //! ```
 //! use larmor::llb::{Equilibrium, Llb};
@@ -39,7 +39,7 @@
 //! assert!((run.state()[0].z - m_e).abs() < 3e-5);
 //! ```
 
-use crate::drive::Drive;
+use crate::drive::{Drive, Waveform};
 use crate::error::{check_min, check_range, Error};
 use crate::field::FieldTerm;
 use crate::integrate::Kick;
@@ -200,17 +200,18 @@ impl<S: Real, const K: usize> Equilibrium<S, K> {
 
 /// The LLB dynamics of any number of independent macrospins (see the [module docs](self)).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Llb<S, F, const K: usize> {
+pub struct Llb<S, F, const K: usize, W = Drive<S>> {
     lambda: S,
     table: Equilibrium<S, K>,
-    temperature: Drive<S>,
+    temperature: W,
     axis: Vec3<S>,
     field: F,
 }
 
-impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
+impl<S: Real, F: FieldTerm<S>, const K: usize, W: Waveform<S>> Llb<S, F, K, W> {
     /// An LLB macrospin with coupling `lambda` to the bath, the coefficients of `table`, the
-    /// temperature `temperature` (K, a waveform in reduced time), the anisotropy axis `axis`
+    /// temperature `temperature` (K, a waveform in reduced time: a [`Drive`] or the electron
+    /// temperature of a two-temperature model, [`crate::ttm::TwoTemperature`]), the anisotropy axis `axis`
     /// and the applied field `field` (its terms see `m` of free length: use Zeeman terms; the
     /// anisotropy is the LLB one above).
     ///
@@ -222,7 +223,7 @@ impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
     pub fn new(
         lambda: f64,
         table: Equilibrium<S, K>,
-        temperature: Drive<S>,
+        temperature: W,
         axis: [f64; 3],
         field: F,
     ) -> Result<Self, Error> {
@@ -256,9 +257,14 @@ impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
     pub fn table(&self) -> &Equilibrium<S, K> {
         &self.table
     }
+
+    /// The temperature waveform.
+    pub fn temperature(&self) -> &W {
+        &self.temperature
+    }
 }
 
-impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
+impl<S: Real, F: FieldTerm<S>, const K: usize, W: Waveform<S>> Llb<S, F, K, W> {
     /// The right-hand side with this step's noise (`perp`: the transverse field `zeta_perp`,
     /// `ad`: the additive rate `zeta_ad`, one vector per spin; empty for none).
     #[inline(always)]
@@ -292,7 +298,7 @@ impl<S: Real, F: FieldTerm<S>, const K: usize> Llb<S, F, K> {
     }
 }
 
-impl<S: Real, F: FieldTerm<S>, const K: usize> Dynamics<S> for Llb<S, F, K> {
+impl<S: Real, F: FieldTerm<S>, const K: usize, W: Waveform<S>> Dynamics<S> for Llb<S, F, K, W> {
     type Geometry = FreeVector;
 
     fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
@@ -342,13 +348,15 @@ impl<S: Real, R, const N: usize> LlbNoise<S, R, N> {
     }
 }
 
-struct NoisyLlb<'a, S, F, const K: usize> {
-    llb: &'a Llb<S, F, K>,
+struct NoisyLlb<'a, S, F, const K: usize, W> {
+    llb: &'a Llb<S, F, K, W>,
     perp: &'a [Vec3<S>],
     ad: &'a [Vec3<S>],
 }
 
-impl<S: Real, F: FieldTerm<S>, const K: usize> Dynamics<S> for NoisyLlb<'_, S, F, K> {
+impl<S: Real, F: FieldTerm<S>, const K: usize, W: Waveform<S>> Dynamics<S>
+    for NoisyLlb<'_, S, F, K, W>
+{
     type Geometry = FreeVector;
     #[inline(always)]
     fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
@@ -356,15 +364,16 @@ impl<S: Real, F: FieldTerm<S>, const K: usize> Dynamics<S> for NoisyLlb<'_, S, F
     }
 }
 
-impl<S, F, R, const K: usize, const N: usize> Kick<S, Llb<S, F, K>, N> for LlbNoise<S, R, N>
+impl<S, F, W, R, const K: usize, const N: usize> Kick<S, Llb<S, F, K, W>, N> for LlbNoise<S, R, N>
 where
     S: Real + Gaussian,
     F: FieldTerm<S>,
+    W: Waveform<S>,
     R: Rng,
 {
     fn step<St: Stepper<S, N>>(
         &mut self,
-        llb: &Llb<S, F, K>,
+        llb: &Llb<S, F, K, W>,
         stepper: &mut St,
         t: S,
         m: &mut [Vec3<S>],

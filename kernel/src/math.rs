@@ -94,6 +94,12 @@ pub fn floor_f64(x: f64) -> f64 {
     libm::floor(x)
 }
 
+/// Smallest integer not below `x` (exact).
+#[inline]
+pub fn ceil_f64(x: f64) -> f64 {
+    libm::ceil(x)
+}
+
 /// Largest integer not above `x` (exact).
 #[inline]
 pub fn floor_f32(x: f32) -> f32 {

@@ -1,8 +1,9 @@
 //! The Weiss mean field and the Landau-Lifshitz-Bloch equation: Curie temperatures against the
 //! mean-field formulas (found from where the magnetisation vanishes, not read back), the
 //! Curie-Weiss law, the classical low-temperature slope; the LLB's longitudinal relaxation
-//! rate `alpha_par / chi_par` below and above `Tc`, its limit LLG as `T -> 0`, and a laser-like
-//! temperature pulse through `Tc` and back.
+//! rate `alpha_par / chi_par` below and above `Tc`, its limit LLG as `T -> 0`, a laser-like
+//! temperature pulse through `Tc` and back; the two-temperature model against its energy
+//! balance and relaxation rates, and ultrafast demagnetisation of the LLB driven by it.
 
 use larmor::drive::Drive;
 use larmor::field::{UniaxialK1, Zeeman};
@@ -11,6 +12,7 @@ use larmor::llb::{Equilibrium, Llb};
 use larmor::llg::Llg;
 use larmor::meanfield::{MeanField, Spin};
 use larmor::stepper::Rk4;
+use larmor::ttm::{TtmSpec, TwoTemperature};
 use larmor::units::{KB, MU_B};
 use larmor::{Error, Vec3};
 
@@ -373,4 +375,127 @@ fn stochastic_llb_samples_the_boltzmann_length_distribution() {
             "the check resolves the distribution: se {se}"
         );
     }
+}
+
+/// Nickel-like two-temperature parameters (Kazantseva et al. 2008 use values of this order):
+/// `gamma_e` 3e3 J/(m^3 K^2), `C_p` 3.1e6 J/(m^3 K), `G` 8e17 W/(m^3 K), from 300 K, a 50 fs
+/// pulse at 0.2 ps absorbing `energy` J/m^3, tabulated over 50 ps.
+fn nickel(energy: f64) -> TtmSpec {
+    TtmSpec::new(3e3, 3.1e6, 8e17, 300.0, energy, 50e-15, 200e-15, 50e-12)
+}
+
+/// The final temperature of the closed two-temperature system: `gamma_e T^2 / 2 + C_p T`
+/// grows by the absorbed energy.
+fn final_temperature(s: &TtmSpec) -> f64 {
+    let (g, c) = (s.gamma_e, s.c_p);
+    let total = 0.5 * g * s.ambient * s.ambient + c * s.ambient + s.pulse_energy;
+    (-c + (c * c + 2.0 * g * total).sqrt()) / g
+}
+
+/// The two-temperature model against its conservation law and closed forms: without a sink
+/// the electrons and lattice end at the temperature where the energy has grown by exactly the
+/// absorbed `E`; near the end `T_e - T_p` decays at `G (1/C_e + 1/C_p)`; without coupling
+/// (`G = 0`) the electrons end at `sqrt(T_0^2 + 2 E / gamma_e)` and the lattice stays at
+/// `T_0`; with a sink both return to ambient at the slow eigenvalue of the linearised model.
+#[test]
+fn two_temperature_model_conserves_energy_and_relaxes_at_its_rate() {
+    let ps = 1e-12;
+    let spec = nickel(6e8);
+    let ttm = TwoTemperature::<2001>::new(&spec, ps).unwrap();
+    let tf = final_temperature(&spec);
+    let (te, tp) = (ttm.electron_at(50.0), ttm.phonon_at(50.0));
+    println!(
+        "TTM: peak T_e {:.1} K, end T_e {te:.6} T_p {tp:.6}, energy balance {tf:.6} K",
+        ttm.peak_electron()
+    );
+    // RK4 at 1/50 of the fastest time: relative error far below 1e-9
+    assert!(
+        (te - tf).abs() < 1e-6 && (tp - tf).abs() < 1e-6,
+        "{te} {tp} vs {tf}"
+    );
+    // relaxation of the difference at 5 and 6 ps (differences of a few K: the heat
+    // capacities change by below 1 % over it)
+    let d = |t: f64| ttm.electron_at(t) - ttm.phonon_at(t);
+    let rate = (d(5.0) / d(6.0)).ln() / ps;
+    let t_mid = ttm.electron_at(5.5);
+    let expect = spec.g_ep * (1.0 / (spec.gamma_e * t_mid) + 1.0 / spec.c_p);
+    println!("TTM: T_e - T_p decays at {rate:.4e} /s, G (1/C_e + 1/C_p) = {expect:.4e} /s");
+    assert!(d(6.0) > 0.1, "still resolvable: {}", d(6.0));
+    assert!((rate / expect - 1.0).abs() < 0.01, "{rate} vs {expect}");
+    let free = TwoTemperature::<101>::new(&TtmSpec { g_ep: 0.0, ..spec }, ps).unwrap();
+    let hot = (300.0f64.powi(2) + 2.0 * spec.pulse_energy / spec.gamma_e).sqrt();
+    println!(
+        "TTM, G = 0: T_e {:.6} vs {hot:.6} K",
+        free.electron_at(50.0)
+    );
+    assert!((free.electron_at(50.0) - hot).abs() < 1e-6);
+    assert_eq!(free.phonon_at(50.0), 300.0);
+    let sunk = TtmSpec {
+        sink_time: 2e-12,
+        ..spec
+    };
+    let cooled = TwoTemperature::<1001>::new(&sunk, ps).unwrap();
+    // linearised about ambient, d/dt (dT_e, dT_p) = [[-a, a], [b, -b - c]] (dT_e, dT_p) with
+    // a = G / C_e, b = G / C_p, c = 1 / tau_sink: the excess decays at the slow eigenvalue
+    // ((a + b + c) - sqrt((a + b + c)^2 - 4 a c)) / 2 (for G -> infinity, c C_p / (C_e + C_p))
+    let excess = |t: f64| cooled.phonon_at(t) - 300.0;
+    let rate = (excess(20.0) / excess(30.0)).ln() / (10.0 * ps);
+    let (a, b, c) = (
+        spec.g_ep / (spec.gamma_e * cooled.electron_at(25.0)),
+        spec.g_ep / spec.c_p,
+        1.0 / 2e-12,
+    );
+    let expect = 0.5 * ((a + b + c) - ((a + b + c).powi(2) - 4.0 * a * c).sqrt());
+    println!(
+        "TTM with a 2 ps sink: excess {:.3e} K at 20 ps decays at {rate:.4e} /s, expected \
+         {expect:.4e} /s",
+        excess(20.0)
+    );
+    assert!((rate / expect - 1.0).abs() < 0.01, "{rate} vs {expect}");
+}
+
+/// Ultrafast demagnetisation (Beaurepaire et al. 1996) in the LLB driven by a
+/// two-temperature model: the electron temperature rises through Tc in the pulse and the
+/// length collapses after it (delayed by the longitudinal relaxation), then recovers to `m_e`
+/// of the temperature the energy balance gives, as the electrons and lattice equilibrate.
+#[test]
+fn laser_pulse_demagnetises_through_the_two_temperature_model() {
+    let (mf, table) = table();
+    // the LLB's time unit: 1 / (gamma mu0 H_ref), H_ref = 1 T
+    let unit = 1.0 / larmor::units::GAMMA_E;
+    let spec = nickel(6e8);
+    let ttm = TwoTemperature::<2001>::new(&spec, unit).unwrap();
+    let tf = final_temperature(&spec);
+    assert!(ttm.peak_electron() > TC && ttm.peak_electron() < T_MAX && tf < TC);
+    let m0 = mf.magnetisation(300.0, 0.0).unwrap();
+    let llb = Llb::new(0.3, table, ttm, [0.0, 0.0, 1.0], ()).unwrap();
+    let mut run =
+        Integrator::new(llb, Rk4::<f64, 1>::new(), [Vec3::new(0.0, 0.0, m0)], 1e-3).unwrap();
+    let (mut low, mut t_low) = (m0, 0.0);
+    let t_end = 50e-12 / unit;
+    let n = 1000;
+    for k in 1..=n {
+        let t = t_end * k as f64 / n as f64;
+        run.advance_to(t).unwrap();
+        let m = run.state()[0].norm();
+        if m < low {
+            (low, t_low) = (m, t);
+        }
+    }
+    run.advance_to(t_end + 3000.0).unwrap();
+    let end = run.state()[0].norm();
+    let expect = mf.magnetisation(tf, 0.0).unwrap();
+    println!(
+        "laser: |m| {m0:.4} -> {low:.4} at {:.3} ps (T_e peak {:.1} K) -> {end:.6}, m_e({tf:.2} K) = \
+         {expect:.6}",
+        t_low * unit * 1e12,
+        run.system().temperature().peak_electron()
+    );
+    assert!(low < 0.5 * m0, "demagnetised: {low}");
+    assert!(
+        t_low * unit > spec.pulse_time,
+        "the minimum follows the pulse"
+    );
+    // the table's O(dT^2) interpolation error is 1e-5 here
+    assert!((end - expect).abs() < 5e-5, "{end} vs {expect}");
 }
