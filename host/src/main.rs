@@ -40,6 +40,9 @@ enum Cmd {
     /// Emulated MRAM chips: a command script (writes, bakes, reads) on many chips in parallel;
     /// raw bit error rate and SECDED word error rate per read.
     Mram(commands::mram::MramArgs),
+    /// Landau-Lifshitz-Bloch macrospin through Tc: longitudinal relaxation, heating, and
+    /// ultrafast demagnetisation by a laser pulse (two-temperature model).
+    Llb(commands::llb::LlbArgs),
     /// Magnetoresistive bridge sensor: transfer curve, hysteresis loops, noise spectrum and
     /// detectivity, sampled time series.
     Sensor(commands::sensor::SensorArgs),
@@ -90,6 +93,7 @@ fn main() {
         Cmd::Viscosity(a) => commands::viscosity::viscosity(a),
         Cmd::Sharrock(a) => commands::sharrock::sharrock(a),
         Cmd::Sensor(a) => commands::sensor::run(a),
+        Cmd::Llb(a) => commands::llb::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

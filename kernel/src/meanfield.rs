@@ -180,6 +180,23 @@ impl MeanField {
         })
     }
 
+    /// The mean-field ferromagnet of spins `spin` whose Curie temperature is `tc` (K): the
+    /// exchange sum `j0 = kB Tc / F'(0)` in the spins' normalisation.
+    ///
+    /// ```
+    /// use larmor::meanfield::{MeanField, Spin};
+    /// let mf = MeanField::with_tc(Spin::Quantum(0.5), 631.0).unwrap();
+    /// assert!((mf.tc() - 631.0).abs() < 1e-9);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for `meanfield.tc` not positive and finite; as [`MeanField::new`].
+    pub fn with_tc(spin: Spin, tc: f64) -> Result<Self, Error> {
+        check_min("meanfield.tc", tc, 0.0, false, "> 0 K")?;
+        let probe = Self::new(spin, KB)?;
+        Self::new(spin, KB * tc / probe.tc())
+    }
+
     /// The spins.
     pub fn spin(&self) -> Spin {
         self.spin

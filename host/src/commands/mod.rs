@@ -7,6 +7,7 @@ pub mod args;
 pub mod bench;
 pub mod checks;
 pub mod ensemble;
+pub mod llb;
 pub mod merge;
 pub mod mram;
 pub mod neel_brown;
