@@ -130,7 +130,12 @@ mod tests {
     /// off-diagonal part.
     #[test]
     fn self_tensor_is_aharoni() {
-        for d in [[1.0, 1.0, 1.0], [40e-9, 20e-9, 1e-9], [100e-9, 100e-9, 1e-9], [2.0, 3.0, 7.0]] {
+        for d in [
+            [1.0, 1.0, 1.0],
+            [40e-9, 20e-9, 1e-9],
+            [100e-9, 100e-9, 1e-9],
+            [2.0, 3.0, 7.0],
+        ] {
             // off the origin by a fraction of its size (an offset of 0.1 m on a 1 nm edge would
             // lose 8 digits of the edge to the coordinates' rounding, not to the formula)
             let p = prism([0.1 * d[0], -0.2 * d[1], 0.3 * d[2]], d);

@@ -447,7 +447,10 @@ impl<const N: usize, const P: usize> ValidatedStack<N, P> {
         let mut layers = heapless::Vec::new();
         let mut gains = heapless::Vec::new();
         let mut m0 = heapless::Vec::new();
-        let h_app = self.spec.applied_tesla.map(|b| self.units.tesla_to_reduced(b));
+        let h_app = self
+            .spec
+            .applied_tesla
+            .map(|b| self.units.tesla_to_reduced(b));
         for (l, d) in self.spec.layers.iter().zip(self.layers.iter()) {
             let w = l.ms * d.volume / (ms0 * v0);
             let hb = l.bias_tesla.map(|b| self.units.tesla_to_reduced(b));
