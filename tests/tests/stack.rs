@@ -433,14 +433,15 @@ fn mutual_tensors_are_traceless_with_the_stray_field_signs() {
     }
 }
 
-/// Relaxes a stack with damping 0.5 until the torque is below 1e-11.
+/// Relaxes a stack (damped) with RK4 steps `dt` until the torque is below 1e-11.
 fn relax<const N: usize, const P: usize>(
     model: &Stack<f64, N, P>,
     m0: heapless::Vec<Vec3<f64>, N>,
+    dt: f64,
 ) -> heapless::Vec<Vec3<f64>, N> {
     let mut m = m0;
     for _ in 0..200 {
-        m = run(&model.llg, &m, 0.05, 2000, |_, _| {});
+        m = run(&model.llg, &m, dt, 2000, |_, _| {});
         let mut h = vec![Vec3::ZERO; m.len()];
         model.llg.field(&m, &mut h);
         let torque = m
@@ -485,10 +486,8 @@ fn saf(b: f64, j2: f64, free: bool) -> (StackSpec<4, 6>, f64) {
 #[test]
 fn saf_is_antiparallel_and_cants_in_an_in_plane_field() {
     let (spec, b_ex) = saf(0.0, 0.0, false);
-    let m = relax(
-        &spec.compile::<f64>().unwrap(),
-        spec.compile::<f64>().unwrap().m0,
-    );
+    let model = spec.compile::<f64>().unwrap();
+    let m = relax(&model, model.m0.clone(), 0.05);
     println!("SAF in zero field: m0.m1 = {:.12}", m[0].dot(m[1]));
     assert!(m[0].dot(m[1]) < -1.0 + 1e-10);
     // with the rectangles' own and mutual demag tensors too (dipolar coupling favours the
@@ -500,12 +499,12 @@ fn saf_is_antiparallel_and_cants_in_an_in_plane_field() {
     }
     rect.dipolar = true;
     let model = rect.compile::<f64>().unwrap();
-    let m = relax(&model, model.m0.clone());
+    let m = relax(&model, model.m0.clone(), 0.05);
     assert!(m[0].dot(m[1]) < -1.0 + 1e-10, "{m:?}");
     for ratio in [0.2, 0.5, 0.8, 1.3] {
         let (spec, _) = saf(ratio * 2.0 * b_ex, 0.0, false);
         let model = spec.compile::<f64>().unwrap();
-        let m = relax(&model, model.m0.clone());
+        let m = relax(&model, model.m0.clone(), 0.05);
         let expected = ratio.min(1.0);
         for (i, mi) in m.iter().enumerate() {
             println!(
@@ -525,7 +524,7 @@ fn biquadratic_coupling_sets_the_interlayer_angle() {
     for (j2, expected) in [(-0.5e-3, -0.5), (-1.0e-3, -0.25)] {
         let (spec, _) = saf(0.0, j2, false);
         let model = spec.compile::<f64>().unwrap();
-        let m = relax(&model, model.m0.clone());
+        let m = relax(&model, model.m0.clone(), 0.05);
         let c = m[0].dot(m[1]);
         println!("J1 = -0.5 mJ/m^2, J2 = {j2}: cos = {c:.9} (closed form {expected})");
         assert!((c - expected).abs() < 1e-8);
@@ -552,7 +551,7 @@ fn mtj_resistance_follows_the_moving_reference() {
         let mut spec = spec;
         spec.applied_tesla = [ratio * 2.0 * b_ex, 0.0, 0.0];
         let model = spec.compile::<f64>().unwrap();
-        let m = relax(&model, model.m0.clone());
+        let m = relax(&model, model.m0.clone(), 0.05);
         let r = junction.resistance(&m, 0.0);
         let expected = 2e3 * (1.0 + 1.5 * (1.0 - ratio) / 2.0);
         println!("H/(2 H_ex) = {ratio}: R = {r:.6} ohm (closed form {expected:.6})");
@@ -691,4 +690,116 @@ fn f32_follows_f64_for_a_stack_run() {
         core::mem::size_of::<Stack<f64, 4, 6>>(),
         core::mem::size_of::<Stack<f64, 2, 1>>()
     );
+}
+
+/// A one-layer stack is the kernel's macrospin: the same rectangular prism (Aharoni demag),
+/// anisotropy, field and damping through `MacrospinSpec` and through `StackSpec` give the same
+/// trajectory. The two differ only in the order of floating-point operations (the stack adds a
+/// gradient and divides by the moment ratio 1), so after 2000 RK4 steps of a contracting
+/// (damped) flow they agree to a few ulps (measured 2.8e-16); 1e-12 leaves room for the
+/// rounding to accumulate over the steps.
+#[test]
+fn one_layer_stack_is_the_macrospin() {
+    use larmor::params::{MacrospinSpec, Shape, UniaxialSpec};
+    let (ms, x, y, t) = (8e5, 60e-9, 30e-9, 2e-9);
+    let mut mac = MacrospinSpec::new(ms, 0.05, Shape::Prism { x, y, z: t });
+    mac.uniaxial = Some(UniaxialSpec {
+        ku: 3e5,
+        k2: 0.0,
+        axis: [1.0, 0.0, 0.2],
+    });
+    mac.applied = [0.01, 0.03, -0.02];
+    mac.m0 = [0.2, 0.9, 0.4];
+    let mac = mac.compile::<f64>().unwrap();
+    let mut spec = StackSpec::<1, 1>::new();
+    let mut l = LayerSpec::new(ms, t, Lateral::Rectangle { x, y });
+    l.alpha = 0.05;
+    l.ku = 3e5;
+    l.axis = [1.0, 0.0, 0.2];
+    l.m0 = [0.2, 0.9, 0.4];
+    spec.push_layer(l).unwrap();
+    spec.applied_tesla = [0.01, 0.03, -0.02];
+    let stack = spec.compile::<f64>().unwrap();
+    assert_eq!(stack.units, mac.units);
+    let (dt, steps) = (0.01, 2000);
+    let mut r = Integrator::new(mac.llg.clone(), Rk4::new(), [mac.m0], dt).unwrap();
+    for _ in 0..steps {
+        r.step().unwrap();
+    }
+    let a = r.state()[0];
+    let b = run(&stack.llg, &stack.m0, dt, steps, |_, _| {})[0];
+    println!(
+        "one-layer stack vs macrospin after {steps} steps: {:.2e}",
+        (a - b).max_abs()
+    );
+    assert!((a - mac.m0).max_abs() > 0.1, "the run moved");
+    assert!((a - b).max_abs() < 1e-12, "{a:?} vs {b:?}");
+    // and the energies agree (reduced: the macrospin's density, the stack's in mu0 Ms^2 V_0)
+    let e_mac = mac.llg.terms.energy(0.0, &[b]);
+    let e_stack = stack.llg.terms.energy(0.0, &[b]);
+    assert!((e_mac - e_stack).abs() < 1e-12, "{e_mac} vs {e_stack}");
+}
+
+/// The spin flop of a uniaxial antiferromagnet with the field along the easy axis. Energy
+/// density (units mu0 M^2, equal sublattices, anisotropy as `K sin^2`): `e = h_E m_A . m_B +
+/// (h_A / 2)(2 - c_A^2 - c_B^2) - h (c_A + c_B)`, `c = m . z`. The collinear state has
+/// `e = -h_E` (a local minimum up to `sqrt(h_A (2 h_E + h_A))`, where Keffer and Kittel's lower
+/// branch goes soft); the flopped state `c_A = c_B = c` has `de/dc = 0` at
+/// `c = h / (2 h_E - h_A)` and `e = -h_E + h_A - h^2 / (2 h_E - h_A)`: the two cross at the
+/// spin-flop field `h_sf = sqrt(h_A (2 h_E - h_A))` (Neel 1936; Keffer and Kittel 1952), a
+/// first-order transition with both states (meta)stable on either side. So: 2 % above and
+/// below `h_sf`, a flopped start relaxes to the closed-form canting and energy, a near-collinear
+/// start to the collinear state, and the flopped one is the lower above `h_sf` only.
+#[test]
+fn antiferromagnet_flops_at_the_spin_flop_field() {
+    let (ms, b_e, b_a) = (4e5, 5.0, 0.5);
+    let b_sf = (b_a * (2.0 * b_e - b_a)).sqrt();
+    for ratio in [1.02, 0.98] {
+        let mut a = SublatticeSpec::new(ms);
+        a.alpha = 0.5;
+        a.ku = b_a * ms / 2.0;
+        let mut b = a;
+        b.m0 = [0.0, 0.0, -1.0];
+        let spec = TwoSublatticeSpec {
+            a,
+            b,
+            exchange_tesla: b_e,
+            applied_tesla: [0.0, 0.0, ratio * b_sf],
+            volume: 1e-24,
+        };
+        let model = spec.compile::<f64>().unwrap();
+        let u = model.units;
+        let (h_e, h_a, h) = (
+            u.tesla_to_reduced(b_e),
+            u.tesla_to_reduced(b_a),
+            u.tesla_to_reduced(ratio * b_sf),
+        );
+        let mut flopped = model.m0.clone();
+        flopped[0] = Vec3::new(1.0, 0.0, 0.3).normalized();
+        flopped[1] = Vec3::new(-1.0, 0.1, 0.3).normalized();
+        let m = relax(&model, flopped, 0.005);
+        let e_flop = model.llg.terms.energy(0.0, &m);
+        let mut collinear = model.m0.clone();
+        collinear[0] = rotate(collinear[0], Vec3::X, 0.01);
+        let mc = relax(&model, collinear, 0.005);
+        let e_coll = model.llg.terms.energy(0.0, &mc);
+        let c = h / (2.0 * h_e - h_a);
+        let e_flop_closed = -h_e + h_a - h * h / (2.0 * h_e - h_a);
+        println!(
+            "H = {ratio} H_sf: flopped m.z = {:.9}, {:.9} (closed form {c:.9}), e = {e_flop:.9} \
+             (closed form {e_flop_closed:.9}); collinear e = {e_coll:.9} (closed form {:.9})",
+            m[0].z, m[1].z, -h_e
+        );
+        for mi in &m {
+            assert!((mi.z - c).abs() < 1e-8, "{m:?}");
+        }
+        assert!((e_flop - e_flop_closed).abs() < 1e-9);
+        assert!(
+            mc[0].z > 1.0 - 1e-9 && mc[0].dot(mc[1]) < -1.0 + 1e-9,
+            "{mc:?}"
+        );
+        assert!((e_coll + h_e).abs() < 1e-9);
+        // the flop: the canted state is the ground state above h_sf only
+        assert_eq!(e_flop < e_coll, ratio > 1.0, "{ratio}");
+    }
 }

@@ -47,10 +47,12 @@
 //! same [`Stack`] (two layers, one coupling).
 //!
 //! # Memory
-//! [`Stack`]`<S, N, P>` holds 10 scalars per layer (moment gains, damping prefactors, Zeeman
-//! gradient, anisotropy, demag), 3 per coupling pair and 6 per dipolar pair, plus the layers'
-//! initial states; `size_of::<Stack<f32, 4, 6>>()` and `<f64, 4, 6>` are reported by the
-//! tests (`tests/tests/stack.rs`).
+//! [`Stack`]`<S, N, P>` holds 18 scalars per layer (11 for its field terms: Zeeman gradient,
+//! anisotropy, axis, demag; 4 for its equation of motion: moment ratio, the two damping
+//! prefactors, alpha; 3 for its initial state), 3 scalars and 2 indices per coupled pair, 6
+//! scalars and 2 indices per dipolar pair, the units and one length per list:
+//! `size_of::<Stack<f32, 4, 6>>()` is 616 bytes, `Stack<f64, 4, 6>` 1168, the two-sublattice
+//! `Stack<f64, 2, 1>` 440 (printed by `tests/tests/stack.rs`).
 //!
 //! ```
 //! use larmor::field::FieldTerm;
@@ -356,6 +358,25 @@ impl<const N: usize, const P: usize> StackSpec<N, P> {
     }
 
     /// Validates and compiles in one go (see [`StackSpec::validate`], [`ValidatedStack::compile`]).
+    ///
+    /// Two parallel layers coupled by `J1 > 0`: the exchange field on layer 0 is
+    /// `H_ex = J1 / (mu0 Ms_0 t_0)`, reduced `H_ex / Ms_0`; on the thinner layer 1 it is twice as
+    /// large (the moment ratio `w_1 = 1/2`).
+    ///
+    /// ```
+    /// use larmor::stack::{Lateral, LayerSpec, StackSpec};
+    /// use larmor::units::MU0;
+    /// use larmor::Vec3;
+    /// let mut spec = StackSpec::<2, 1>::new();
+    /// spec.push_layer(LayerSpec::new(1e6, 2e-9, Lateral::Area(1e-15))).unwrap();
+    /// spec.push_layer(LayerSpec::new(1e6, 1e-9, Lateral::Area(1e-15))).unwrap();
+    /// spec.couple(0, 1, 1e-3, 0.0).unwrap();
+    /// let model = spec.compile::<f64>().unwrap();
+    /// let mut h = [Vec3::ZERO; 2];
+    /// model.llg.field(&[Vec3::Z, Vec3::Z], &mut h);
+    /// let h_ex = 1e-3 / (MU0 * 1e6 * 2e-9) / 1e6;
+    /// assert!((h[0].z - h_ex).abs() < 1e-12 && (h[1].z - 2.0 * h_ex).abs() < 1e-12);
+    /// ```
     ///
     /// # Errors
     /// As [`StackSpec::validate`] and [`ValidatedStack::compile`].
