@@ -746,7 +746,7 @@ fn one_layer_stack_is_the_macrospin() {
 /// `e = -h_E` (a local minimum up to `sqrt(h_A (2 h_E + h_A))`, where Keffer and Kittel's lower
 /// branch goes soft); the flopped state `c_A = c_B = c` has `de/dc = 0` at
 /// `c = h / (2 h_E - h_A)` and `e = -h_E + h_A - h^2 / (2 h_E - h_A)`: the two cross at the
-/// spin-flop field `h_sf = sqrt(h_A (2 h_E - h_A))` (Neel 1936; Keffer and Kittel 1952), a
+/// spin-flop field `h_sf = sqrt(h_A (2 h_E - h_A))` (Neel, Ann. Phys. (Paris) 5, 232 (1936)), a
 /// first-order transition with both states (meta)stable on either side. So: 2 % above and
 /// below `h_sf`, a flopped start relaxes to the closed-form canting and energy, a near-collinear
 /// start to the collinear state, and the flopped one is the lower above `h_sf` only.
@@ -801,5 +801,50 @@ fn antiferromagnet_flops_at_the_spin_flop_field() {
         assert!((e_coll + h_e).abs() < 1e-9);
         // the flop: the canted state is the ground state above h_sf only
         assert_eq!(e_flop < e_coll, ratio > 1.0, "{ratio}");
+    }
+}
+
+/// An exchange-biased SAF: the pinned layer `P` feels `H_eb` along +x, the reference `R` is
+/// antiparallel to it (identical layers, no anisotropy, in-plane). A field `H` along +x pushes
+/// against `R`; with `theta_P = delta_p`, `theta_R = pi + delta_r` the energy per area (units
+/// `mu0 Ms t`) is to second order `H_ex (delta_r - delta_p)^2 / 2 - H delta_r^2 / 2 +
+/// (H + H_eb) delta_p^2 / 2`, whose Hessian loses positivity at `H^2 + H_eb H - H_ex H_eb = 0`:
+/// `H* = (sqrt(H_eb^2 + 4 H_ex H_eb) - H_eb) / 2`. So 2 % below `H*` the antiparallel state
+/// (high resistance with a free layer along +x) survives a small tilt, 2 % above it the
+/// reference turns away.
+#[test]
+fn exchange_biased_saf_holds_up_to_its_instability_field() {
+    let mtj = MtjSpec {
+        r_p: 2e3,
+        tmr0: 1.5,
+        v_half: 0.5,
+        area: 2.5e-15,
+    }
+    .compile::<f64>()
+    .unwrap();
+    let junction = StackMtj::new(mtj, 0, 1, 3).unwrap();
+    let (spec, b_ex) = saf(0.0, 0.0, true);
+    let b_eb = 0.5 * b_ex;
+    let b_star = 0.5 * ((b_eb * b_eb + 4.0 * b_ex * b_eb).sqrt() - b_eb);
+    for (ratio, holds) in [(0.98, true), (1.02, false)] {
+        let mut spec = spec.clone();
+        spec.layers_mut()[2].bias_tesla = [b_eb, 0.0, 0.0];
+        spec.layers_mut()[1].m0 = rotate(Vec3::new(-1.0, 0.0, 0.0), Vec3::Z, 0.01).to_f64();
+        spec.layers_mut()[2].m0 = [1.0, 0.0, 0.0];
+        spec.applied_tesla = [ratio * b_star, 0.0, 0.0];
+        let model = spec.compile::<f64>().unwrap();
+        let m = relax(&model, model.m0.clone(), 0.05);
+        let r = junction.resistance(&m, 0.0);
+        println!(
+            "exchange-biased SAF at H = {ratio} H* (H* = {b_star:.4} T): m_R.x = {:.9}, R = {r:.3} ohm",
+            m[1].x
+        );
+        if holds {
+            assert!(m[1].x < -1.0 + 1e-9 && m[2].x > 1.0 - 1e-9, "{m:?}");
+            assert!((r - 5e3).abs() < 1e-5);
+        } else {
+            assert!(m[1].x > -0.99, "{m:?}");
+            assert!(r < 5e3 - 10.0);
+        }
     }
 }

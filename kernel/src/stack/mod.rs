@@ -43,7 +43,8 @@
 //! `H_A,ex = -H_E m_B` on `A` and `H_B,ex = -H_E (M_A / M_B) m_A` on `B` (energy density
 //! `(mu0 H_E M_A) m_A . m_B`), with their own anisotropy and damping: the model of Keffer and
 //! Kittel (Phys. Rev. 85, 329 (1952)), whose uniaxial resonance is
-//! `omega = gamma [sqrt(H_A (2 H_E + H_A)) +- H0]` for equal sublattices. It compiles into the
+//! `omega = gamma mu0 [sqrt(H_A (2 H_E + H_A)) +- H0]` for equal sublattices
+//! (`H_A = 2 K / (mu0 M)`). It compiles into the
 //! same [`Stack`] (two layers, one coupling).
 //!
 //! # Memory
@@ -67,7 +68,7 @@
 //! spec.push_layer(layer).unwrap();
 //! spec.couple(0, 1, -1e-3, 0.0).unwrap(); // J1 = -1 mJ/m^2: antiferromagnetic
 //! let model = spec.compile::<f64>().unwrap();
-//! // the antiparallel state costs -J1 A less than the parallel one: e = -j1 m0.m1
+//! // the antiparallel state's exchange energy: E = -J1 A (m0 . m1) = J1 A < 0
 //! let e = model.llg.terms.1.energy(0.0, &model.m0);
 //! let joules = e * model.energy_unit;
 //! assert!((joules - (-1e-3 * 2.5e-15)).abs() < 1e-24);
@@ -89,6 +90,9 @@ use crate::real::Real;
 use crate::state::UnitSphere;
 use crate::units::{Units, GAMMA_E, MU0};
 use crate::vec3::Vec3;
+
+/// Most layers of a stack, whatever its capacity `N` (coupled pairs name layers by a `u8`).
+pub const MAX_LAYERS: usize = 256;
 
 /// Lateral shape of a layer (the layer's thickness is along z; layers are centred on the z
 /// axis and stacked upwards).
@@ -251,7 +255,8 @@ impl<const N: usize, const P: usize> StackSpec<N, P> {
     /// Checks every parameter and derives the units, volumes, demag and mutual tensors.
     ///
     /// # Errors
-    /// [`Error::Empty`] `stack.layers` for no layer; [`Error::OutOfRange`] naming the key
+    /// [`Error::Empty`] `stack.layers` for no layer, [`Error::Capacity`] `stack.layers` for
+    /// more than [`MAX_LAYERS`]; [`Error::OutOfRange`] naming the key
     /// (`stack.layer.ms`, `.thickness`, `.area`, `.x`, `.y`, `.spacer`, `.alpha`, `.gamma`,
     /// `.ku`, `.bias_tesla`, `stack.applied_tesla`, `stack.coupling.j1`, `.j2`, `.i`, `.j`) of a
     /// value out of range (NaN included); [`Error::ZeroVector`] for a zero axis or `m0`;
@@ -262,6 +267,13 @@ impl<const N: usize, const P: usize> StackSpec<N, P> {
         let first = self.layers.first().ok_or(Error::Empty {
             what: "stack.layers",
         })?;
+        // pairs name their layers by a u8
+        if self.layers.len() > MAX_LAYERS {
+            return Err(Error::Capacity {
+                what: "stack.layers",
+                capacity: MAX_LAYERS,
+            });
+        }
         let mut layers = heapless::Vec::<Derived, N>::new();
         let mut bottom = 0.0;
         for (k, l) in self.layers.iter().enumerate() {
