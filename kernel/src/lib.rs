@@ -74,6 +74,7 @@ pub mod mtj;
 pub mod params;
 pub mod random;
 pub mod real;
+pub mod stack;
 pub mod state;
 pub mod stepper;
 pub mod sw;

@@ -44,6 +44,8 @@ backend! {
     atan_f64, f64, libm::atan;
     /// Arc cosine; libm: < 1 ulp. Set-up code only.
     acos_f64, f64, libm::acos;
+    /// Inverse hyperbolic sine; libm: < 1 ulp. Set-up code only (mutual demag tensors).
+    asinh_f64, f64, libm::asinh;
     /// Hyperbolic tangent; libm: < 1 ulp.
     tanh_f64, f64, libm::tanh;
     /// Cube root; libm: < 1 ulp. Set-up code only.
