@@ -113,3 +113,25 @@ pub fn fd_gradient<F: FieldTerm<f64>>(term: &F, t: f64, m: Vec3<f64>, eps: f64) 
     let d = |u: Vec3<f64>| (e(m + u.scale(eps)) - e(m - u.scale(eps))) / (2.0 * eps);
     Vec3::new(d(Vec3::X), d(Vec3::Y), d(Vec3::Z))
 }
+
+/// `<m . u>` of one classical spin with energy `-k (m.u)^2 - mu b (m.u)` (field along the
+/// axis) at temperature `t`: the Boltzmann average over the sphere, by Simpson's rule in
+/// `z = m.u` (the azimuth integrates out).
+pub fn boltzmann_mz(k: f64, mu_b: f64, t: f64) -> f64 {
+    let n = 4000;
+    let (mut z0, mut z1) = (0.0, 0.0);
+    for i in 0..=n {
+        let z = -1.0 + 2.0 * i as f64 / n as f64;
+        let w = if i == 0 || i == n {
+            1.0
+        } else if i % 2 == 1 {
+            4.0
+        } else {
+            2.0
+        };
+        let p = w * ((k * z * z + mu_b * z) / t).exp();
+        z0 += p;
+        z1 += p * z;
+    }
+    z1 / z0
+}

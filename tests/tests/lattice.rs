@@ -22,7 +22,7 @@ use larmor::llg::Llg;
 use larmor::random::{uniform_f64, Philox};
 use larmor::stepper::{Midpoint, Rk4};
 use larmor::Vec3;
-use larmor_tests::{mean_period, rising_zero_crossings};
+use larmor_tests::{boltzmann_mz, mean_period, rising_zero_crossings};
 use std::time::Instant;
 
 /// Blocks per Monte Carlo run.
@@ -842,28 +842,6 @@ fn low_temperature_magnetisation_is_linear() {
     );
     assert!(bulk_err < 0.01 * watson);
     println!("low-T magnetisation: {:?}", t0.elapsed());
-}
-
-/// `<m . u>` of one classical spin with energy `-k (m.u)^2 - mu b (m.u)` (field along the
-/// axis) at temperature `t`: the Boltzmann average over the sphere, by Simpson's rule in
-/// `z = m.u` (the azimuth integrates out).
-fn boltzmann_mz(k: f64, mu_b: f64, t: f64) -> f64 {
-    let n = 4000;
-    let (mut z0, mut z1) = (0.0, 0.0);
-    for i in 0..=n {
-        let z = -1.0 + 2.0 * i as f64 / n as f64;
-        let w = if i == 0 || i == n {
-            1.0
-        } else if i % 2 == 1 {
-            4.0
-        } else {
-            2.0
-        };
-        let p = w * ((k * z * z + mu_b * z) / t).exp();
-        z0 += p;
-        z1 += p * z;
-    }
-    z1 / z0
 }
 
 /// Atomistic stochastic LLG with unequal moments: Brown's field of site `i` has variance

@@ -4,7 +4,7 @@
 //! (identical and unequal, ferro- and antiferromagnetic coupling); the equilibria of a
 //! synthetic antiferromagnet (antiparallel in zero field, canting in an in-plane field,
 //! biquadratic angle) and the MTJ resistance from its moving reference layer; bad input; f32
-//! against f64.
+//! against f64; thermal layers against the Boltzmann distribution.
 //!
 //! # Mode frequencies of two collinear macrospins
 //! Layers (or sublattices) `i = 1, 2` along `s_i z` (`s_i = +-1`), in reduced units of layer 1
@@ -847,4 +847,112 @@ fn exchange_biased_saf_holds_up_to_its_instability_field() {
             assert!(r < 5e3 - 10.0);
         }
     }
+}
+
+/// Brown's field per layer ([`StackNoise`]): two uncoupled layers of different Ms, volume,
+/// anisotropy, damping and gyromagnetic ratio at 300 K in a field along their easy axis each
+/// sample the Boltzmann average of their own `K V` and `Ms V B` (in kB T: 1.0 and 1.21 for the
+/// first, 1.45 and 1.81 for the second); then the two coupled ferromagnetically through a
+/// spacer (no field, no anisotropy), whose relative angle follows `<m0 . m1> = L(J1 A / kB T)`
+/// (Langevin), whatever each layer's moment and damping. Eight independent stacks per case on
+/// their own Philox streams; the error bar is the spread of their time averages. A noise with
+/// one strength for both layers would put them at temperatures in the ratio of their
+/// `alpha w / g` (1 : 5.6 here) and miss by far.
+#[test]
+fn thermal_layers_sample_the_boltzmann_distribution() {
+    use larmor::drive::Drive;
+    use larmor::random::Philox;
+    use larmor::stack::StackNoise;
+    use larmor::stepper::Heun;
+    use larmor::units::KB;
+    use larmor_tests::boltzmann_mz;
+    let kt = KB * 300.0;
+    let mut l0 = LayerSpec::new(1e6, 1e-9, Lateral::Area(1e-16));
+    l0.alpha = 0.1;
+    l0.ku = kt / 1e-25;
+    let mut l1 = LayerSpec::new(5e5, 3e-9, Lateral::Area(1e-16));
+    l1.alpha = 0.3;
+    l1.gamma = 0.8 * GAMMA_E;
+    l1.ku = 1.45 * kt / 3e-25;
+    l1.spacer = 1e-9;
+    let b = 0.05;
+    // time averages of m_z (or of m0 . m1) of 8 independent runs of `steps` steps
+    let sample =
+        |spec: &StackSpec<2, 1>, dt: f64, steps: usize, f: fn(&[Vec3<f64>]) -> [f64; 2]| {
+            let model = spec.compile::<f64>().unwrap();
+            let runs: Vec<[f64; 2]> = std::thread::scope(|s| {
+                let hs: Vec<_> = (0..8u64)
+                    .map(|k| {
+                        let model = &model;
+                        s.spawn(move || {
+                            let noise =
+                                StackNoise::new(model, Drive::constant(300.0), Philox::new(5, k))
+                                    .unwrap();
+                            let mut r = Integrator::with_kick(
+                                model.llg.clone(),
+                                Heun::<f64, 2>::new(),
+                                model.m0.clone(),
+                                dt,
+                                noise,
+                            )
+                            .unwrap();
+                            for _ in 0..steps / 10 {
+                                r.step().unwrap();
+                            }
+                            let mut acc = [0.0; 2];
+                            for _ in 0..steps {
+                                r.step().unwrap();
+                                let v = f(r.state());
+                                acc[0] += v[0];
+                                acc[1] += v[1];
+                            }
+                            acc.map(|a| a / steps as f64)
+                        })
+                    })
+                    .collect();
+                hs.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            [0, 1].map(|c| {
+                let x: Vec<f64> = runs.iter().map(|r| r[c]).collect();
+                let mean = x.iter().sum::<f64>() / 8.0;
+                let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 7.0;
+                (mean, (var / 8.0).sqrt())
+            })
+        };
+    let mut spec = StackSpec::<2, 1>::new();
+    spec.push_layer(l0).unwrap();
+    spec.push_layer(l1).unwrap();
+    spec.applied_tesla = [0.0, 0.0, b];
+    // reduced D = kB T / (mu0 Ms0^2 V0) = 0.033: the slowest layer relaxes in about 150 time
+    // units; 2e6 steps of 0.2 per run are some 2500 relaxation times
+    let got = sample(&spec, 0.2, 2_000_000, |m| [m[0].z, m[1].z]);
+    for (i, (l, v)) in [(l0, 1e-25), (l1, 3e-25)].iter().enumerate() {
+        let exact = boltzmann_mz(l.ku * v / kt, l.ms * v * b / kt, 1.0);
+        let (mean, err) = got[i];
+        println!("thermal stack layer {i}: <m_z> {mean:.5} +- {err:.5}, Boltzmann {exact:.5}");
+        assert!(err < 0.006, "layer {i}: error bar {err}");
+        // Heun's weak error is O(dt): 5e-3 covers it at dt = 0.2 (a kick of 0.04 rad a step)
+        assert!(
+            (mean - exact).abs() < 4.0 * err + 5e-3,
+            "layer {i}: {mean} +- {err} vs {exact}"
+        );
+    }
+    // coupled, isotropic: J1 A = 1.5 kB T
+    let mut spec = StackSpec::<2, 1>::new();
+    let (mut c0, mut c1) = (l0, l1);
+    c0.ku = 0.0;
+    c1.ku = 0.0;
+    spec.push_layer(c0).unwrap();
+    spec.push_layer(c1).unwrap();
+    let x = 1.5;
+    spec.couple(0, 1, x * kt / 1e-16, 0.0).unwrap();
+    let got = sample(&spec, 0.2, 1_000_000, |m| [m[0].dot(m[1]), 0.0]);
+    let langevin = 1.0 / x.tanh() - 1.0 / x;
+    let (mean, err) = got[0];
+    println!("thermal coupled stack: <m0 . m1> {mean:.5} +- {err:.5}, L(1.5) = {langevin:.5}");
+    assert!(err < 0.006, "error bar {err}");
+    assert!(
+        (mean - langevin).abs() < 4.0 * err + 5e-3,
+        "{mean} +- {err} vs {langevin}"
+    );
 }

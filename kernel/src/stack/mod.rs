@@ -37,6 +37,12 @@
 //! [`Atomistic`](crate::lattice::Atomistic). The single-macrospin [`crate::llg::Llg`] is not
 //! touched: its scalar-alpha path compiles as before.
 //!
+//! # Thermal noise
+//! [`StackNoise`] adds Brown's field to every layer with its own strength (variance
+//! `2 alpha_i kB T / (gamma_i mu0 Ms_i V_i dt)`), so a stack at temperature samples the
+//! Boltzmann distribution of its whole energy: a kick for [`crate::integrate::Integrator`]
+//! with a stochastic stepper.
+//!
 //! # Two sublattices
 //! [`TwoSublatticeSpec`] is an antiferromagnet or ferrimagnet as two macrospins `A`, `B` in
 //! one volume (sublattice magnetisations `M_A`, `M_B`), coupled by the molecular field
@@ -82,13 +88,17 @@ pub use dipolar::{mutual_tensor, newell_f, newell_g};
 pub use sublattice::{SublatticeSpec, TwoSublatticeSpec};
 pub use terms::{Interlayer, InterlayerDipolar, LayerTerms};
 
+use crate::drive::Drive;
 use crate::error::{check_direction, check_finite, check_min, check_vec, Error};
 use crate::field::{shape, total_field, FieldTerm};
+use crate::integrate::Kick;
 use crate::llg::Dynamics;
 use crate::mtj::Mtj;
+use crate::random::{Gaussian, Rng};
 use crate::real::Real;
 use crate::state::UnitSphere;
-use crate::units::{Units, GAMMA_E, MU0};
+use crate::stepper::{fits, Step, Stepper};
+use crate::units::{Units, GAMMA_E, KB, MU0};
 use crate::vec3::Vec3;
 
 /// Most layers of a stack, whatever its capacity `N` (coupled pairs name layers by a `u8`).
@@ -597,13 +607,16 @@ impl<S: Real, const N: usize, const P: usize> StackLlg<S, N, P> {
     }
 }
 
-impl<S: Real, const N: usize, const P: usize> Dynamics<S> for StackLlg<S, N, P> {
-    type Geometry = UnitSphere;
-    const AUTONOMOUS: bool = true;
-    #[inline]
-    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+impl<S: Real, const N: usize, const P: usize> StackLlg<S, N, P> {
+    /// The right-hand side with `noise` (Brown's field of each layer as a gradient, i.e.
+    /// times `w_i`; empty for none) added to the gradient of the terms.
+    #[inline(always)]
+    fn rhs_with(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>], noise: &[Vec3<S>]) {
         total_field(&self.terms, t, m, dm);
         for (i, (d, &mi)) in dm.iter_mut().zip(m).enumerate() {
+            if let Some(&n) = noise.get(i) {
+                *d += n;
+            }
             *d = match self.gains.get(i) {
                 Some(g) => {
                     let mxh = mi.cross(*d);
@@ -614,8 +627,127 @@ impl<S: Real, const N: usize, const P: usize> Dynamics<S> for StackLlg<S, N, P> 
             };
         }
     }
+
+    /// `alpha_i w_i / g_i` of layer `i`: Brown's field of the layer, as a gradient, has
+    /// variance `2 (kB T / (mu0 Ms_0^2 V_0)) alpha_i w_i / (g_i dtau)` (see [`StackNoise`]).
+    fn noise_weight(&self, i: usize) -> S {
+        match self.gains.get(i) {
+            // g / w = -neg_pre (1 + alpha^2)
+            Some(g) if g.alpha > S::ZERO => g.alpha / (-g.neg_pre * (S::ONE + g.alpha * g.alpha)),
+            _ => S::ZERO,
+        }
+    }
+}
+
+impl<S: Real, const N: usize, const P: usize> Dynamics<S> for StackLlg<S, N, P> {
+    type Geometry = UnitSphere;
+    const AUTONOMOUS: bool = true;
+    #[inline]
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+        self.rhs_with(t, m, dm, &[]);
+    }
     fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         self.terms.energy(t, m)
+    }
+}
+
+/// Brown's thermal field of every layer of a stack (Brown 1963): layer `i`'s field
+/// `H_th,i` has variance `2 alpha_i kB T / (gamma_i mu0 Ms_i V_i dt)` per component, so each
+/// layer fluctuates with its own damping, moment and gyromagnetic ratio at the one
+/// temperature and the stack samples the Boltzmann distribution of its energy. Reduced, as
+/// the gradient the terms give, the variance is `2 D alpha_i w_i / (g_i dtau)` with
+/// `D = kB T / (mu0 Ms_0^2 V_0)`. Drawn once per step and held over its stages
+/// (Stratonovich): it needs a stochastic stepper (Heun, midpoint).
+#[derive(Clone, Debug)]
+pub struct StackNoise<S, R, const N: usize> {
+    /// `kB / (mu0 Ms_0^2 V_0)`: the reduced thermal energy per kelvin.
+    pub d_per_kelvin: S,
+    /// Temperature (K) as a waveform.
+    pub temperature: Drive<S>,
+    /// The random stream.
+    pub rng: R,
+    h: [Vec3<S>; N],
+}
+
+impl<S: Real, R, const N: usize> StackNoise<S, R, N> {
+    /// The noise of `stack` at `temperature` (K) from `rng`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] `stack.temperature` for a constant temperature below 0 K, or a
+    /// thermal energy the scalar cannot hold.
+    pub fn new<const P: usize>(
+        stack: &Stack<S, N, P>,
+        temperature: Drive<S>,
+        rng: R,
+    ) -> Result<Self, Error> {
+        if let Some(t) = temperature.as_constant() {
+            check_min("stack.temperature", t.to_f64(), 0.0, true, ">= 0 K")?;
+        }
+        Ok(Self {
+            d_per_kelvin: representable("stack.temperature", KB / stack.energy_unit)?,
+            temperature,
+            rng,
+            h: [Vec3::ZERO; N],
+        })
+    }
+}
+
+struct NoisyStack<'a, S, const N: usize, const P: usize> {
+    llg: &'a StackLlg<S, N, P>,
+    h: &'a [Vec3<S>],
+}
+
+impl<S: Real, const N: usize, const P: usize> Dynamics<S> for NoisyStack<'_, S, N, P> {
+    type Geometry = UnitSphere;
+    #[inline]
+    fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
+        self.llg.rhs_with(t, m, dm, self.h);
+    }
+    fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
+        self.llg.terms.energy(t, m)
+    }
+}
+
+impl<S, R, const N: usize, const P: usize> Kick<S, StackLlg<S, N, P>, N> for StackNoise<S, R, N>
+where
+    S: Real + Gaussian,
+    R: Rng,
+{
+    fn step<St: Stepper<S, N>>(
+        &mut self,
+        llg: &StackLlg<S, N, P>,
+        stepper: &mut St,
+        t: S,
+        m: &mut [Vec3<S>],
+        dt: S,
+    ) -> Result<Step<S>, Error> {
+        if !St::STOCHASTIC {
+            return Err(Error::Inconsistent {
+                what: "thermal stack runs need a stochastic stepper (heun or midpoint)",
+            });
+        }
+        fits::<S, N>(m)?;
+        let n = m.len();
+        let kelvin = self.temperature.value(t).max(S::ZERO);
+        let two_d = S::TWO * self.d_per_kelvin * kelvin / dt;
+        for (i, h) in self.h.iter_mut().take(n).enumerate() {
+            let sd = (two_d * llg.noise_weight(i)).sqrt();
+            let (x, y, z) = (
+                S::std_normal(&mut self.rng),
+                S::std_normal(&mut self.rng),
+                S::std_normal(&mut self.rng),
+            );
+            *h = Vec3::new(x, y, z).scale(sd);
+        }
+        let noisy = NoisyStack {
+            llg,
+            h: &self.h[..n],
+        };
+        stepper.step(&noisy, t, m, dt)
+    }
+    const AUTONOMOUS: bool = false;
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        self.temperature.rebase(epoch)
     }
 }
 
