@@ -956,3 +956,162 @@ fn thermal_layers_sample_the_boltzmann_distribution() {
         "{mean} +- {err} vs {langevin}"
     );
 }
+
+/// The stack's spin-transfer torque takes the reference layer's direction as the polariser:
+/// with the reference held along +z or -z by a huge anisotropy (and no field to tilt it), a
+/// free layer under a current pulse follows the macrospin with the fixed-polariser torque of
+/// [`larmor::torque`] along +z or -z (same polarisation, asymmetry and field-like ratio) to
+/// rounding: the pulse switches it towards a reference along +z and leaves it down when the
+/// reference points down.
+#[test]
+fn stack_spin_torque_follows_the_reference_layer() {
+    use larmor::drive::DriveSpec;
+    use larmor::params::{CurrentSpec, MacrospinSpec, Shape, SttSpec, UniaxialSpec};
+    use larmor::stack::StackSttSpec;
+    let (ms, x, y, t) = (8e5, 60e-9, 30e-9, 2e-9);
+    let pulse = DriveSpec::Pulse {
+        amplitude: 4e11,
+        start: 0.2e-9,
+        duration: 1e-9,
+        rise: 0.1e-9,
+        fall: 0.1e-9,
+    };
+    let mut mac = MacrospinSpec::new(ms, 0.02, Shape::Prism { x, y, z: t });
+    mac.uniaxial = Some(UniaxialSpec {
+        ku: 3e5,
+        k2: 0.0,
+        axis: [0.0, 0.0, 1.0],
+    });
+    mac.m0 = [0.1, 0.0, -1.0];
+    mac.stt = Some(SttSpec {
+        polarizer: [0.0, 0.0, 1.0],
+        polarization: 0.6,
+        lambda: 1.5,
+        field_like: 0.2,
+        current: CurrentSpec::Density(pulse.clone()),
+        thickness: Some(t),
+    });
+    let macrospin = |p: [f64; 3]| {
+        let mut m = mac.clone();
+        if let Some(stt) = m.stt.as_mut() {
+            stt.polarizer = p;
+        }
+        m.compile::<f64>().unwrap()
+    };
+    let stack = |reference: [f64; 3]| {
+        let mut spec = StackSpec::<2, 1>::new();
+        let mut free = LayerSpec::new(ms, t, Lateral::Rectangle { x, y });
+        free.alpha = 0.02;
+        free.ku = 3e5;
+        free.m0 = [0.1, 0.0, -1.0];
+        spec.push_layer(free).unwrap();
+        let mut r = LayerSpec::new(ms, 5e-9, Lateral::Rectangle { x, y });
+        r.ku = 1e8;
+        r.axis = reference;
+        r.m0 = reference;
+        r.demag = Some([0.0, 0.0, 1.0]);
+        r.spacer = 1e-9;
+        spec.push_layer(r).unwrap();
+        spec.stt = Some(StackSttSpec {
+            free: 0,
+            reference: 1,
+            polarization: 0.6,
+            lambda: 1.5,
+            field_like: 0.2,
+            current_density: pulse.clone(),
+        });
+        spec.compile::<f64>().unwrap()
+    };
+    let (dt, steps) = (0.01, 40_000);
+    for (p, switches) in [([0.0, 0.0, 1.0], true), ([0.0, 0.0, -1.0], false)] {
+        let mac = macrospin(p);
+        let st = stack(p);
+        assert_eq!(st.units, mac.units);
+        let mut r = Integrator::new(mac.llg.clone(), Rk4::new(), [mac.m0], dt).unwrap();
+        for _ in 0..steps {
+            r.step().unwrap();
+        }
+        let a = r.state()[0];
+        let b = run(&st.llg, &st.m0, dt, steps, |_, _| {});
+        println!(
+            "stack STT, reference {p:?}: vs macrospin after {steps} steps {:.2e} (m_z {:.4} -> \
+             {:.4}); reference moved {:.1e}",
+            (a - b[0]).max_abs(),
+            mac.m0.z,
+            a.z,
+            (b[1] - Vec3::from_f64(p)).max_abs()
+        );
+        assert_eq!(a.z > 0.9, switches, "{a:?}");
+        assert!(a.z > 0.9 || a.z < -0.9, "settled: {a:?}");
+        assert!((a - b[0]).max_abs() < 1e-10, "{a:?} vs {:?}", b[0]);
+        assert!((b[1] - Vec3::from_f64(p)).max_abs() < 1e-12);
+    }
+}
+
+#[test]
+fn bad_spin_torque_input_is_refused_by_name() {
+    use larmor::drive::DriveSpec;
+    use larmor::stack::StackSttSpec;
+    let mut spec = StackSpec::<2, 1>::new();
+    spec.push_layer(LayerSpec::new(1e6, 1e-9, Lateral::Area(1e-16)))
+        .unwrap();
+    spec.push_layer(LayerSpec::new(1e6, 1e-9, Lateral::Area(1e-16)))
+        .unwrap();
+    let good = StackSttSpec {
+        free: 0,
+        reference: 1,
+        polarization: 0.5,
+        lambda: 1.0,
+        field_like: 0.0,
+        current_density: DriveSpec::Constant(1e11),
+    };
+    let named = |stt: StackSttSpec| {
+        let mut s = spec.clone();
+        s.stt = Some(stt);
+        match s.validate() {
+            Err(Error::OutOfRange { param, .. }) => param,
+            Err(Error::Inconsistent { what }) => what,
+            other => panic!("{other:?}"),
+        }
+    };
+    let g = || good.clone();
+    assert_eq!(named(StackSttSpec { free: 2, ..g() }), "stack.stt.free");
+    assert_eq!(
+        named(StackSttSpec {
+            reference: 7,
+            ..g()
+        }),
+        "stack.stt.reference"
+    );
+    assert!(named(StackSttSpec {
+        reference: 0,
+        ..g()
+    })
+    .starts_with("stack.stt:"));
+    assert_eq!(
+        named(StackSttSpec {
+            polarization: 1.5,
+            ..g()
+        }),
+        "stack.stt.polarization"
+    );
+    assert_eq!(
+        named(StackSttSpec { lambda: 0.0, ..g() }),
+        "stack.stt.lambda"
+    );
+    assert_eq!(
+        named(StackSttSpec {
+            field_like: f64::NAN,
+            ..g()
+        }),
+        "stack.stt.field_like"
+    );
+    let nan = StackSttSpec {
+        current_density: DriveSpec::Constant(f64::NAN),
+        ..g()
+    };
+    assert_eq!(named(nan), "stack.stt.current_density");
+    let mut ok = spec.clone();
+    ok.stt = Some(good);
+    assert!(ok.compile::<f32>().is_ok());
+}

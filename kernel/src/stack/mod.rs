@@ -57,9 +57,10 @@
 //! [`Stack`]`<S, N, P>` holds 18 scalars per layer (11 for its field terms: Zeeman gradient,
 //! anisotropy, axis, demag; 4 for its equation of motion: moment ratio, the two damping
 //! prefactors, alpha; 3 for its initial state), 3 scalars and 2 indices per coupled pair, 6
-//! scalars and 2 indices per dipolar pair, the units and one length per list:
-//! `size_of::<Stack<f32, 4, 6>>()` is 616 bytes, `Stack<f64, 4, 6>` 1168, the two-sublattice
-//! `Stack<f64, 2, 1>` 440 (printed by `tests/tests/stack.rs`).
+//! scalars and 2 indices per dipolar pair, the units, one length per list and the optional
+//! spin-transfer torque (its current waveform is most of it: some 310 bytes in f32):
+//! `size_of::<Stack<f32, 4, 6>>()` is 928 bytes, `Stack<f64, 4, 6>` 1616, the two-sublattice
+//! `Stack<f64, 2, 1>` 888 (printed by `tests/tests/stack.rs`).
 //!
 //! ```
 //! use larmor::field::FieldTerm;
@@ -88,8 +89,8 @@ pub use dipolar::{mutual_tensor, newell_f, newell_g};
 pub use sublattice::{SublatticeSpec, TwoSublatticeSpec};
 pub use terms::{Interlayer, InterlayerDipolar, LayerTerms};
 
-use crate::drive::Drive;
-use crate::error::{check_direction, check_finite, check_min, check_vec, Error};
+use crate::drive::{Drive, DriveSpec};
+use crate::error::{check_direction, check_finite, check_min, check_range, check_vec, Error};
 use crate::field::{shape, total_field, FieldTerm};
 use crate::integrate::Kick;
 use crate::llg::Dynamics;
@@ -98,7 +99,8 @@ use crate::random::{Gaussian, Rng};
 use crate::real::Real;
 use crate::state::UnitSphere;
 use crate::stepper::{fits, Step, Stepper};
-use crate::units::{Units, GAMMA_E, KB, MU0};
+use crate::torque::Efficiency;
+use crate::units::{Units, E_CHARGE, GAMMA_E, HBAR, KB, MU0};
 use crate::vec3::Vec3;
 
 /// Most layers of a stack, whatever its capacity `N` (coupled pairs name layers by a `u8`).
@@ -208,6 +210,33 @@ pub struct StackSpec<const N: usize = 4, const P: usize = 6> {
     /// Interlayer dipolar coupling through the exact mutual tensors (needs every layer
     /// [`Lateral::Rectangle`]).
     pub dipolar: bool,
+    /// Spin-transfer torque on a free layer from the current through the junction, polarised
+    /// by the reference layer's actual direction.
+    pub stt: Option<StackSttSpec>,
+}
+
+/// Slonczewski spin-transfer torque of a stack's junction (the conventions of
+/// [`crate::torque`]): the free layer `free` is torqued by the current polarised along the
+/// reference layer `reference` **as it moves** (a synthetic-antiferromagnet reference cants
+/// in a field and wobbles under the torque's own action), with efficiency
+/// `P Lambda^2 / ((Lambda^2 + 1) + (Lambda^2 - 1) m . p)` and field-like ratio `beta`. The
+/// reference layer's own torque from the free layer is not modelled (the usual approximation
+/// for a thick or pinned reference).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackSttSpec {
+    /// The layer the torque acts on.
+    pub free: usize,
+    /// The layer whose direction polarises the current.
+    pub reference: usize,
+    /// Spin polarisation P in [0, 1].
+    pub polarization: f64,
+    /// Slonczewski asymmetry Lambda > 0 (1 = symmetric).
+    pub lambda: f64,
+    /// Field-like to damping-like ratio beta (finite).
+    pub field_like: f64,
+    /// Current density J (A/m^2; > 0 pushes the free layer towards the reference) as a
+    /// waveform of SI time.
+    pub current_density: DriveSpec,
 }
 
 impl<const N: usize, const P: usize> Default for StackSpec<N, P> {
@@ -224,6 +253,7 @@ impl<const N: usize, const P: usize> StackSpec<N, P> {
             couplings: heapless::Vec::new(),
             applied_tesla: [0.0; 3],
             dipolar: false,
+            stt: None,
         }
     }
     /// Adds a layer on top; returns its index.
@@ -341,6 +371,36 @@ impl<const N: usize, const P: usize> StackSpec<N, P> {
                     what: "stack.coupling: a layer cannot be coupled to itself",
                 });
             }
+        }
+        if let Some(stt) = &self.stt {
+            let allowed = "a layer index below the number of layers";
+            for (param, i) in [
+                ("stack.stt.free", stt.free),
+                ("stack.stt.reference", stt.reference),
+            ] {
+                if i >= n {
+                    return Err(Error::OutOfRange {
+                        param,
+                        value: i as f64,
+                        allowed,
+                    });
+                }
+            }
+            if stt.free == stt.reference {
+                return Err(Error::Inconsistent {
+                    what: "stack.stt: the free and reference layers must differ",
+                });
+            }
+            check_range(
+                "stack.stt.polarization",
+                stt.polarization,
+                0.0,
+                1.0,
+                "[0, 1]",
+            )?;
+            check_min("stack.stt.lambda", stt.lambda, 0.0, false, "> 0")?;
+            check_finite("stack.stt.field_like", stt.field_like)?;
+            stt.current_density.validate("stack.stt.current_density")?;
         }
         let units = Units::new(first.ms, first.gamma)?;
         let mut dipolar = heapless::Vec::<(u8, u8, [f64; 6]), P>::new();
@@ -535,6 +595,29 @@ impl<const N: usize, const P: usize> ValidatedStack<N, P> {
             }
             let _ = dipolar.push((i, j, r));
         }
+        let stt = match &self.spec.stt {
+            Some(t) => {
+                let l = &self.spec.layers[t.free];
+                // b = g_f hbar J / (mu0 e Ms_f d_f Ms_0): the torque's field in units of Ms_0,
+                // precessing at the free layer's gyromagnetic ratio
+                let b_per_j = (l.gamma / self.units.gamma) * HBAR
+                    / (MU0 * E_CHARGE * l.ms * l.thickness * ms0);
+                let pre = 1.0 / (1.0 + l.alpha * l.alpha);
+                let (alpha, beta) = (l.alpha, t.field_like);
+                Some(StackStt {
+                    free: t.free as u8,
+                    reference: t.reference as u8,
+                    efficiency: Efficiency::slonczewski(
+                        S::from_f64(t.polarization),
+                        S::from_f64(t.lambda),
+                    ),
+                    b: t.current_density.scaled(b_per_j).compile(&self.units),
+                    c_dl: representable("stack.stt.field_like", (1.0 - alpha * beta) * pre)?,
+                    c_fl: representable("stack.stt.field_like", (beta - alpha) * pre)?,
+                })
+            }
+            None => None,
+        };
         Ok(Stack {
             units: self.units,
             energy_unit: ref_energy,
@@ -546,6 +629,7 @@ impl<const N: usize, const P: usize> ValidatedStack<N, P> {
                     InterlayerDipolar { pairs: dipolar },
                 ),
                 gains,
+                stt,
             },
         })
     }
@@ -587,6 +671,21 @@ pub struct StackLlg<S, const N: usize = 4, const P: usize = 6> {
     /// The field terms (gradients `-de/dm_i`).
     pub terms: StackTerms<S, N, P>,
     gains: heapless::Vec<Gain<S>, N>,
+    stt: Option<StackStt<S>>,
+}
+
+/// The compiled [`StackSttSpec`].
+#[derive(Clone, Debug, PartialEq)]
+struct StackStt<S> {
+    free: u8,
+    reference: u8,
+    efficiency: Efficiency<S>,
+    /// Reduced strength `b(t)`.
+    b: Drive<S>,
+    /// `(1 - alpha beta) / (1 + alpha^2)` of the free layer.
+    c_dl: S,
+    /// `(beta - alpha) / (1 + alpha^2)`.
+    c_fl: S,
 }
 
 impl<S: Real, const N: usize, const P: usize> StackLlg<S, N, P> {
@@ -626,6 +725,20 @@ impl<S: Real, const N: usize, const P: usize> StackLlg<S, N, P> {
                 None => Vec3::ZERO,
             };
         }
+        if let Some(stt) = &self.stt {
+            let (f, r) = (stt.free as usize, stt.reference as usize);
+            if let (Some(&mf), Some(&p)) = (m.get(f), m.get(r)) {
+                let b = stt.b.value(t);
+                if b != S::ZERO {
+                    let c = mf.dot(p);
+                    let k = b * stt.efficiency.at(c);
+                    // m x (p x m) = p - (m.p) m  (|m| = 1), as in crate::torque
+                    let dl = p - mf.scale(c);
+                    let fl = mf.cross(p);
+                    dm[f] += dl.scale(k * stt.c_dl) - fl.scale(k * stt.c_fl);
+                }
+            }
+        }
     }
 
     /// `alpha_i w_i / g_i` of layer `i`: Brown's field of the layer, as a gradient, has
@@ -641,10 +754,18 @@ impl<S: Real, const N: usize, const P: usize> StackLlg<S, N, P> {
 
 impl<S: Real, const N: usize, const P: usize> Dynamics<S> for StackLlg<S, N, P> {
     type Geometry = UnitSphere;
-    const AUTONOMOUS: bool = true;
+    // a current waveform makes a stack time dependent (the integrator keeps local-time
+    // windows; the static terms ignore them)
+    const AUTONOMOUS: bool = false;
     #[inline]
     fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
         self.rhs_with(t, m, dm, &[]);
+    }
+    fn rebase(&mut self, epoch: f64) -> f64 {
+        match &mut self.stt {
+            Some(stt) => stt.b.rebase(epoch),
+            None => f64::INFINITY,
+        }
     }
     fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         self.terms.energy(t, m)
@@ -699,6 +820,7 @@ struct NoisyStack<'a, S, const N: usize, const P: usize> {
 
 impl<S: Real, const N: usize, const P: usize> Dynamics<S> for NoisyStack<'_, S, N, P> {
     type Geometry = UnitSphere;
+    const AUTONOMOUS: bool = false;
     #[inline]
     fn rhs(&self, t: S, m: &[Vec3<S>], dm: &mut [Vec3<S>]) {
         self.llg.rhs_with(t, m, dm, self.h);

@@ -139,6 +139,7 @@ impl TwoSublatticeSpec {
                     },
                 ),
                 gains,
+                stt: None,
             },
         })
     }
