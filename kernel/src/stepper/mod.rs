@@ -82,12 +82,19 @@ pub(crate) struct Scratch<S, const N: usize, const K: usize> {
     pub(crate) v: [[Vec3<S>; N]; K],
 }
 
+impl<S: Real, const N: usize, const K: usize> Scratch<S, N, K> {
+    /// Zeroed buffers as one constant, so that they are written in place: `[[Vec3::ZERO; N]; K]`
+    /// in an expression builds one row on the stack and copies it `K` times (for a 256-spin
+    /// lattice on a Cortex-M0 that is a second copy of the scratch, 6 KiB of its 16 KiB).
+    const ZERO: Self = Self {
+        v: [[Vec3::ZERO; N]; K],
+    };
+}
+
 impl<S: Real, const N: usize, const K: usize> Default for Scratch<S, N, K> {
     #[inline(always)]
     fn default() -> Self {
-        Self {
-            v: [[Vec3::ZERO; N]; K],
-        }
+        Self::ZERO
     }
 }
 
