@@ -213,6 +213,10 @@ impl<'a> Neighbours<'a> {
 /// let fcc = Lattice::<32, 512>::build(&LatticeSpec::fcc(2, Boundary::Periodic)).unwrap();
 /// assert_eq!((fcc.sites(), fcc.neighbours().row(0).len()), (32, 12));
 /// assert!(Lattice::<16, 64>::build(&LatticeSpec::fcc(2, Boundary::Periodic)).is_err()); // too small
+/// // a nearest-neighbour square lattice has 4 bond vectors: a table of 4 is enough, 2 is not
+/// let sq = LatticeSpec::square(4, 4, Boundary::Periodic);
+/// assert_eq!(Lattice::<16, 64, 4>::build(&sq).unwrap().neighbours().directions(), 4);
+/// assert!(Lattice::<16, 64, 2>::build(&sq).is_err());
 /// ```
 #[derive(Clone, Debug)]
 pub struct Lattice<const N: usize, const B: usize, const D: usize = DIRECTIONS> {
