@@ -15,8 +15,10 @@
 #      exit 0 (every scenario within its bound of the host's golden values; its log is what
 #      tests/tests/parity.rs compares with the host bit for bit); `macrospin` (built with
 #      `--profile size`: the small macrospin self-test for 32 KiB parts) must exit 0 (its result
-#      is also compared bit for bit); `bench` must finish (its instructions per step go into
-#      the README via scripts/firmware-report.sh);
+#      is also compared bit for bit); `lattice` (the 256-spin f32 lattice: LLG and Monte Carlo,
+#      instructions per step and per sweep, sizes of its parts) must exit 0 (compared bit for
+#      bit too); `bench` must finish (its instructions per step go into the README via
+#      scripts/firmware-report.sh);
 #   4. size table: flash = text + rodata + data, static RAM = data + bss (llvm-size from the
 #      llvm-tools component).
 # Logs go to out/firmware/<board>/<app>.log. Exits non-zero if anything failed.
@@ -32,7 +34,7 @@ lint=1
 for arg in "$@"; do
     case $arg in
         --no-lint) lint=0 ;;
-        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "firmware-test.sh: unknown argument $arg" >&2; exit 2 ;;
     esac
 done
@@ -52,6 +54,7 @@ APPS=(
     "macrospin:0:macrospin: all checks passed"
     "mram:0:mram session corrupted="
     "sensor:0:sensor session hash="
+    "lattice:0:lattice: all checks passed"
     "bench:0:bench: done"
     "panic_test:1:ERROR panicked at"
     "fault_test:1:ERROR HardFault at"

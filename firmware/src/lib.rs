@@ -8,12 +8,14 @@
 //! - the panic handler and the `HardFault` handler, which log and then [`exit`] with failure
 //!   instead of spinning, so a crashed test fails fast in CI;
 //! - the `SysTick` handler used by [`bench`] (apps must not define their own);
-//! - an app's start ([`start`]), end ([`finish`]) and self-test result line ([`log_result`]).
+//! - an app's start ([`start`]), end ([`finish`]) and self-test result line ([`log_result`]);
+//! - the lattice scenario's run and log lines ([`lattice`]), shared by `selftest` and `lattice`.
 #![no_std]
 #![deny(missing_docs)]
 
 pub mod bench;
 pub mod board;
+pub mod lattice;
 pub mod stack;
 
 use core::sync::atomic::{AtomicBool, Ordering};

@@ -12,7 +12,10 @@
 //! - the reduced constants the small `macrospin` app builds its model from
 //!   (`firmware/scenarios/src/reduced.rs`) are what `MacrospinSpec::compile` gives now, and that
 //!   app's standard trajectory (`out/firmware/<board>/macrospin.log`: f32 on qemu-m4, I6F26 on
-//!   qemu-m0) matches the host's run of the same model bit for bit.
+//!   qemu-m0) matches the host's run of the same model bit for bit;
+//! - the 256-spin lattice scenario (`firmware/scenarios/src/lattice.rs`: LLG and Monte Carlo)
+//!   ends in the same state on the host and in every QEMU run (`selftest` on qemu-m4, the
+//!   `lattice` app on both boards), and its parts fit 16 KiB (sizes logged on the target).
 //!
 //! Without the QEMU logs the parity test fails when `LARMOR_REQUIRE_PARITY=1` (set by
 //! `scripts/test.sh`, hence CI) and otherwise prints `SKIPPED` and passes.
@@ -20,8 +23,14 @@
 //! `cargo run -p larmor-tests --bin regenerate -- golden`, and the reduced constants after a
 //! change of the standard spec with `... -- reduced` (helpers in `tests/src/parity.rs`).
 
-use larmor::stepper::Rk4;
-use larmor::Real;
+use std::collections::BTreeMap;
+
+use larmor::stepper::{Midpoint, Rk4};
+use larmor::{Real, Vec3};
+use larmor_scenarios::lattice::{
+    square, LlgReport, McReport, Memory, Parts, BONDS_256, LLG_STEPS, MC_SWEEPS, NORM_BOUND,
+    SITES_256,
+};
 use larmor_scenarios::{
     golden, pulse_onset, run_method, run_system, selftest_steps, specialize, standard_model,
     Method, StandardReduced, PULSE_ONSET_STEP, Q26, STANDARD_STEPS,
@@ -396,5 +405,186 @@ fn assert_session_logged(app: &str, expected: &str) {
             "{board}: the {app} session differs from the host's\n host: {expected}\n log:\n{text}"
         );
         eprintln!("parity with {board} {app}: {expected}");
+    }
+}
+
+/// `key=value` words of a log line, and the `bits=(a, b, c)` triple as `bits`.
+fn fields(line: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let bits = line
+        .split("bits=(")
+        .nth(1)
+        .and_then(|b| b.split(')').next());
+    if let Some(b) = bits {
+        out.insert("bits".to_string(), b.replace(' ', ""));
+    }
+    for w in line.split_whitespace() {
+        if let Some((k, v)) = w.split_once('=') {
+            out.entry(k.to_string()).or_insert_with(|| v.to_string());
+        }
+    }
+    out
+}
+
+/// The lines of a log that start (after the level) with `lattice <what> `.
+fn lattice_lines<'a>(text: &'a str, what: &str) -> Vec<&'a str> {
+    let prefix = format!("lattice {what} ");
+    text.lines()
+        .filter(|l| {
+            l.split_once(' ')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with(&prefix))
+        })
+        .collect()
+}
+
+/// The lattice scenario's golden hashes (`firmware/scenarios/src/lattice.rs`, which the
+/// firmware checks its runs against) are what the host computes now.
+#[test]
+fn lattice_golden_hashes_are_current() {
+    let llg = lattice_host().0;
+    let mc = lattice_host().1;
+    let n = SITES_256 as u32;
+    assert_eq!(
+        larmor_scenarios::lattice::golden("llg", n, LLG_STEPS),
+        Some(llg.hash),
+        "lattice llg golden hash is stale: the host gives {}",
+        llg.hash
+    );
+    assert_eq!(
+        larmor_scenarios::lattice::golden("mc", n, MC_SWEEPS),
+        Some(mc.hash),
+        "lattice mc golden hash is stale: the host gives {}",
+        mc.hash
+    );
+    // the physics of the run: damping lowers the energy, |m_i| stays 1, Metropolis accepts some
+    assert!(llg.e < llg.e0 && llg.norm_err <= NORM_BOUND, "{llg:?}");
+    assert!(mc.acceptance > 0.3 && mc.acceptance < 0.9, "{mc:?}");
+    eprintln!("lattice (host): {llg:?}\nlattice (host): {mc:?}");
+}
+
+/// The host's LLG and Monte Carlo reports of the lattice scenario (256 spins).
+fn lattice_host() -> &'static (LlgReport, McReport) {
+    static CELL: std::sync::OnceLock<(LlgReport, McReport)> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        let lat = square::<SITES_256, BONDS_256>(16).unwrap();
+        let mut state = Box::new([Vec3::ZERO; SITES_256]);
+        let mut stepper = Box::new(Midpoint::new());
+        let mut parts = Parts::new(&lat, &mut state, &mut stepper);
+        let llg = parts.llg(LLG_STEPS).unwrap();
+        let mc = parts.mc(MC_SWEEPS).unwrap();
+        (llg, mc)
+    })
+}
+
+/// Sizes of the lattice's parts: on the host (64-bit) here, on the 32-bit targets as the
+/// firmware logs them (`lattice memory ...`, every QEMU log that has the lattice); each within
+/// the 16 KiB budget, and the alternatives that would not fit.
+#[test]
+fn lattice_memory_fits_16_kib() {
+    use core::mem::size_of;
+    use larmor::lattice::{Lattice, OnSite};
+    use larmor::stepper::{Heun, Rk4};
+    let host = Memory::of::<SITES_256, BONDS_256>();
+    // 64-bit: usize lengths and slice pointers are 8 bytes
+    assert_eq!(
+        (
+            host.lattice,
+            host.state,
+            host.stepper,
+            host.model,
+            host.total
+        ),
+        (5584, 3072, 6144, 128, 14928),
+        "{host:?}"
+    );
+    // what the 32-bit targets log (and must keep logging)
+    let target = [5552u32, 3072, 6144, 92, 14860];
+    let budget = 16 * 1024;
+    assert!(host.total <= budget && target[4] <= budget);
+    // the alternatives: a third (Heun) or five (RK4) scratch vectors, per-site parameters, the
+    // default 64-entry bond-vector table
+    assert_eq!(size_of::<Heun<f32, SITES_256>>(), 9216);
+    assert_eq!(size_of::<Rk4<f32, SITES_256>>(), 15360);
+    assert_eq!(size_of::<OnSite<f32, SITES_256>>(), 40 * 256 + 8);
+    assert_eq!(
+        size_of::<Lattice<SITES_256, BONDS_256>>() - size_of::<Lattice<SITES_256, BONDS_256, 4>>(),
+        60 * 24
+    );
+    let heun_total = target[4] - 6144 + 9216;
+    assert!(heun_total > budget, "{heun_total}");
+    for (board, app) in [
+        ("qemu-m4", "selftest"),
+        ("qemu-m4", "lattice"),
+        ("qemu-m0", "lattice"),
+    ] {
+        let Some(text) = qemu_log(board, app) else {
+            continue;
+        };
+        let lines = lattice_lines(&text, "memory");
+        assert_eq!(lines.len(), 1, "{board} {app}: lattice memory lines");
+        let f = fields(lines[0]);
+        let got: Vec<u32> = ["lattice", "state", "stepper", "model", "total"]
+            .iter()
+            .map(|k| f[*k].parse().unwrap())
+            .collect();
+        assert_eq!(got, target, "{board} {app}: {}", lines[0]);
+        assert_eq!(f["sites"], "256");
+        eprintln!("lattice memory on {board} ({app}): {}", lines[0].trim());
+    }
+}
+
+/// Every QEMU run of the lattice scenario (`selftest` on qemu-m4, the `lattice` app on both
+/// boards) ends in the host's state bit for bit: the hash of every spin's f32 bits, the mean m
+/// and the energy; the `lattice` app also logs its instruction counts and stack.
+#[test]
+fn qemu_lattice_matches_host_bit_for_bit() {
+    let (llg, mc) = lattice_host();
+    let bits32 = |m: Vec3<f32>| format!("{},{},{}", m.x.to_bits(), m.y.to_bits(), m.z.to_bits());
+    for (board, app) in [
+        ("qemu-m4", "selftest"),
+        ("qemu-m4", "lattice"),
+        ("qemu-m0", "lattice"),
+    ] {
+        let Some(text) = qemu_log(board, app) else {
+            continue;
+        };
+        for (what, steps, hash, m, e) in [
+            ("llg", LLG_STEPS, llg.hash, llg.m, llg.e),
+            ("mc", MC_SWEEPS, mc.hash, mc.m, mc.e),
+        ] {
+            let lines = lattice_lines(&text, what);
+            assert_eq!(lines.len(), 1, "{board} {app}: lattice {what} lines");
+            let f = fields(lines[0]);
+            assert!(
+                lines[0].trim_end().ends_with(" ok"),
+                "{board} {app}: {}",
+                lines[0]
+            );
+            assert_eq!(f["sites"], "256");
+            assert_eq!(f["steps"], steps.to_string());
+            assert_eq!(
+                f["hash"],
+                hash.to_string(),
+                "{board} {app} {what}: state differs from the host"
+            );
+            assert_eq!(f["bits"], bits32(m), "{board} {app} {what}: mean m");
+            assert_eq!(
+                f["e_bits"],
+                e.to_bits().to_string(),
+                "{board} {app} {what}: energy"
+            );
+        }
+        if app == "lattice" {
+            let lines = lattice_lines(&text, "instructions");
+            assert_eq!(lines.len(), 1, "{board}: lattice instruction line");
+            assert!(
+                text.contains("lattice: all checks passed"),
+                "{board}: lattice app failed"
+            );
+            eprintln!("lattice on {board}: {}", lines[0].trim());
+        }
+        eprintln!(
+            "parity with {board} {app}: lattice llg and mc identical to the host, bit for bit"
+        );
     }
 }

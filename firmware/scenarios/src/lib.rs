@@ -28,6 +28,7 @@ pub fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
+pub mod lattice;
 pub mod mram;
 pub mod reduced;
 pub mod sensor;

@@ -60,8 +60,8 @@ impl<S: Real, const P: usize> Dipolar<S, P> {
     /// # Errors
     /// [`Error::Inconsistent`] for a periodic direction or user-listed sites (pass their
     /// positions to [`Dipolar::new`]); otherwise as [`Dipolar::new`].
-    pub fn from_lattice<const N: usize, const B: usize>(
-        lat: &Lattice<N, B>,
+    pub fn from_lattice<const N: usize, const B: usize, const D: usize>(
+        lat: &Lattice<N, B, D>,
         moments: &[f64],
         w: f64,
     ) -> Result<Self, Error> {

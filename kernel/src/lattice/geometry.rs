@@ -195,26 +195,35 @@ impl<'a> Neighbours<'a> {
     }
 }
 
-/// A lattice of up to `N` sites and `B` directed bonds (each neighbour pair counts twice), any
-/// size up to them chosen at run time.
+/// A lattice of up to `N` sites, `B` directed bonds (each neighbour pair counts twice) and `D`
+/// distinct bond vectors (at most [`DIRECTIONS`], the default), any size up to them chosen at
+/// run time.
 ///
 /// Sites are numbered `b + nb (c0 + L0 (c1 + L1 c2))` for cell `(c0, c1, c2)` and basis site
 /// `b` of `nb`. The neighbour lists are CSR arrays: the bonds of site `i` follow those of
 /// site `i - 1`, each with its shell and the index of its bond vector in a table of at most
-/// [`DIRECTIONS`] vectors.
+/// `D` vectors.
+///
+/// The bond-vector table costs 24 bytes per entry: the default `D` = [`DIRECTIONS`] = 64 takes
+/// 1.5 KiB, a nearest-neighbour lattice needs only its coordination number (4 for a square
+/// lattice: `Lattice<N, B, 4>`, 96 bytes), which matters next to a microcontroller's RAM.
 ///
 /// ```
 /// use larmor::lattice::{Boundary, Lattice, LatticeSpec};
 /// let fcc = Lattice::<32, 512>::build(&LatticeSpec::fcc(2, Boundary::Periodic)).unwrap();
 /// assert_eq!((fcc.sites(), fcc.neighbours().row(0).len()), (32, 12));
 /// assert!(Lattice::<16, 64>::build(&LatticeSpec::fcc(2, Boundary::Periodic)).is_err()); // too small
+/// // a nearest-neighbour square lattice has 4 bond vectors: a table of 4 is enough, 2 is not
+/// let sq = LatticeSpec::square(4, 4, Boundary::Periodic);
+/// assert_eq!(Lattice::<16, 64, 4>::build(&sq).unwrap().neighbours().directions(), 4);
+/// assert!(Lattice::<16, 64, 2>::build(&sq).is_err());
 /// ```
 #[derive(Clone, Debug)]
-pub struct Lattice<const N: usize, const B: usize> {
+pub struct Lattice<const N: usize, const B: usize, const D: usize = DIRECTIONS> {
     spec: LatticeSpec,
     row_end: heapless::Vec<u32, N>,
     bonds: heapless::Vec<Bond, B>,
-    dirs: heapless::Vec<[f64; 3], DIRECTIONS>,
+    dirs: heapless::Vec<[f64; 3], D>,
     shells: heapless::Vec<f64, SHELLS>,
     sign: heapless::Vec<i8, N>,
 }
@@ -257,17 +266,25 @@ fn capacity(what: &'static str, capacity: usize) -> Error {
     Error::Capacity { what, capacity }
 }
 
-/// Index of bond vector `v` in the table, added if new.
-fn dir_index(dirs: &mut heapless::Vec<[f64; 3], DIRECTIONS>, v: [f64; 3]) -> Result<u8, Error> {
+/// Index of bond vector `v` in the table, added if new (at most `min(D, DIRECTIONS)` vectors:
+/// bonds refer to them by a `u8`, the DMI table holds [`DIRECTIONS`]).
+fn dir_index<const D: usize>(
+    dirs: &mut heapless::Vec<[f64; 3], D>,
+    v: [f64; 3],
+) -> Result<u8, Error> {
     if let Some(k) = dirs.iter().position(|&d| same(d, v)) {
         return Ok(k as u8);
     }
+    let cap = D.min(DIRECTIONS);
+    if dirs.len() >= cap {
+        return Err(capacity("lattice.directions", cap));
+    }
     dirs.push(v)
-        .map_err(|_| capacity("lattice.directions", DIRECTIONS))?;
+        .map_err(|_| capacity("lattice.directions", cap))?;
     Ok((dirs.len() - 1) as u8)
 }
 
-impl<const N: usize, const B: usize> Lattice<N, B> {
+impl<const N: usize, const B: usize, const D: usize> Lattice<N, B, D> {
     /// Appends the bond to site `j` of shell `shell` along `v` to the current row.
     fn push_bond(&mut self, j: usize, shell: u8, v: [f64; 3]) -> Result<(), Error> {
         let dir = dir_index(&mut self.dirs, v)?;
@@ -304,7 +321,7 @@ impl<const N: usize, const B: usize> Lattice<N, B> {
     /// - [`Error::OutOfRange`] `lattice.cells` for 0 cells, or more than 1 along a direction
     ///   the kind does not have; `lattice.shells` unless `1 <= shells <= SHELLS`;
     /// - [`Error::Capacity`] `lattice.sites` beyond `N` (or [`MAX_SITES`]), `lattice.bonds`
-    ///   beyond `B`, `lattice.directions` beyond [`DIRECTIONS`] bond vectors;
+    ///   beyond `B`, `lattice.directions` beyond `D` (or [`DIRECTIONS`]) bond vectors;
     /// - [`Error::Inconsistent`] for a periodic direction too short for the shells (a site
     ///   would meet itself or a neighbour twice: the periodic length must exceed twice the
     ///   outermost shell radius), or [`Kind::Sites`] (use [`Lattice::from_sites`]).

@@ -9,7 +9,7 @@
 //!
 //! | item | what | storage |
 //! |---|---|---|
-//! | [`Lattice`] | geometry builders, CSR neighbour lists (bonds by shell and direction), sublattice signs | `Lattice<N, B>`: `N` sites, `B` directed bonds |
+//! | [`Lattice`] | geometry builders, CSR neighbour lists (bonds by shell and direction), sublattice signs | `Lattice<N, B, D>`: `N` sites, `B` directed bonds, `D` bond vectors (default 64) |
 //! | [`Neighbours`] | the lists as a view (no capacity in its type): what the terms borrow | borrowed |
 //! | [`Exchange`] | Heisenberg `J_ij` per shell, ferro or antiferro; [`rkky`] gives `J(r)` | borrowed |
 //! | [`Dmi`] | Dzyaloshinskii-Moriya, interfacial or bulk, per shell | 64 vectors |
@@ -34,10 +34,14 @@
 //!
 //! # Memory
 //! Per site: 4 bytes (CSR row end) + 1 byte (sublattice sign); per directed bond 4 bytes
-//! ([`Bond`]: a `u16` neighbour, a `u8` shell and a `u8` direction), plus 64 bond vectors
-//! (1.5 KiB) and the shell radii per lattice. A nearest-neighbour simple-cubic lattice
-//! (`z = 6`) takes 29 bytes per spin, a square one (`z = 4`) 21. [`OnSite`] holds 10 scalars
-//! per site. [`Dipolar`] holds 6 scalars per pair, `3 (N - 1)` per spin: 48 bytes per pair in
+//! ([`Bond`]: a `u16` neighbour, a `u8` shell and a `u8` direction), plus up to `D` bond
+//! vectors of 24 bytes (64 by default: 1.5 KiB; `Lattice<N, B, 4>` for a nearest-neighbour
+//! square lattice: 96 bytes) and the shell radii per lattice. A nearest-neighbour simple-cubic
+//! lattice (`z = 6`) takes 29 bytes per spin, a square one (`z = 4`) 21. [`OnSite`] holds 10
+//! scalars per site (40 bytes in f32); uniform on-site terms cost nothing per site as the
+//! macrospin [`SiteTerm`](crate::field::SiteTerm)s ([`UniaxialK1`](crate::field::UniaxialK1),
+//! [`ConstantZeeman`](crate::field::ConstantZeeman): the same field `2 K (m.u) u + b`), which
+//! act on every spin of a state. [`Dipolar`] holds 6 scalars per pair, `3 (N - 1)` per spin: 48 bytes per pair in
 //! f64, so 255 spins take 1.5 MiB in f64 (0.76 MiB in f32): a host-side or small-cluster term.
 //!
 //! ```

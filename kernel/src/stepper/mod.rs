@@ -82,11 +82,27 @@ pub(crate) struct Scratch<S, const N: usize, const K: usize> {
     pub(crate) v: [[Vec3<S>; N]; K],
 }
 
+impl<S: Real, const N: usize, const K: usize> Scratch<S, N, K> {
+    /// Zeroed buffers as one constant, written in place.
+    const ZERO: Self = Self {
+        v: [[Vec3::ZERO; N]; K],
+    };
+}
+
 impl<S: Real, const N: usize, const K: usize> Default for Scratch<S, N, K> {
+    /// Zeroed buffers. Large ones come from one constant, so that they are written in place:
+    /// `[[Vec3::ZERO; N]; K]` as an expression builds one row on the stack and copies it `K`
+    /// times (for a 256-spin lattice on a Cortex-M0, a second 6 KiB copy of the midpoint's
+    /// scratch next to its 16 KiB of RAM). Small ones (the per-step locals of `N <= 4`) are
+    /// built as the expression, which the compiler keeps in registers.
     #[inline(always)]
     fn default() -> Self {
-        Self {
-            v: [[Vec3::ZERO; N]; K],
+        if N <= 4 {
+            Self {
+                v: [[Vec3::ZERO; N]; K],
+            }
+        } else {
+            Self::ZERO
         }
     }
 }
