@@ -7,6 +7,8 @@ pub mod args;
 pub mod bench;
 pub mod checks;
 pub mod ensemble;
+pub mod mc;
+pub mod meanfield;
 pub mod merge;
 pub mod mram;
 pub mod neel_brown;

@@ -5,6 +5,7 @@
 
 pub mod locate;
 pub mod lower;
+pub mod mc;
 pub mod mram;
 pub mod plan;
 pub mod schema;
