@@ -62,6 +62,15 @@ impl AnyLattice {
         }
     }
 
+    /// Position of site `i` (lattice constants).
+    pub fn position(&self, i: usize) -> Option<[f64; 3]> {
+        match self {
+            AnyLattice::Small(l) => l.position(i),
+            AnyLattice::Medium(l) => l.position(i),
+            AnyLattice::Large(l) => l.position(i),
+        }
+    }
+
     /// Number of sites.
     pub fn sites(&self) -> usize {
         match self {

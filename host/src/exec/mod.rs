@@ -8,6 +8,7 @@ pub mod campaign;
 pub mod fingerprint;
 pub mod interrupt;
 pub mod kmc;
+pub mod lattice;
 pub mod mc;
 pub mod pool;
 pub mod resume;

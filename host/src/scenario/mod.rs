@@ -3,6 +3,7 @@
 //! kernel's validated spec plus the host's typed [`RunPlan`]. After [`Scenario::load`], no
 //! command reads raw TOML.
 
+pub mod lattice;
 pub mod locate;
 pub mod lower;
 pub mod mc;
