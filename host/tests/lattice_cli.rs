@@ -241,3 +241,70 @@ fn bad_lattice_scenarios_are_refused_by_key() {
         assert!(!out.exists(), "{to}");
     }
 }
+
+/// `larmor ensemble` of a `[lattice]` scenario with `[switching]`: a small superparamagnetic
+/// cluster (27 spins, barrier K N = 39 K at 40 K) switches in some trials; the trials do not
+/// depend on the number of threads; without `[switching]` the ensemble is refused.
+#[test]
+fn lattice_ensembles_switch_and_do_not_depend_on_threads() {
+    let d = dir("ensemble");
+    let text = "[lattice]\nkind = \"sc\"\nsize = 3\nboundary = \"open\"\nj = 1e-21\n\
+                anisotropy = { k = 2e-23, axis = [0, 0, 1] }\nmu_s = 2.0\ntemperature = 40.0\n\
+                alpha = 0.5\nm0 = [0, 0, 1]\n[solver]\ndt = 1e-15\nduration = 2e-11\n\
+                [switching]\nread_time = 2e-11\n";
+    let sc = d.join("s.toml");
+    std::fs::write(&sc, text).unwrap();
+    let (a, b) = (d.join("a.csv"), d.join("b.csv"));
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        let (code, _, err) = larmor_with(
+            &["ensemble", arg(&sc), "--out", arg(out)],
+            &format!("--trials 24 --seed 7 --threads {threads}"),
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    let ta = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(ta, std::fs::read_to_string(&b).unwrap());
+    let (h, rows) = (
+        ta.lines().next().unwrap(),
+        ta.lines().skip(1).collect::<Vec<_>>(),
+    );
+    assert_eq!(h, "trial,switched,t_switch,mx,my,mz");
+    assert_eq!(rows.len(), 24);
+    let switched = rows
+        .iter()
+        .filter(|r| r.split(',').nth(1) == Some("1"))
+        .count();
+    assert!(switched > 0 && switched < 24, "{switched} of 24 switched");
+    for r in &rows {
+        let f: Vec<&str> = r.split(',').collect();
+        let mz: f64 = f[5].parse().unwrap();
+        assert_eq!(
+            f[1] == "1",
+            mz < 0.0,
+            "switched means <m_z> < 0 at the read time: {r}"
+        );
+    }
+    let no_sw = d.join("n.toml");
+    std::fs::write(&no_sw, text.replace("[switching]\nread_time = 2e-11\n", "")).unwrap();
+    let (code, _, err) = larmor_with(
+        &["ensemble", arg(&no_sw), "--out", arg(&d.join("n.csv"))],
+        "--trials 4 --seed 1",
+    );
+    assert_refused("no [switching]", code, &err, &["[switching]", "read_time"]);
+    let late = d.join("late.toml");
+    std::fs::write(
+        &late,
+        text.replace("read_time = 2e-11", "read_time = 3e-11"),
+    )
+    .unwrap();
+    let (code, _, err) = larmor_with(
+        &["ensemble", arg(&late), "--out", arg(&d.join("l.csv"))],
+        "--trials 4 --seed 1",
+    );
+    assert_refused(
+        "late read",
+        code,
+        &err,
+        &["switching.read_time = 3e-11", "solver.duration"],
+    );
+}

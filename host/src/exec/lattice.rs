@@ -20,6 +20,7 @@ use larmor::units::KB;
 use larmor::Vec3;
 
 use crate::error::{HostError, Result};
+use crate::exec::campaign::TrialResult;
 use crate::exec::mc::AnyLattice;
 use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
 use crate::output::AtomicFile;
@@ -114,6 +115,28 @@ fn run_n<const N: usize>(
     every: u64,
     out: &Path,
 ) -> Result<LatticeOutcome> {
+    let llg = model::<N>(plan, lat)?;
+    let u = plan.units;
+    let task = Task {
+        plan,
+        llg,
+        state: initial::<N>(plan, lat, seed),
+        seed,
+        every,
+        out,
+        dt: u.time_to_reduced(plan.solver.dt),
+        t_end: u.time_to_reduced(plan.solver.duration),
+    };
+    let (dt, t_end) = (task.dt, task.t_end);
+    with_stepper(&plan.solver, dt, t_end, task)?
+}
+
+/// The kernel's model of `plan` on `lat` for a state of capacity `N`: LLG over the atomistic
+/// terms (on-site anisotropy and field with `mu = 1`, exchange, DMI).
+fn model<'a, const N: usize>(
+    plan: &LatticePlan,
+    lat: &'a AnyLattice,
+) -> Result<Llg<f64, Terms<'a, N>>> {
     let file = plan.file.as_str();
     let key =
         |k: &'static str| move |e: larmor::Error| HostError::input(format!("{file}: {k}: {e}"));
@@ -131,20 +154,20 @@ fn run_n<const N: usize>(
         b: plan.field,
     };
     let onsite = OnSite::<f64, N>::uniform(plan.sites, &site).map_err(key("lattice"))?;
-    let llg = Llg::new(plan.alpha, Atomistic::new(onsite, (ex, dmi)));
-    let u = plan.units;
-    let task = Task {
-        plan,
-        llg,
-        state: initial::<N>(plan, lat, seed),
-        seed,
-        every,
-        out,
-        dt: u.time_to_reduced(plan.solver.dt),
-        t_end: u.time_to_reduced(plan.solver.duration),
-    };
-    let (dt, t_end) = (task.dt, task.t_end);
-    with_stepper(&plan.solver, dt, t_end, task)?
+    Ok(Llg::new(plan.alpha, Atomistic::new(onsite, (ex, dmi))))
+}
+
+/// The field terms of a lattice model.
+type Terms<'a, const N: usize> = Atomistic<f64, (Exchange<'a, f64>, Option<Dmi<'a, f64>>), N>;
+
+/// Brown's field of spins of moment `mu_ref = mu_s` at the plan's temperature: in atomistic
+/// units the variance per component is `2 alpha (kB T / J_ref) / dtau` (Brown 1963; Evans et
+/// al., J. Phys.: Condens. Matter 26, 103202 (2014)).
+fn thermal<const N: usize>(plan: &LatticePlan) -> Thermal<f64, N> {
+    Thermal::<f64, N>::new(
+        plan.alpha * KB / plan.units.j_ref,
+        Drive::constant(plan.temperature),
+    )
 }
 
 /// The run, waiting for its stepper.
@@ -256,13 +279,15 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for Task<'_,
             };
             let init = state.clone();
             if plan.temperature > 0.0 {
-                // Brown's field of a spin of moment mu_ref = mu_s: variance 2 alpha kB T / (J_ref dtau)
-                let th = Thermal::<f64, N>::new(
-                    plan.alpha * KB / u.j_ref,
-                    Drive::constant(plan.temperature),
-                );
-                Integrator::thermal(llg, stepper, init, dt, th, Philox::new(seed, 0))
-                    .and_then(|r| r.run_span(&mut state, (0.0, t_end), &mut [], &mut obs))
+                Integrator::thermal(
+                    llg,
+                    stepper,
+                    init,
+                    dt,
+                    thermal::<N>(plan),
+                    Philox::new(seed, 0),
+                )
+                .and_then(|r| r.run_span(&mut state, (0.0, t_end), &mut [], &mut obs))
             } else {
                 Integrator::new(llg, stepper, init, dt)
                     .and_then(|r| r.run_span(&mut state, (0.0, t_end), &mut [], &mut obs))
@@ -294,6 +319,149 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for Task<'_,
             samples,
             failure,
             header,
+        })
+    }
+}
+
+/// A switching campaign of a lattice (`larmor ensemble` of a `[lattice]` scenario with
+/// `[switching]`): every trial starts from the uniform state `m0` and integrates stochastic
+/// atomistic LLG with its own stream `(seed, k)` to the read time; it switched if the
+/// average magnetisation's component along the largest component of `m0` changed sign, at the
+/// first such crossing (linearly interpolated between steps).
+pub struct LatticeCampaign {
+    plan: LatticePlan,
+    lat: AnyLattice,
+    component: usize,
+    sign: f64,
+    t_read: f64,
+}
+
+impl LatticeCampaign {
+    /// The campaign of `plan` read at `read_time` (s).
+    ///
+    /// # Errors
+    /// A lattice the kernel refuses; an initial state that is not uniform.
+    pub fn new(plan: &LatticePlan, read_time: f64) -> Result<Self> {
+        let Initial::Uniform(m0) = plan.initial else {
+            return Err(HostError::input(format!(
+                "{}: lattice.initial: an ensemble starts every trial from the uniform state lattice.m0 (initial = \"uniform\")",
+                plan.file
+            )));
+        };
+        let lat = AnyLattice::build(plan.spec, plan.sites)
+            .map_err(|e| HostError::input(format!("{}: lattice.size: {}", plan.file, e.message)))?;
+        let component = (0..3)
+            .max_by(|&a, &b| m0[a].abs().total_cmp(&m0[b].abs()))
+            .unwrap_or(2);
+        Ok(Self {
+            plan: plan.clone(),
+            lat,
+            component,
+            sign: m0[component].signum(),
+            t_read: plan.units.time_to_reduced(read_time),
+        })
+    }
+
+    fn trial_n<const N: usize>(&self, seed: u64, stream: u64, trial: u64) -> Result<TrialResult> {
+        let plan = &self.plan;
+        let llg = model::<N>(plan, &self.lat)?;
+        let dt = plan.units.time_to_reduced(plan.solver.dt);
+        let task = TrialTask::<'_, _, N> {
+            camp: self,
+            llg,
+            state: initial::<N>(plan, &self.lat, seed),
+            seed,
+            stream,
+            trial,
+            dt,
+        };
+        with_stepper(&plan.solver, dt, self.t_read, task)?
+    }
+}
+
+impl crate::exec::trials::Trials for LatticeCampaign {
+    fn trial(&self, seed: u64, stream: u64, trial: u64) -> Result<TrialResult> {
+        if self.plan.sites <= 1024 {
+            self.trial_n::<1024>(seed, stream, trial)
+        } else {
+            self.trial_n::<8192>(seed, stream, trial)
+        }
+    }
+}
+
+/// One lattice trial, waiting for its stepper.
+struct TrialTask<'a, F, const N: usize> {
+    camp: &'a LatticeCampaign,
+    llg: Llg<f64, F>,
+    state: heapless::Vec<Vec3<f64>, N>,
+    seed: u64,
+    stream: u64,
+    trial: u64,
+    dt: f64,
+}
+
+impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for TrialTask<'_, F, N> {
+    type Output = Result<TrialResult>;
+
+    fn run<St: Stepper<f64, N>>(self, stepper: St) -> Result<TrialResult> {
+        let TrialTask {
+            camp,
+            llg,
+            mut state,
+            seed,
+            stream,
+            trial,
+            dt,
+        } = self;
+        let plan = &camp.plan;
+        let (c, sign, t_read) = (camp.component, camp.sign, camp.t_read);
+        let n = state.len() as f64;
+        let along = |m: &[Vec3<f64>]| m.iter().map(|v| v.to_f64()[c]).sum::<f64>() / n * sign;
+        let mut prev = (0.0, along(&state));
+        let mut t_switch: Option<f64> = None;
+        let mut guard = StepGuard::new(&plan.solver, t_read);
+        let mut obs = |k: u64, t: f64, m: &[Vec3<f64>]| {
+            let a = along(m);
+            if t_switch.is_none() && a <= 0.0 && prev.1 > 0.0 {
+                t_switch = Some(prev.0 + (t - prev.0) * prev.1 / (prev.1 - a));
+            }
+            prev = (t, a);
+            guard.check(k, t)
+        };
+        let init = state.clone();
+        let r = if plan.temperature > 0.0 {
+            Integrator::thermal(
+                llg,
+                stepper,
+                init,
+                dt,
+                thermal::<N>(plan),
+                Philox::new(seed, stream),
+            )
+            .and_then(|r| r.run_span(&mut state, (0.0, t_read), &mut [], &mut obs))
+        } else {
+            Integrator::new(llg, stepper, init, dt)
+                .and_then(|r| r.run_span(&mut state, (0.0, t_read), &mut [], &mut obs))
+        };
+        let u = plan.units;
+        let to_si = |t: f64| u.time_to_si(t);
+        let fail = |e: String| HostError::runtime(format!("trial {trial}: {e}"));
+        r.map_err(|e| fail(run_error(&plan.solver, &e, to_si)))?;
+        if let Some(e) = guard.error(&plan.solver, to_si) {
+            return Err(fail(e));
+        }
+        let mut avg = [0.0; 3];
+        for v in state.iter() {
+            let v = v.to_f64();
+            for k in 0..3 {
+                avg[k] += v[k] / n;
+            }
+        }
+        Ok(TrialResult {
+            trial,
+            switched: along(&state) < 0.0,
+            t_switch: t_switch.map(to_si),
+            m: avg.map(|x| x + 0.0),
         })
     }
 }

@@ -77,6 +77,8 @@ pub struct LatticePlan {
     pub probe: Option<usize>,
     /// Integrator.
     pub solver: Solver,
+    /// `[switching] read_time` (s), for `larmor ensemble`.
+    pub read_time: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +86,15 @@ pub struct LatticePlan {
 struct File {
     lattice: LatticeToml,
     solver: SolverToml,
+    #[serde(default)]
+    switching: Option<SwitchingToml>,
+}
+
+/// `[switching]` of a lattice ensemble.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SwitchingToml {
+    read_time: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -443,6 +454,23 @@ pub fn from_text(file: &str, text: &str) -> Result<LatticePlan> {
         }
     };
     let solver = check_solver(&src, &raw.solver, c.temperature > 0.0)?;
+    let read_time = match &raw.switching {
+        None => None,
+        Some(sw)
+            if sw.read_time.is_finite()
+                && sw.read_time > 0.0
+                && sw.read_time <= solver.duration =>
+        {
+            Some(sw.read_time)
+        }
+        Some(sw) => {
+            return Err(bad(
+                "switching.read_time",
+                &num(sw.read_time),
+                &format!("(0, solver.duration = {} s]", num(solver.duration)),
+            ))
+        }
+    };
     Ok(LatticePlan {
         file: file.to_string(),
         hash: fnv1a(text.as_bytes()),
@@ -458,6 +486,7 @@ pub fn from_text(file: &str, text: &str) -> Result<LatticePlan> {
         initial,
         probe,
         solver,
+        read_time,
     })
 }
 
