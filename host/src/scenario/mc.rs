@@ -303,11 +303,12 @@ pub fn from_text(file: &str, text: &str) -> Result<McPlan> {
         ));
     }
     for (i, &t) in temperatures.iter().enumerate() {
-        if !(t.is_finite() && t > 0.0) {
+        // c and chi divide by T and T^2: no temperature so small that they overflow
+        if !(1e-6..=1e9).contains(&t) {
             return Err(bad(
                 "temperatures",
                 &num(t),
-                &format!("> 0 and finite (units of J_ref / kB); entry {i}"),
+                &format!("> 0, from 1e-6 to 1e9 (units of J_ref / kB); entry {i}"),
             ));
         }
         if i > 0 && t <= temperatures[i - 1] {
