@@ -131,6 +131,43 @@ fn the_ising_example_crosses_near_onsager() {
     assert!(err < 0.005 * onsager, "error bar {err}");
 }
 
+/// XY and Heisenberg spins with both moves: ordered at low temperature (U4 near 2/3), near
+/// the free-spin values (Gaussian 1/3 and 4/9 plus their 1/n terms) hot; the same rows for any
+/// thread count.
+#[test]
+fn xy_and_heisenberg_scans() {
+    let d = dir("continuous");
+    for (model, algorithm, hot) in [
+        // free spins: 1/3 + 1/(3 n) and 4/9 + 2/(9 n) for n = 64
+        ("xy", "heat-bath", 1.0 / 3.0 + 1.0 / 192.0),
+        ("heisenberg", "heat-bath", 4.0 / 9.0 + 2.0 / 576.0),
+        ("heisenberg", "metropolis", 4.0 / 9.0 + 2.0 / 576.0),
+    ] {
+        let text = format!(
+            "[mc]\nmodel = \"{model}\"\nlattice = \"sc\"\nsizes = [4]\ntemperatures = [0.2, 20.0]\n\
+             sweeps = 2000\nblocks = 10\nalgorithm = \"{algorithm}\"\nseed = 9\n"
+        );
+        let sc = write(&d, "s.toml", &text);
+        let (a, b) = (d.join("a.csv"), d.join("b.csv"));
+        assert_eq!(mc(&sc, &a, "--threads 1").0, 0, "{model}");
+        assert_eq!(mc(&sc, &b, "--threads 2").0, 0, "{model}");
+        let text_a = std::fs::read_to_string(&a).unwrap();
+        assert_eq!(text_a, std::fs::read_to_string(&b).unwrap(), "{model}");
+        let (_, rows) = csv(&a);
+        assert!(rows.iter().flatten().all(|x| x.is_finite()));
+        let (cold, warm) = (&rows[0], &rows[1]);
+        assert!(
+            cold[2] > 0.9 && (cold[6] - 2.0 / 3.0).abs() < 0.01,
+            "{model}: {cold:?}"
+        );
+        // 64 spins: the finite-n term of U4 and the approach O(chi / n) stay below 0.05
+        assert!(
+            (warm[6] - hot).abs() < 0.05,
+            "{model} {algorithm}: {warm:?}"
+        );
+    }
+}
+
 #[test]
 fn bad_scans_are_refused_by_key() {
     let d = dir("bad");

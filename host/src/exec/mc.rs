@@ -5,7 +5,7 @@
 //! each point give jackknife errors (`larmor::lattice::observe`), and the Binder crossings of
 //! consecutive sizes with the same jackknife over all runs at once.
 
-use larmor::field::ConstantZeeman;
+use larmor::field::{ConstantZeeman, FieldTerm};
 use larmor::lattice::mc::{MonteCarlo, Spin};
 use larmor::lattice::observe::{crossing, Blocks, Means, Sample, Summary};
 use larmor::lattice::{Exchange, Lattice, Neighbours};
@@ -123,7 +123,6 @@ fn run_point(plan: &McPlan, lat: &AnyLattice, size: usize, temp: usize) -> Resul
     for _ in 0..plan.equilibration {
         mc.sweep(&terms, &mut m);
     }
-    use larmor::field::FieldTerm;
     for _ in 0..plan.blocks {
         let mut energy = terms.energy(0.0, &m);
         for _ in 0..per_block {
