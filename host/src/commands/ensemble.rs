@@ -28,7 +28,8 @@ use crate::scenario::Scenario;
     ("seed", "Seed: trial k uses the random stream (seed, k)"),
 ])))]
 pub struct EnsembleArgs {
-    /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`).
+    /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`; or a
+    /// `[lattice]` scenario with `[switching]`).
     pub scenario: PathBuf,
     /// Trials, seed, threads, resumption.
     #[command(flatten)]

@@ -30,7 +30,8 @@ use crate::scenario::{Event, Scenario};
     ("plot", "Also plot m(t) (and m versus the applied field when it varies) to this PNG"),
 ])))]
 pub struct RunArgs {
-    /// Scenario file (TOML, SI units; see examples/README.md).
+    /// Scenario file (TOML, SI units: a macrospin, or an atomistic `[lattice]`; see
+    /// examples/README.md).
     pub scenario: PathBuf,
     /// The output table and its plot.
     #[command(flatten)]
