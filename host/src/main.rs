@@ -46,6 +46,12 @@ enum Cmd {
     /// Magnetoresistive bridge sensor: transfer curve, hysteresis loops, noise spectrum and
     /// detectivity, sampled time series.
     Sensor(commands::sensor::SensorArgs),
+    /// Monte Carlo temperature scans of an Ising, XY or Heisenberg spin lattice over several
+    /// sizes: m, Binder cumulant, energy, specific heat, susceptibility; Tc from the Binder
+    /// crossings.
+    Mc(commands::mc::McArgs),
+    /// Weiss mean field: m(T) and the susceptibility of Ising, classical or quantum spins; Tc.
+    Meanfield(commands::meanfield::MeanfieldArgs),
 }
 
 /// The command line with negative numbers read as values in every subcommand, not as flags:
@@ -94,6 +100,8 @@ fn main() {
         Cmd::Sharrock(a) => commands::sharrock::sharrock(a),
         Cmd::Sensor(a) => commands::sensor::run(a),
         Cmd::Llb(a) => commands::llb::run(a),
+        Cmd::Mc(a) => commands::mc::run(a),
+        Cmd::Meanfield(a) => commands::meanfield::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -1,5 +1,6 @@
 //! Fuzz of the scenario stage on stable Rust, without cargo-fuzz: the example scenarios
-//! (`examples/*.toml`; the device configurations in `examples/devices/` are not scenarios)
+//! (`examples/*.toml` and the lattice files `examples/lattice/*.toml`, `larmor mc` scans and
+//! `[lattice]` scenarios; the device configurations in `examples/devices/` are not scenarios)
 //! mutated at random (byte flips, deleted, duplicated and swapped lines,
 //! numbers replaced by extremes, NaN strings, huge arrays, unknown keys, cut files) and run
 //! through parsing, lowering, compiling (f64 and f32) and campaign set-up. Every case must end
@@ -13,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use larmor_host::exec::campaign::Campaign;
-use larmor_host::scenario::Scenario;
+use larmor_host::scenario::{lattice, mc, Scenario};
 
 thread_local! {
     /// Where the last caught panic happened.
@@ -272,6 +273,15 @@ fn mutate(rng: &mut Rng, text: &mut Vec<u8>) {
 /// The scenario stage on one text: parse, lower, compile for both float types, set up a
 /// campaign when there is `[switching]`. `Err` holds the first error message.
 fn stage(text: &str) -> Result<(), String> {
+    // the lattice configurations: `larmor mc` scans and `[lattice]` scenarios
+    if toml_edit::ImDocument::parse(text).is_ok_and(|d| d.contains_key("mc")) {
+        return mc::from_text(FILE, text).map(|_| ()).map_err(|e| e.message);
+    }
+    if lattice::is_lattice(text) {
+        return lattice::from_text(FILE, text)
+            .map(|_| ())
+            .map_err(|e| e.message);
+    }
     let sc = Scenario::from_text(FILE, text).map_err(|e| e.message)?;
     sc.compile::<f64>(&sc.spec).map_err(|e| e.message)?;
     sc.compile::<f32>(&sc.spec).map_err(|e| e.message)?;
@@ -296,6 +306,8 @@ fn good_message(msg: &str) -> bool {
         "sot",
         "inertia",
         "switching",
+        "mc",
+        "lattice",
     ];
     let located = msg
         .strip_prefix(FILE)
@@ -330,6 +342,12 @@ fn mutated_examples_never_panic_and_errors_name_their_key() {
             (name, std::fs::read_to_string(&p).unwrap())
         })
         .collect();
+    // the lattice examples (`larmor mc` scans, `[lattice]` scenarios)
+    for e in std::fs::read_dir(dir.join("lattice")).unwrap() {
+        let p = e.unwrap().path();
+        let name = format!("lattice/{}", p.file_name().unwrap().to_string_lossy());
+        seeds.push((name, std::fs::read_to_string(&p).unwrap()));
+    }
     seeds.sort();
     seeds.push((
         "every_table (in fuzz_scenario.rs)".into(),

@@ -15,7 +15,7 @@ use crate::exec::pool::progress;
 use crate::exec::resume::Journal;
 use crate::exec::shard::Shard;
 use crate::exec::stats::Summary;
-use crate::exec::trials::run_trials;
+use crate::exec::trials::{run_trials, Trials};
 use crate::output::json::write_json;
 use crate::output::plot::{draw, Panel, Series, BLUE};
 use crate::output::trials::read_rows;
@@ -28,7 +28,8 @@ use crate::scenario::Scenario;
     ("seed", "Seed: trial k uses the random stream (seed, k)"),
 ])))]
 pub struct EnsembleArgs {
-    /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`).
+    /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`; or a
+    /// `[lattice]` scenario with `[switching]`).
     pub scenario: PathBuf,
     /// Trials, seed, threads, resumption.
     #[command(flatten)]
@@ -48,31 +49,76 @@ pub struct EnsembleArgs {
     pub precision: Precision,
 }
 
+/// What the campaign's files and messages need of its scenario.
+struct Source {
+    /// File name.
+    file: String,
+    /// FNV-1a hash of its bytes.
+    hash: u64,
+    /// Read time (s): the end of the cumulative switching curve.
+    read_time: f64,
+}
+
 /// Runs `larmor ensemble`.
 pub fn run(args: &EnsembleArgs) -> Result<()> {
-    let sc = load_scenario(
-        &args.scenario,
-        &[
-            ("--out", Some(&args.files.out)),
-            (
-                "the fingerprint of --out",
-                Some(&meta_path(&args.files.out)),
-            ),
-            ("--summary", args.files.summary.as_deref()),
-            ("--plot", args.plot.as_deref()),
-        ],
-    )?;
+    let meta = meta_path(&args.files.out);
+    let outputs = [
+        ("--out", Some(args.files.out.as_path())),
+        ("the fingerprint of --out", Some(meta.as_path())),
+        ("--summary", args.files.summary.as_deref()),
+        ("--plot", args.plot.as_deref()),
+    ];
+    if crate::scenario::locate::read_text(&args.scenario)
+        .is_ok_and(|t| crate::scenario::lattice::is_lattice(&t))
+    {
+        let plan = crate::scenario::lattice::load(&args.scenario)?;
+        crate::output::check_files(&[("scenario", args.scenario.as_path())], &outputs)?;
+        let Some(read_time) = plan.read_time else {
+            return Err(HostError::input(format!(
+                "{}: an ensemble needs a [switching] table (read_time = s; every trial starts at lattice.m0)",
+                plan.file
+            )));
+        };
+        if args.precision != Precision::F64 {
+            return Err(HostError::input(format!(
+                "{}: --precision f32: lattice runs are f64 only",
+                plan.file
+            )));
+        }
+        let camp = crate::exec::lattice::LatticeCampaign::new(&plan, read_time)?;
+        let src = Source {
+            file: plan.file.clone(),
+            hash: plan.hash,
+            read_time,
+        };
+        return ensemble_typed(&src, args, &camp, &args.campaign.threads.pool()?);
+    }
+    let sc = load_scenario(&args.scenario, &outputs)?;
     let pool = args.campaign.threads.pool()?;
+    let src = source(&sc);
     match args.precision {
-        Precision::F64 => ensemble_typed(&sc, args, &Campaign::<f64>::new(&sc)?, &pool),
-        Precision::F32 => ensemble_typed(&sc, args, &Campaign::<f32>::new(&sc)?, &pool),
+        Precision::F64 => ensemble_typed(&src, args, &Campaign::<f64>::new(&sc)?, &pool),
+        Precision::F32 => ensemble_typed(&src, args, &Campaign::<f32>::new(&sc)?, &pool),
     }
 }
 
-fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
-    sc: &Scenario,
+fn source(sc: &Scenario) -> Source {
+    Source {
+        file: sc.file.clone(),
+        hash: sc.hash,
+        read_time: sc
+            .plan
+            .switching
+            .as_ref()
+            .map(|s| s.read_time)
+            .unwrap_or(sc.plan.solver.duration),
+    }
+}
+
+fn ensemble_typed<C: Trials>(
+    sc: &Source,
     args: &EnsembleArgs,
-    camp: &Campaign<S>,
+    camp: &C,
     pool: &rayon::ThreadPool,
 ) -> Result<()> {
     crate::exec::interrupt::install();
@@ -179,7 +225,7 @@ fn ensemble_typed<S: larmor::Real + larmor::random::Gaussian>(
 }
 
 fn finish(
-    sc: &Scenario,
+    sc: &Source,
     out: &Path,
     rows: &[TrialResult],
     summary: Option<&Path>,
@@ -199,12 +245,7 @@ fn finish(
             pts.push((t * 1e9, i as f64 / n));
             pts.push((t * 1e9, (i + 1) as f64 / n));
         }
-        let read = sc
-            .plan
-            .switching
-            .as_ref()
-            .map(|s| s.read_time)
-            .unwrap_or(sc.plan.solver.duration);
+        let read = sc.read_time;
         pts.push((read * 1e9, ts.len() as f64 / n));
         draw(
             p,

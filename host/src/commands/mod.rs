@@ -8,6 +8,8 @@ pub mod bench;
 pub mod checks;
 pub mod ensemble;
 pub mod llb;
+pub mod mc;
+pub mod meanfield;
 pub mod merge;
 pub mod mram;
 pub mod neel_brown;

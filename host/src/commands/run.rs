@@ -30,7 +30,8 @@ use crate::scenario::{Event, Scenario};
     ("plot", "Also plot m(t) (and m versus the applied field when it varies) to this PNG"),
 ])))]
 pub struct RunArgs {
-    /// Scenario file (TOML, SI units; see examples/README.md).
+    /// Scenario file (TOML, SI units: a macrospin, or an atomistic `[lattice]`; see
+    /// examples/README.md).
     pub scenario: PathBuf,
     /// The output table and its plot.
     #[command(flatten)]
@@ -63,6 +64,11 @@ struct Outcome {
 
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<()> {
+    if crate::scenario::locate::read_text(&args.scenario)
+        .is_ok_and(|t| crate::scenario::lattice::is_lattice(&t))
+    {
+        return run_lattice(args);
+    }
     let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     crate::exec::interrupt::install();
     let start = Instant::now();
@@ -371,4 +377,95 @@ fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
         eprint!(", {}", p.display());
     }
     eprintln!();
+}
+
+/// `larmor run` of a `[lattice]` scenario: the average magnetisation and the energies of an
+/// atomistic lattice against time.
+fn run_lattice(args: &RunArgs) -> Result<()> {
+    let plan = crate::scenario::lattice::load(&args.scenario)?;
+    crate::output::check_files(
+        &[("scenario", args.scenario.as_path())],
+        &args.files.outputs(),
+    )?;
+    if args.precision != Precision::F64 {
+        return Err(HostError::input(format!(
+            "{}: --precision f32: lattice runs are f64 only",
+            plan.file
+        )));
+    }
+    crate::exec::interrupt::install();
+    let start = Instant::now();
+    let out = crate::exec::lattice::run(&plan, args.seed, args.every, &args.files.out)?;
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(p) = &args.files.plot {
+        let pts = |i: usize| -> Vec<(f64, f64)> {
+            decimate(
+                &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
+                PLOT_POINTS,
+            )
+        };
+        draw(
+            p,
+            &[Panel::new(
+                format!("{}: average m(t) of {} spins", plan.file, plan.sites),
+                "t (ns)",
+                "<m>",
+                vec![
+                    Series::new("mx", pts(1), RED),
+                    Series::new("my", pts(2), GREEN),
+                    Series::new("mz", pts(3), BLUE),
+                    Series::new("|<m>|", pts(4), crate::output::plot::GREY),
+                ],
+            )
+            .y_range(-1.05, 1.05)],
+        )?;
+    }
+    let u = plan.units;
+    eprintln!(
+        "larmor run: {} ({} spins, {}, T = {} K)",
+        plan.file,
+        plan.sites,
+        plan.solver.method.name(),
+        plan.temperature
+    );
+    eprintln!(
+        "  units     J_ref = {:.4e} J, mu_s = {:.4e} J/T, time unit {:.4e} s, field unit {:.4} T, temperature unit {:.2} K",
+        u.j_ref,
+        u.mu_ref,
+        u.time_unit(),
+        u.field_unit(),
+        u.temperature_unit()
+    );
+    eprintln!(
+        "  steps     {} to t = {:.6} ns (dt {:.3e} s) in {wall:.3} s",
+        out.steps,
+        out.t_end_s * 1e9,
+        plan.solver.dt
+    );
+    eprintln!(
+        "  final <m> ({:+.6}, {:+.6}, {:+.6})",
+        out.m[0], out.m[1], out.m[2]
+    );
+    eprintln!("  energy    {:.6e} J", out.energy);
+    eprint!(
+        "  wrote     {} ({} rows)",
+        args.files.out.display(),
+        out.rows
+    );
+    if let Some(p) = &args.files.plot {
+        eprint!(", {}", p.display());
+    }
+    eprintln!();
+    if let Some(f) = out.failure {
+        return Err(HostError::runtime(format!(
+            "{f} (the trace up to that point is saved)"
+        )));
+    }
+    if out.interrupted {
+        return Err(HostError {
+            message: "interrupted (the trace so far is saved)".into(),
+            code: 130,
+        });
+    }
+    Ok(())
 }

@@ -11,6 +11,8 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
+        // room for the stepper scratch of a lattice trial (reserved, touched only as used)
+        .stack_size(64 << 20)
         .build()
         .map_err(|e| HostError::runtime(format!("thread pool: {e}")))
 }

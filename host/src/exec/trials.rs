@@ -6,10 +6,26 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::exec::campaign::{Campaign, TrialResult};
 
+/// A campaign of independent trials: a macrospin's ([`Campaign`]) or a lattice's
+/// ([`crate::exec::lattice::LatticeCampaign`]).
+pub trait Trials: Sync {
+    /// Runs trial `trial` with the random stream `(seed, stream)`.
+    ///
+    /// # Errors
+    /// A failed integration.
+    fn trial(&self, seed: u64, stream: u64, trial: u64) -> Result<TrialResult>;
+}
+
+impl<S: larmor::Real + larmor::random::Gaussian> Trials for Campaign<S> {
+    fn trial(&self, seed: u64, stream: u64, trial: u64) -> Result<TrialResult> {
+        Campaign::trial(self, seed, stream, trial)
+    }
+}
+
 /// Runs trials `range` of a campaign in parallel, in chunks written in trial order;
 /// `sink` gets every finished chunk. Stops early (returning `false`) on Ctrl-C.
-pub fn run_trials<S: larmor::Real + larmor::random::Gaussian>(
-    camp: &Campaign<S>,
+pub fn run_trials<C: Trials>(
+    camp: &C,
     seed: u64,
     stream_base: u64,
     range: std::ops::Range<u64>,

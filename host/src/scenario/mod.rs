@@ -3,9 +3,11 @@
 //! kernel's validated spec plus the host's typed [`RunPlan`]. After [`Scenario::load`], no
 //! command reads raw TOML.
 
+pub mod lattice;
 pub mod llb;
 pub mod locate;
 pub mod lower;
+pub mod mc;
 pub mod mram;
 pub mod plan;
 pub mod schema;
