@@ -29,7 +29,7 @@ use crate::scenario::Scenario;
 ])))]
 pub struct EnsembleArgs {
     /// Scenario file with a `[switching]` table (and usually `[thermal]`, `[stt]`; or a
-    /// `[lattice]` scenario with `[switching]`).
+    /// `[lattice]` or `[[layer]]` stack scenario with `[switching]`).
     pub scenario: PathBuf,
     /// Trials, seed, threads, resumption.
     #[command(flatten)]
@@ -68,6 +68,25 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
         ("--summary", args.files.summary.as_deref()),
         ("--plot", args.plot.as_deref()),
     ];
+    if crate::scenario::locate::read_text(&args.scenario)
+        .is_ok_and(|t| crate::scenario::stack::is_stack(&t))
+    {
+        let plan = crate::scenario::stack::load(&args.scenario)?;
+        crate::output::check_files(&[("scenario", args.scenario.as_path())], &outputs)?;
+        if args.precision != Precision::F64 {
+            return Err(HostError::input(format!(
+                "{}: --precision f32: stack runs are f64 only",
+                plan.file
+            )));
+        }
+        let camp = crate::exec::stack::StackCampaign::new(&plan)?;
+        let src = Source {
+            file: plan.file.clone(),
+            hash: plan.hash,
+            read_time: plan.switching.map_or(plan.solver.duration, |s| s.read_time),
+        };
+        return ensemble_typed(&src, args, &camp, &args.campaign.threads.pool()?);
+    }
     if crate::scenario::locate::read_text(&args.scenario)
         .is_ok_and(|t| crate::scenario::lattice::is_lattice(&t))
     {

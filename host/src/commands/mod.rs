@@ -14,6 +14,7 @@ pub mod merge;
 pub mod mram;
 pub mod neel_brown;
 pub mod run;
+pub mod run_stack;
 pub mod sensor;
 pub mod sharrock;
 pub mod sw;

@@ -65,6 +65,11 @@ struct Outcome {
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<()> {
     if crate::scenario::locate::read_text(&args.scenario)
+        .is_ok_and(|t| crate::scenario::stack::is_stack(&t))
+    {
+        return crate::commands::run_stack::run(args);
+    }
+    if crate::scenario::locate::read_text(&args.scenario)
         .is_ok_and(|t| crate::scenario::lattice::is_lattice(&t))
     {
         return run_lattice(args);

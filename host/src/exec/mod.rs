@@ -14,5 +14,6 @@ pub mod pool;
 pub mod resume;
 pub mod shard;
 pub mod solver;
+pub mod stack;
 pub mod stats;
 pub mod trials;

@@ -11,6 +11,7 @@ pub mod mc;
 pub mod mram;
 pub mod plan;
 pub mod schema;
+pub mod stack;
 pub mod waveform;
 
 use std::path::Path;

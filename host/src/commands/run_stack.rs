@@ -1,0 +1,122 @@
+//! `larmor run` of a coupled stack scenario (`[[layer]]` or `[[sublattice]]` tables): every
+//! layer's direction, the energy and the junction's resistance against time.
+
+use std::time::Instant;
+
+use crate::commands::run::RunArgs;
+use crate::commands::Precision;
+use crate::error::{HostError, Result};
+use crate::output::plot::{
+    decimate, draw, Panel, Series, BLUE, GREEN, GREY, ORANGE, PLOT_POINTS, RED,
+};
+
+/// Runs `larmor run` on a stack scenario.
+///
+/// # Errors
+/// A bad scenario (by key), an output that would overwrite an input, a failed run (the trace
+/// so far is saved), an interruption (exit code 130, the trace so far is saved).
+pub fn run(args: &RunArgs) -> Result<()> {
+    let plan = crate::scenario::stack::load(&args.scenario)?;
+    crate::output::check_files(
+        &[("scenario", args.scenario.as_path())],
+        &args.files.outputs(),
+    )?;
+    if args.precision != Precision::F64 {
+        return Err(HostError::input(format!(
+            "{}: --precision f32: stack runs are f64 only",
+            plan.file
+        )));
+    }
+    // --every given on the command line wins over solver.every
+    let every = if args.every != 1 {
+        args.every
+    } else {
+        plan.every
+    };
+    crate::exec::interrupt::install();
+    let start = Instant::now();
+    let out = crate::exec::stack::run(&plan, args.seed, every, &args.files.out)?;
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(p) = &args.files.plot {
+        let colors = [BLUE, RED, GREEN, ORANGE, GREY];
+        let col = |i: usize| -> Vec<(f64, f64)> {
+            decimate(
+                &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
+                PLOT_POINTS,
+            )
+        };
+        let labels: Vec<String> = plan.names.iter().map(|n| format!("mz_{n}")).collect();
+        let series = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Series::new(l, col(i + 1), colors[i % colors.len()]))
+            .collect();
+        let mut panels = vec![Panel::new(
+            format!("{}: m_z of each layer", plan.file),
+            "t (ns)",
+            "m_z",
+            series,
+        )
+        .y_range(-1.05, 1.05)];
+        if plan.mtj.is_some() {
+            panels.push(Panel::new(
+                "junction resistance",
+                "t (ns)",
+                "R (ohm)",
+                vec![Series::new("R", col(plan.names.len() + 1), BLUE)],
+            ));
+        }
+        draw(p, &panels)?;
+    }
+    eprintln!(
+        "larmor run: {} ({} layers, {}{})",
+        plan.file,
+        plan.names.len(),
+        plan.solver.method.name(),
+        if plan.thermal { ", thermal" } else { "" }
+    );
+    eprintln!(
+        "  steps     {} to t = {:.6} ns (dt {:.3e} s) in {wall:.3} s",
+        out.steps,
+        out.t_end_s * 1e9,
+        plan.solver.dt
+    );
+    for (n, m) in plan.names.iter().zip(&out.m) {
+        eprintln!(
+            "  final m   {n}: ({:+.6}, {:+.6}, {:+.6})",
+            m[0], m[1], m[2]
+        );
+    }
+    eprintln!("  energy    {:.6e} J", out.energy);
+    if let Some(r) = out.resistance {
+        eprintln!("  R         {r:.3} ohm");
+    }
+    if let (Some(t), Some(sw)) = (out.t_switch, plan.switching) {
+        let name = &plan.names[sw.layer];
+        match t {
+            Some(t) => eprintln!("  switched  {name}: t = {:.6} ns", t * 1e9),
+            None => eprintln!("  switched  {name}: did not switch"),
+        }
+    }
+    eprint!(
+        "  wrote     {} ({} rows)",
+        args.files.out.display(),
+        out.rows
+    );
+    if let Some(p) = &args.files.plot {
+        eprint!(", {}", p.display());
+    }
+    eprintln!();
+    if let Some(f) = out.failure {
+        return Err(HostError::runtime(format!(
+            "{f} (the trace up to that point is saved)"
+        )));
+    }
+    if out.interrupted {
+        return Err(HostError {
+            message: "interrupted (the trace so far is saved)".into(),
+            code: 130,
+        });
+    }
+    Ok(())
+}
