@@ -380,7 +380,7 @@ fn stack_key(param: &str) -> String {
         "sublattice.exchange_tesla" => "antiferromagnet.exchange".into(),
         "sublattice.applied_tesla" => "antiferromagnet.applied".into(),
         "sublattice.volume" => "antiferromagnet.volume".into(),
-        p if p.starts_with("stt.mtj.") => format!("stack.{p}"),
+        p if p.starts_with("stt.mtj.") => format!("stack.mtj.{}", &p["stt.mtj.".len()..]),
         p => p.to_string(),
     }
 }
