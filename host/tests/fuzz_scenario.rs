@@ -1,6 +1,7 @@
 //! Fuzz of the scenario stage on stable Rust, without cargo-fuzz: the example scenarios
 //! (`examples/*.toml` and the lattice files `examples/lattice/*.toml`, `larmor mc` scans and
-//! `[lattice]` scenarios; the device configurations in `examples/devices/` are not scenarios)
+//! `[lattice]` scenarios, the coupled stacks `examples/stack/*.toml`; the device configurations
+//! in `examples/devices/` are not scenarios)
 //! mutated at random (byte flips, deleted, duplicated and swapped lines,
 //! numbers replaced by extremes, NaN strings, huge arrays, unknown keys, cut files) and run
 //! through parsing, lowering, compiling (f64 and f32) and campaign set-up. Every case must end
@@ -14,7 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use larmor_host::exec::campaign::Campaign;
-use larmor_host::scenario::{lattice, mc, Scenario};
+use larmor_host::scenario::{lattice, mc, stack, Scenario};
 
 thread_local! {
     /// Where the last caught panic happened.
@@ -277,6 +278,14 @@ fn stage(text: &str) -> Result<(), String> {
     if toml_edit::ImDocument::parse(text).is_ok_and(|d| d.contains_key("mc")) {
         return mc::from_text(FILE, text).map(|_| ()).map_err(|e| e.message);
     }
+    // coupled stacks: `[[layer]]` / `[[sublattice]]` scenarios, with their campaign
+    if stack::is_stack(text) {
+        let plan = stack::from_text(FILE, text).map_err(|e| e.message)?;
+        if plan.switching.is_some() {
+            larmor_host::exec::stack::StackCampaign::new(&plan).map_err(|e| e.message)?;
+        }
+        return Ok(());
+    }
     if lattice::is_lattice(text) {
         return lattice::from_text(FILE, text)
             .map(|_| ())
@@ -308,6 +317,11 @@ fn good_message(msg: &str) -> bool {
         "switching",
         "mc",
         "lattice",
+        "layer",
+        "coupling",
+        "stack",
+        "sublattice",
+        "antiferromagnet",
     ];
     let located = msg
         .strip_prefix(FILE)
@@ -346,6 +360,12 @@ fn mutated_examples_never_panic_and_errors_name_their_key() {
     for e in std::fs::read_dir(dir.join("lattice")).unwrap() {
         let p = e.unwrap().path();
         let name = format!("lattice/{}", p.file_name().unwrap().to_string_lossy());
+        seeds.push((name, std::fs::read_to_string(&p).unwrap()));
+    }
+    // the coupled-stack examples
+    for e in std::fs::read_dir(dir.join("stack")).unwrap() {
+        let p = e.unwrap().path();
+        let name = format!("stack/{}", p.file_name().unwrap().to_string_lossy());
         seeds.push((name, std::fs::read_to_string(&p).unwrap()));
     }
     seeds.sort();
