@@ -111,6 +111,8 @@ fn antiferromagnet_rings_at_the_keffer_kittel_frequency() {
             zeros.push(a[0] + (b[0] - a[0]) * a[x] / (a[x] - b[x]));
         }
     }
+    // solver.every = 5: 30000 steps give 6001 rows (the initial state included)
+    assert_eq!(rows.len(), 6001);
     assert!(zeros.len() > 20, "{} zero crossings", zeros.len());
     let f = (zeros.len() - 1) as f64 / 2.0 / (zeros[zeros.len() - 1] - zeros[0]);
     // mu0 H_A = 2 Ku / M = 2e5 / 4e5 T, mu0 H_E = 5 T (the example's values)
@@ -196,6 +198,22 @@ fn stack_ensemble_is_independent_of_threads_and_shards() {
     let a = ensemble(&d, &sc, "a.csv", "--threads 2 --shard 0/2");
     let b = ensemble(&d, &sc, "b.csv", "--threads 1 --shard 1/2");
     assert_eq!(format!("{a}{}", b.split_once('\n').unwrap().1), one);
+    // and `larmor merge` of the shards, in any order, gives the same file and summary
+    let merged = d.join("m.csv");
+    let (code, _, err) = larmor_with(
+        &["merge", arg(&d.join("b.csv")), arg(&d.join("a.csv"))],
+        &format!(
+            "--trials 24 --out {} --summary {}",
+            arg(&merged),
+            arg(&d.join("m.json"))
+        ),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&merged).unwrap(), one);
+    assert_eq!(
+        std::fs::read(d.join("m.json")).unwrap(),
+        std::fs::read(d.join("one.csv.json")).unwrap()
+    );
     // a switched trial's row: the free layer ends down, with a switching time
     for line in one.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -310,6 +328,48 @@ fn bad_stack_scenarios_are_refused_by_key() {
         );
         assert!(!out.exists(), "{what}: no output for a refused scenario");
     }
+    // the antiferromagnet's tables
+    let afm = std::fs::read_to_string(example("afm_resonance")).unwrap();
+    for (what, from, to, at, needles) in [
+        (
+            "negative exchange",
+            "exchange = 5.0 ",
+            "exchange = -5.0 ",
+            "exchange = -5.0",
+            &["antiferromagnet.exchange = -5", ">= 0 T"][..],
+        ),
+        (
+            "zero sublattice ms",
+            "ms = 4e5\nalpha = 0.002\nanisotropy = { ku = 1e5, axis = [0, 0, 1] }\nm0 = [0, 0, -1]",
+            "ms = 0.0\nalpha = 0.002\nanisotropy = { ku = 1e5, axis = [0, 0, 1] }\nm0 = [0, 0, -1]",
+            "ms = 0.0",
+            &["sublattice[1].ms = 0", "> 0 A/m"][..],
+        ),
+        (
+            "a coupling in an antiferromagnet",
+            "[antiferromagnet]",
+            "[[coupling]]\nlayers = [0, 1]\nj1 = -1e-3\n\n[antiferromagnet]",
+            "[[coupling]]",
+            &["[coupling]", "antiferromagnet.exchange"][..],
+        ),
+    ] {
+        assert_eq!(afm.matches(from).count(), 1, "{from}");
+        let sc = d.join(format!("{}.toml", what.replace(' ', "_")));
+        std::fs::write(&sc, afm.replace(from, to)).unwrap();
+        let (code, _, err) = larmor(&["run", arg(&sc), "--out", arg(&out)]);
+        assert_refused(what, code, &err, needles);
+        let line = line_of(&sc, at);
+        assert!(
+            err.contains(&format!(":{line}: ")),
+            "{what}: not at line {line}: {err}"
+        );
+    }
+    // stack runs are f64
+    let (code, _, err) = larmor_with(
+        &["run", &example("saf_canting")],
+        &format!("--precision f32 --out {}", arg(&out)),
+    );
+    assert_refused("f32", code, &err, &["--precision f32", "f64 only"]);
     // an ensemble without [switching] is refused too
     let sc = mutated(
         &d,

@@ -303,14 +303,12 @@ impl<'a> Locator<'a> {
     ) -> HostError {
         let span = self.doc.as_ref().and_then(|d| {
             let t = d.get(table)?.as_array_of_tables()?.get(index)?;
-            let mut item: Option<&toml_edit::Item> = None;
             let mut best = t.span();
             let mut cur: &dyn toml_edit::TableLike = t;
             for seg in key.split('.').filter(|s| !s.is_empty()) {
                 match cur.get(seg) {
                     Some(n) => {
                         best = n.span().or(best);
-                        item = Some(n);
                         match n.as_table_like() {
                             Some(tl) => cur = tl,
                             None => break,
@@ -319,7 +317,6 @@ impl<'a> Locator<'a> {
                     None => break,
                 }
             }
-            let _ = item;
             best
         });
         match span {
@@ -392,7 +389,14 @@ fn renamed(e: &larmor::Error, key: &str) -> String {
             format!("{key} = {} is out of range: allowed {allowed}", num(*value))
         }
         larmor::Error::ZeroVector { .. } => format!("{key} must be a finite, non-zero vector"),
-        other => format!("{key}: {other}"),
+        other => {
+            // the kernel's own message names its key already (`stack.stt: ...`)
+            let text = other.to_string();
+            match key.split('.').take(2).collect::<Vec<_>>().join(".") {
+                k if text.starts_with(&k) => text,
+                _ => format!("{key}: {text}"),
+            }
+        }
     }
 }
 
