@@ -45,25 +45,42 @@ pub fn run(args: &RunArgs) -> Result<()> {
                 PLOT_POINTS,
             )
         };
-        let labels: Vec<String> = plan.names.iter().map(|n| format!("mz_{n}")).collect();
-        let series = labels
+        let n = plan.names.len();
+        let labels: Vec<Vec<String>> = ["z", "x"]
             .iter()
-            .enumerate()
-            .map(|(i, l)| Series::new(l, col(i + 1), colors[i % colors.len()]))
+            .map(|c| {
+                plan.names
+                    .iter()
+                    .map(|name| format!("m{c}_{name}"))
+                    .collect()
+            })
             .collect();
-        let mut panels = vec![Panel::new(
-            format!("{}: m_z of each layer", plan.file),
-            "t (ns)",
-            "m_z",
-            series,
-        )
-        .y_range(-1.05, 1.05)];
+        let mut panels = Vec::new();
+        for (k, (c, y)) in [("z", "m_z"), ("x", "m_x")].into_iter().enumerate() {
+            let series = labels[k]
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Series::new(l, col(1 + k * n + i), colors[i % colors.len()]))
+                .collect();
+            let panel = Panel::new(
+                format!("{}: m_{c} of each layer", plan.file),
+                "t (ns)",
+                y,
+                series,
+            );
+            // m_z on the full range; m_x scaled to show a small ring-down
+            panels.push(if k == 0 {
+                panel.y_range(-1.05, 1.05)
+            } else {
+                panel
+            });
+        }
         if plan.mtj.is_some() {
             panels.push(Panel::new(
                 "junction resistance",
                 "t (ns)",
                 "R (ohm)",
-                vec![Series::new("R", col(plan.names.len() + 1), BLUE)],
+                vec![Series::new("R", col(2 * n + 1), BLUE)],
             ));
         }
         draw(p, &panels)?;

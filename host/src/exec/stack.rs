@@ -41,7 +41,8 @@ pub struct StackOutcome {
     pub rows: u64,
     /// Stopped by Ctrl-C.
     pub interrupted: bool,
-    /// For the plot: `t (ns)`, `m_z` of each layer, then `R` (ohm) with a junction.
+    /// For the plot: `t (ns)`, `m_z` of each layer, `m_x` of each layer, then `R` (ohm) with a
+    /// junction.
     pub samples: Vec<Vec<f64>>,
     /// The run failed (the trace so far is saved).
     pub failure: Option<String>,
@@ -224,6 +225,8 @@ impl<const N: usize, const P: usize> StepperTask<f64, N> for RunTask<'_, N, P> {
                 let t_s = u.time_to_si(t);
                 let _ = write!(line, "{t_s:.9e}");
                 let mut sample = vec![t_s * 1e9];
+                sample.extend(m.iter().map(|v| v.z));
+                sample.extend(m.iter().map(|v| v.x));
                 for v in m {
                     // + 0.0: no -0 in the file
                     let _ = write!(
@@ -233,7 +236,6 @@ impl<const N: usize, const P: usize> StepperTask<f64, N> for RunTask<'_, N, P> {
                         v.y + 0.0,
                         v.z + 0.0
                     );
-                    sample.push(v.z);
                 }
                 let _ = write!(line, ",{:.9e}", energy(m) + 0.0);
                 if let Some(d) = stt {
