@@ -433,7 +433,7 @@ pub fn from_text(file: &str, text: &str) -> Result<StackPlan> {
         }
         _ => return Err(src.at_key(
             "sublattice",
-            "a stack scenario has either [[layer]] tables or two [[sublattice]] tables, not both",
+            "a stack scenario needs [[layer]] tables or two [[sublattice]] tables (one kind, not both)",
         )),
     };
     let find = |r: &LayerRef, table: &str, index: Option<usize>, key: &str| -> Result<usize> {
