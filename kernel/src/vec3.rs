@@ -17,6 +17,17 @@ pub struct Vec3<S> {
 }
 
 impl<S: Real> Vec3<S> {
+    /// `T v` for the symmetric tensor `t = (xx, yy, zz, xy, xz, yz)` (demagnetising and
+    /// dipolar pair tensors).
+    #[inline(always)]
+    pub(crate) fn sym_apply(t: &[S; 6], v: Vec3<S>) -> Vec3<S> {
+        Vec3::new(
+            t[0] * v.x + t[3] * v.y + t[4] * v.z,
+            t[3] * v.x + t[1] * v.y + t[5] * v.z,
+            t[4] * v.x + t[5] * v.y + t[2] * v.z,
+        )
+    }
+
     /// The zero vector.
     pub const ZERO: Self = Self::new(S::ZERO, S::ZERO, S::ZERO);
     /// Unit vector along x.

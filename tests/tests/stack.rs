@@ -178,6 +178,19 @@ fn check_modes(what: &str, measured: [f64; 2], expected: [f64; 2]) {
     }
 }
 
+/// Sublattices `a`, `b` in an exchange field `b_e` (T) and a field `b0` (T) along z, in
+/// 1e-24 m^3, compiled.
+fn sublattices(a: SublatticeSpec, b: SublatticeSpec, b_e: f64, b0: f64) -> Stack<f64, 2, 1> {
+    let spec = TwoSublatticeSpec {
+        a,
+        b,
+        exchange_tesla: b_e,
+        applied_tesla: [0.0, 0.0, b0],
+        volume: 1e-24,
+    };
+    spec.compile::<f64>().unwrap()
+}
+
 /// Keffer and Kittel (1952): `omega = gamma [sqrt(H_A (2 H_E + H_A)) +- H0]` for a field along
 /// the easy axis below the spin flop, both branches (opposite senses of precession).
 #[test]
@@ -188,14 +201,7 @@ fn uniaxial_antiferromagnet_resonance_is_keffer_kittel() {
     a.ku = b_a * ms / 2.0; // H_A = 2 K / (mu0 M)
     let mut b = a;
     b.m0 = [0.0, 0.0, -1.0];
-    let spec = TwoSublatticeSpec {
-        a,
-        b,
-        exchange_tesla: b_e,
-        applied_tesla: [0.0, 0.0, b0],
-        volume: 1e-24,
-    };
-    let model = spec.compile::<f64>().unwrap();
+    let model = sublattices(a, b, b_e, b0);
     // spin flop at H_sf = sqrt(H_A (2 H_E - H_A)) = 2.18 T: well above b0
     assert!(b0 < (b_a * (2.0 * b_e - b_a)).sqrt());
     let u = model.units;
@@ -238,14 +244,7 @@ fn ferrimagnet_resonance_matches_the_two_spin_matrix() {
     b.ku = 1e4;
     b.gamma = 0.9 * GAMMA_E;
     b.m0 = [0.0, 0.0, -1.0];
-    let spec = TwoSublatticeSpec {
-        a,
-        b,
-        exchange_tesla: b_e,
-        applied_tesla: [0.0, 0.0, b0],
-        volume: 1e-24,
-    };
-    let model = spec.compile::<f64>().unwrap();
+    let model = sublattices(a, b, b_e, b0);
     let u = model.units;
     let hk = [2.0 * a.ku / (MU0 * ma * ma), 2.0 * b.ku / (MU0 * mb * ma)];
     let h_e = u.tesla_to_reduced(b_e);

@@ -26,15 +26,6 @@ pub struct Dipolar<S, const P: usize> {
     t: heapless::Vec<[S; 6], P>,
 }
 
-#[inline(always)]
-fn apply<S: Real>(t: &[S; 6], v: Vec3<S>) -> Vec3<S> {
-    Vec3::new(
-        t[0] * v.x + t[3] * v.y + t[4] * v.z,
-        t[3] * v.x + t[1] * v.y + t[5] * v.z,
-        t[4] * v.x + t[5] * v.y + t[2] * v.z,
-    )
-}
-
 impl<S: Real, const P: usize> Dipolar<S, P> {
     /// Pair tensors of sites at `positions` (lattice constants) with reduced moments
     /// `moments` (`mu_i / mu_ref`; an empty slice means all 1) and dipolar strength `w`.
@@ -164,7 +155,7 @@ impl<S: Real, const P: usize> Dipolar<S, P> {
         }
         for j in 0..i {
             if let Some(t) = self.t.get(self.pair(j, i)) {
-                h += apply(t, m[j]);
+                h += Vec3::sym_apply(t, m[j]);
             }
         }
         let base = if i + 1 < self.n {
@@ -173,7 +164,7 @@ impl<S: Real, const P: usize> Dipolar<S, P> {
             0
         };
         for (j, t) in (i + 1..k).zip(self.t.iter().skip(base)) {
-            h += apply(t, m[j]);
+            h += Vec3::sym_apply(t, m[j]);
         }
         h
     }
@@ -187,8 +178,8 @@ impl<S: Real, const P: usize> FieldTerm<S> for Dipolar<S, P> {
             for j in i + 1..self.n {
                 let Some(t) = pairs.next() else { return };
                 if j < k {
-                    h[i] += apply(t, m[j]);
-                    h[j] += apply(t, m[i]);
+                    h[i] += Vec3::sym_apply(t, m[j]);
+                    h[j] += Vec3::sym_apply(t, m[i]);
                 }
             }
         }
@@ -201,7 +192,7 @@ impl<S: Real, const P: usize> FieldTerm<S> for Dipolar<S, P> {
             for j in i + 1..self.n {
                 let Some(t) = pairs.next() else { return e };
                 if j < k {
-                    e -= m[i].dot(apply(t, m[j]));
+                    e -= m[i].dot(Vec3::sym_apply(t, m[j]));
                 }
             }
         }

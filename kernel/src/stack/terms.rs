@@ -190,15 +190,6 @@ impl<S: Real, const P: usize> FieldTerm<S> for Interlayer<S, P> {
     }
 }
 
-#[inline(always)]
-fn apply<S: Real>(t: &[S; 6], v: Vec3<S>) -> Vec3<S> {
-    Vec3::new(
-        t[0] * v.x + t[3] * v.y + t[4] * v.z,
-        t[3] * v.x + t[1] * v.y + t[5] * v.z,
-        t[4] * v.x + t[5] * v.y + t[2] * v.z,
-    )
-}
-
 /// Interlayer dipolar coupling through the mutual demagnetising tensors of the layers'
 /// prisms (Newell et al. 1993): `e = sum_(i<j) m_i . T_ij m_j`,
 /// `T_ij = Ms_i Ms_j V_i N_ij / (Ms_0^2 V_0)` (symmetric: `V_i N_ij = V_j N_ji`), gradient on
@@ -222,10 +213,10 @@ impl<S: Real, const P: usize> FieldTerm<S> for InterlayerDipolar<S, P> {
             let (i, j) = (*i as usize, *j as usize);
             if let (Some(&mi), Some(&mj)) = (m.get(i), m.get(j)) {
                 if let Some(hi) = h.get_mut(i) {
-                    *hi -= apply(t, mj);
+                    *hi -= Vec3::sym_apply(t, mj);
                 }
                 if let Some(hj) = h.get_mut(j) {
-                    *hj -= apply(t, mi);
+                    *hj -= Vec3::sym_apply(t, mi);
                 }
             }
         }
@@ -234,7 +225,7 @@ impl<S: Real, const P: usize> FieldTerm<S> for InterlayerDipolar<S, P> {
         let mut e = S::ZERO;
         for (i, j, t) in &self.pairs {
             if let (Some(&mi), Some(&mj)) = (m.get(*i as usize), m.get(*j as usize)) {
-                e += mi.dot(apply(t, mj));
+                e += mi.dot(Vec3::sym_apply(t, mj));
             }
         }
         e
@@ -253,7 +244,7 @@ impl<S: Real, const P: usize> FieldTerm<S> for InterlayerDipolar<S, P> {
                 None
             };
             if let Some(&o) = other {
-                d += (new - old).dot(apply(t, o));
+                d += (new - old).dot(Vec3::sym_apply(t, o));
             }
         }
         d
