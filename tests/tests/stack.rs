@@ -530,10 +530,9 @@ fn biquadratic_coupling_sets_the_interlayer_angle() {
     }
 }
 
-/// Free layer along the field, SAF reference canting: `R = R_P + (R_AP - R_P)(1 - cos phi)/2`
-/// with `cos phi = H / (2 H_ex)` from the reference layer's actual angle.
-#[test]
-fn mtj_resistance_follows_the_moving_reference() {
+/// The junction of the SAF stacks (R_P 2 kOhm, TMR 150 %) between the free layer 0 and the
+/// reference layer 1 of three.
+fn junction() -> (larmor::mtj::Mtj<f64>, StackMtj<f64>) {
     let mtj = MtjSpec {
         r_p: 2e3,
         tmr0: 1.5,
@@ -542,7 +541,14 @@ fn mtj_resistance_follows_the_moving_reference() {
     }
     .compile::<f64>()
     .unwrap();
-    let junction = StackMtj::new(mtj, 0, 1, 3).unwrap();
+    (mtj, StackMtj::new(mtj, 0, 1, 3).unwrap())
+}
+
+/// Free layer along the field, SAF reference canting: `R = R_P + (R_AP - R_P)(1 - cos phi)/2`
+/// with `cos phi = H / (2 H_ex)` from the reference layer's actual angle.
+#[test]
+fn mtj_resistance_follows_the_moving_reference() {
+    let (mtj, junction) = junction();
     assert!(StackMtj::new(mtj, 0, 3, 3).is_err());
     assert!(StackMtj::new(mtj, 1, 1, 3).is_err());
     for ratio in [0.15, 0.3, 0.6, 0.9] {
@@ -813,15 +819,7 @@ fn antiferromagnet_flops_at_the_spin_flop_field() {
 /// reference turns away.
 #[test]
 fn exchange_biased_saf_holds_up_to_its_instability_field() {
-    let mtj = MtjSpec {
-        r_p: 2e3,
-        tmr0: 1.5,
-        v_half: 0.5,
-        area: 2.5e-15,
-    }
-    .compile::<f64>()
-    .unwrap();
-    let junction = StackMtj::new(mtj, 0, 1, 3).unwrap();
+    let (_, junction) = junction();
     let (spec, b_ex) = saf(0.0, 0.0, true);
     let b_eb = 0.5 * b_ex;
     let b_star = 0.5 * ((b_eb * b_eb + 4.0 * b_ex * b_eb).sqrt() - b_eb);
