@@ -13,8 +13,9 @@ use crate::error::Result;
 use crate::exec::shard::fnv1a;
 use crate::output::csv::num;
 use crate::scenario::locate::{parse_toml, read_text, Source};
+use crate::scenario::lower::{lower_solver, Quote, ThermalRun};
 use crate::scenario::plan::Solver;
-use crate::scenario::schema::{Method, SolverToml};
+use crate::scenario::schema::SolverToml;
 
 /// Most sites of a lattice run.
 pub const MAX_SITES: usize = 8192;
@@ -453,7 +454,12 @@ pub fn from_text(file: &str, text: &str) -> Result<LatticePlan> {
             ))
         }
     };
-    let solver = check_solver(&src, &raw.solver, c.temperature > 0.0)?;
+    let thermal = ThermalRun {
+        on: c.temperature > 0.0,
+        what: "a thermal run",
+        default: "lattice.temperature > 0",
+    };
+    let solver = lower_solver(&src, &raw.solver, thermal, Quote::PLAIN)?;
     let read_time = match &raw.switching {
         None => None,
         Some(sw)
@@ -487,75 +493,5 @@ pub fn from_text(file: &str, text: &str) -> Result<LatticePlan> {
         probe,
         solver,
         read_time,
-    })
-}
-
-/// The `[solver]` of a lattice run: the method (default heun with a temperature, else rk4),
-/// step and duration, checked as for a macrospin.
-fn check_solver(src: &Source<'_>, s: &SolverToml, thermal: bool) -> Result<Solver> {
-    let method = s
-        .method
-        .unwrap_or(if thermal { Method::Heun } else { Method::Rk4 });
-    if thermal && matches!(method, Method::Rk4 | Method::Dopri45) {
-        return Err(src.at_key(
-            "solver.method",
-            format!(
-                "solver.method = \"{}\" cannot integrate a thermal run (noise must be held over a step, Stratonovich): allowed \"heun\" (default with lattice.temperature > 0) or \"midpoint\"",
-                method.name()
-            ),
-        ));
-    }
-    if !(s.dt.is_finite() && s.dt > 0.0) {
-        return Err(src.at_key(
-            "solver.dt",
-            format!("solver.dt = {} is out of range: allowed > 0 s", s.dt),
-        ));
-    }
-    if !(s.duration.is_finite() && s.duration >= s.dt) {
-        return Err(src.at_key(
-            "solver.duration",
-            format!(
-                "solver.duration = {:e} is out of range: allowed >= solver.dt ({:e} s)",
-                s.duration, s.dt
-            ),
-        ));
-    }
-    let steps = s.duration / s.dt;
-    if method != Method::Dopri45 && steps > 1e10 {
-        return Err(src.at_key(
-            "solver.duration",
-            format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
-        ));
-    }
-    for (key, v) in [("solver.atol", s.atol), ("solver.rtol", s.rtol)] {
-        if let Some(v) = v {
-            if !(v.is_finite() && v > 0.0) || method != Method::Dopri45 {
-                return Err(src.at_key(
-                    key,
-                    format!("{key} = {v:e}: allowed > 0, and only with method = \"dopri45\""),
-                ));
-            }
-        }
-    }
-    if let Some(n) = s.max_steps {
-        if !(1..=Solver::MAX_MAX_STEPS).contains(&n) || method != Method::Dopri45 {
-            return Err(src.at_key(
-                "solver.max_steps",
-                format!(
-                    "solver.max_steps = {n}: allowed 1 to 1e12, and only with method = \"dopri45\""
-                ),
-            ));
-        }
-    }
-    Ok(Solver {
-        method,
-        dt: s.dt,
-        duration: s.duration,
-        atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
-        rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
-        max_steps: match method {
-            Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
-            _ => u64::MAX,
-        },
     })
 }

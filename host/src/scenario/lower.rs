@@ -15,7 +15,9 @@ use crate::error::Result;
 use crate::output::csv::num;
 use crate::scenario::locate::Source;
 use crate::scenario::plan::{Event, RunPlan, Solver, Switching};
-use crate::scenario::schema::{Component, DirectionToml, Method, ScenarioFile, ShapeToml};
+use crate::scenario::schema::{
+    Component, DirectionToml, Method, ScenarioFile, ShapeToml, SolverToml,
+};
 
 impl ScenarioFile {
     /// Builds and validates the kernel parameters and the run plan.
@@ -225,21 +227,12 @@ impl ScenarioFile {
     fn check_solver(&self, src: &Source<'_>) -> Result<()> {
         let s = &self.solver;
         let method = self.method();
-        if self.thermal.is_some() && matches!(method, Method::Rk4 | Method::Dopri45) {
-            return Err(src.at_key(
-                "solver.method",
-                format!(
-                    "solver.method = \"{}\" cannot integrate a thermal run (noise must be held over a step, Stratonovich): allowed \"heun\" (default with [thermal]) or \"midpoint\"",
-                    method.name()
-                ),
-            ));
-        }
-        if !(s.dt.is_finite() && s.dt > 0.0) {
-            return Err(src.at_key(
-                "solver.dt",
-                format!("solver.dt = {} is out of range: allowed > 0 s", s.dt),
-            ));
-        }
+        let thermal = ThermalRun {
+            on: self.thermal.is_some(),
+            what: "a thermal run",
+            default: "[thermal]",
+        };
+        check_method_and_dt(src, method, s.dt, thermal, Quote::PLAIN)?;
         if let Some(i) = &self.inertia {
             if method == Method::Midpoint {
                 return Err(src.at_key(
@@ -260,22 +253,7 @@ impl ScenarioFile {
                 ));
             }
         }
-        if !(s.duration.is_finite() && s.duration >= s.dt) {
-            return Err(src.at_key(
-                "solver.duration",
-                format!(
-                    "solver.duration = {:e} is out of range: allowed >= solver.dt ({:e} s)",
-                    s.duration, s.dt
-                ),
-            ));
-        }
-        let steps = s.duration / s.dt;
-        if method != Method::Dopri45 && steps > 1e10 {
-            return Err(src.at_key(
-                "solver.duration",
-                format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
-            ));
-        }
+        check_duration(src, method, s.dt, s.duration, Quote::PLAIN)?;
         for (key, v) in [("solver.atol", s.atol), ("solver.rtol", s.rtol)] {
             if let Some(v) = v {
                 if !(v.is_finite() && v > 0.0) {
@@ -317,6 +295,146 @@ impl ScenarioFile {
         }
         Ok(())
     }
+}
+
+/// Whether a run is thermal (its method must then hold noise over a step), and how the message
+/// names such a run and the key that makes heun the default.
+#[derive(Clone, Copy)]
+pub(crate) struct ThermalRun<'a> {
+    /// The run has a temperature.
+    pub on: bool,
+    /// The run, as the message names it (`a thermal run`).
+    pub what: &'a str,
+    /// What makes heun the default (`[thermal]`).
+    pub default: &'a str,
+}
+
+/// How a `[solver]` message writes the values it quotes: the step, and the duration and
+/// tolerances.
+#[derive(Clone, Copy)]
+pub(crate) struct Quote {
+    dt: fn(f64) -> String,
+    rest: fn(f64) -> String,
+}
+
+impl Quote {
+    /// The step as Rust prints it, the rest in scientific notation (macrospin, lattice).
+    pub const PLAIN: Self = Self {
+        dt: |x| format!("{x}"),
+        rest: |x| format!("{x:e}"),
+    };
+    /// Every value in [`num`] format (stack).
+    pub const NUM: Self = Self { dt: num, rest: num };
+}
+
+/// The method against the temperature, and the step: the first checks of every `[solver]`.
+pub(crate) fn check_method_and_dt(
+    src: &Source<'_>,
+    method: Method,
+    dt: f64,
+    thermal: ThermalRun<'_>,
+    quote: Quote,
+) -> Result<()> {
+    if thermal.on && matches!(method, Method::Rk4 | Method::Dopri45) {
+        return Err(src.at_key(
+            "solver.method",
+            format!(
+                "solver.method = \"{}\" cannot integrate {} (noise must be held over a step, Stratonovich): allowed \"heun\" (default with {}) or \"midpoint\"",
+                method.name(),
+                thermal.what,
+                thermal.default
+            ),
+        ));
+    }
+    if !(dt.is_finite() && dt > 0.0) {
+        return Err(src.at_key(
+            "solver.dt",
+            format!(
+                "solver.dt = {} is out of range: allowed > 0 s",
+                (quote.dt)(dt)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The run length of every `[solver]`: at least one step, and at most 1e10 fixed steps.
+pub(crate) fn check_duration(
+    src: &Source<'_>,
+    method: Method,
+    dt: f64,
+    duration: f64,
+    quote: Quote,
+) -> Result<()> {
+    if !(duration.is_finite() && duration >= dt) {
+        return Err(src.at_key(
+            "solver.duration",
+            format!(
+                "solver.duration = {} is out of range: allowed >= solver.dt ({} s)",
+                (quote.rest)(duration),
+                (quote.rest)(dt)
+            ),
+        ));
+    }
+    let steps = duration / dt;
+    if method != Method::Dopri45 && steps > 1e10 {
+        return Err(src.at_key(
+            "solver.duration",
+            format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
+        ));
+    }
+    Ok(())
+}
+
+/// The `[solver]` of a lattice or stack run: the method (default heun when thermal, else rk4),
+/// step and duration checked as for a macrospin, the dopri45 settings each in one message.
+pub(crate) fn lower_solver(
+    src: &Source<'_>,
+    s: &SolverToml,
+    thermal: ThermalRun<'_>,
+    quote: Quote,
+) -> Result<Solver> {
+    let method = s.method.unwrap_or(if thermal.on {
+        Method::Heun
+    } else {
+        Method::Rk4
+    });
+    check_method_and_dt(src, method, s.dt, thermal, quote)?;
+    check_duration(src, method, s.dt, s.duration, quote)?;
+    for (key, v) in [("solver.atol", s.atol), ("solver.rtol", s.rtol)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v > 0.0) || method != Method::Dopri45 {
+                return Err(src.at_key(
+                    key,
+                    format!(
+                        "{key} = {}: allowed > 0, and only with method = \"dopri45\"",
+                        (quote.rest)(v)
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(n) = s.max_steps {
+        if !(1..=Solver::MAX_MAX_STEPS).contains(&n) || method != Method::Dopri45 {
+            return Err(src.at_key(
+                "solver.max_steps",
+                format!(
+                    "solver.max_steps = {n}: allowed 1 to 1e12, and only with method = \"dopri45\""
+                ),
+            ));
+        }
+    }
+    Ok(Solver {
+        method,
+        dt: s.dt,
+        duration: s.duration,
+        atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
+        rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
+        max_steps: match method {
+            Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
+            _ => u64::MAX,
+        },
+    })
 }
 
 /// `[switching] initial` (the old key) must give the direction `[magnet] m0` (the canonical key)

@@ -18,8 +18,9 @@ use crate::error::{HostError, Result};
 use crate::exec::shard::fnv1a;
 use crate::output::csv::num;
 use crate::scenario::locate::{parse_toml, read_text, Source};
+use crate::scenario::lower::{lower_solver, Quote, ThermalRun};
 use crate::scenario::plan::Solver;
-use crate::scenario::schema::Method;
+use crate::scenario::schema::{self, Method};
 use crate::scenario::waveform::DriveToml;
 
 /// Most layers of a stack scenario.
@@ -493,7 +494,24 @@ pub fn from_text(file: &str, text: &str) -> Result<StackPlan> {
             d
         }
     };
-    let solver = check_solver(&src, &raw.solver, thermal)?;
+    let s = &raw.solver;
+    let solver = lower_solver(
+        &src,
+        &schema::SolverToml {
+            method: s.method,
+            dt: s.dt,
+            duration: s.duration,
+            atol: s.atol,
+            rtol: s.rtol,
+            max_steps: s.max_steps,
+        },
+        ThermalRun {
+            on: thermal,
+            what: "a [thermal] stack",
+            default: "[thermal]",
+        },
+        Quote::NUM,
+    )?;
     let every = match raw.solver.every {
         None => 1,
         Some(n) if n >= 1 => n as u64,
@@ -922,78 +940,4 @@ fn sublattices(loc: &Locator<'_>, raw: &File) -> Result<(Model, Vec<String>)> {
         return Err(src.at_key(&key, renamed(&e, &key)));
     }
     Ok((Model::Sublattices(spec), names))
-}
-
-/// The `[solver]` of a stack run: the method (default heun with `[thermal]`, else rk4), step
-/// and duration, checked as for a macrospin.
-fn check_solver(src: &Source<'_>, s: &SolverToml, thermal: bool) -> Result<Solver> {
-    let method = s
-        .method
-        .unwrap_or(if thermal { Method::Heun } else { Method::Rk4 });
-    if thermal && matches!(method, Method::Rk4 | Method::Dopri45) {
-        return Err(src.at_key(
-            "solver.method",
-            format!(
-                "solver.method = \"{}\" cannot integrate a [thermal] stack (noise must be held over a step, Stratonovich): allowed \"heun\" (default with [thermal]) or \"midpoint\"",
-                method.name()
-            ),
-        ));
-    }
-    if !(s.dt.is_finite() && s.dt > 0.0) {
-        return Err(src.at_key(
-            "solver.dt",
-            format!("solver.dt = {} is out of range: allowed > 0 s", num(s.dt)),
-        ));
-    }
-    if !(s.duration.is_finite() && s.duration >= s.dt) {
-        return Err(src.at_key(
-            "solver.duration",
-            format!(
-                "solver.duration = {} is out of range: allowed >= solver.dt ({} s)",
-                num(s.duration),
-                num(s.dt)
-            ),
-        ));
-    }
-    let steps = s.duration / s.dt;
-    if method != Method::Dopri45 && steps > 1e10 {
-        return Err(src.at_key(
-            "solver.duration",
-            format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
-        ));
-    }
-    for (key, v) in [("solver.atol", s.atol), ("solver.rtol", s.rtol)] {
-        if let Some(v) = v {
-            if !(v.is_finite() && v > 0.0) || method != Method::Dopri45 {
-                return Err(src.at_key(
-                    key,
-                    format!(
-                        "{key} = {}: allowed > 0, and only with method = \"dopri45\"",
-                        num(v)
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(n) = s.max_steps {
-        if !(1..=Solver::MAX_MAX_STEPS).contains(&n) || method != Method::Dopri45 {
-            return Err(src.at_key(
-                "solver.max_steps",
-                format!(
-                    "solver.max_steps = {n}: allowed 1 to 1e12, and only with method = \"dopri45\""
-                ),
-            ));
-        }
-    }
-    Ok(Solver {
-        method,
-        dt: s.dt,
-        duration: s.duration,
-        atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
-        rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
-        max_steps: match method {
-            Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
-            _ => u64::MAX,
-        },
-    })
 }
