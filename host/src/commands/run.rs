@@ -18,7 +18,7 @@ use crate::commands::args::{helps, OutPlot};
 use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
-use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
+use crate::exec::solver::{with_stepper, StepperTask, TracedRun};
 use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
 use crate::output::{trace, AtomicFile};
 use crate::scenario::{Event, Scenario};
@@ -203,8 +203,6 @@ fn go<S: Real + Gaussian>(
 
     let mut rows = 0u64;
     let mut samples = Vec::new();
-    let mut last_written = u64::MAX;
-    let mut write_err: Option<HostError> = None;
     let mut line = String::with_capacity(256);
     let mut last = (0u64, 0.0f64, model.m0);
     // the terms as the dynamics sees them at time t: waveforms re-expressed in a window
@@ -233,41 +231,20 @@ fn go<S: Real + Gaussian>(
         Ok(())
     };
     let solver = &sc.plan.solver;
-    let mut guard = StepGuard::new(solver, task.t_end);
+    let mut traced = TracedRun::new(solver, task.t_end, args.every);
     let result = {
         let mut on_step = |k: u64, t: f64, state: &[Vec3<S>]| {
             let mm = state[0];
             last = (k, t, mm);
-            if guard.check(k, t) == Control::Stop {
-                return Control::Stop;
-            }
-            if k % args.every == 0 {
-                if let Err(e) = write_row(t, mm, &mut file) {
-                    write_err = Some(io(e));
-                    return Control::Stop;
-                }
-                last_written = k;
-            }
-            if crate::exec::interrupt::requested() {
-                Control::Stop
-            } else {
-                Control::Continue
-            }
+            traced.step(k, t, || write_row(t, mm, &mut file).map_err(io))
         };
         integrate(&mut events, &mut on_step)
     };
-    if let Some(e) = write_err {
-        return Err(e);
-    }
-    // always end the trace with the last state reached
-    if last_written != last.0 {
-        write_row(last.1, last.2, &mut file).map_err(io)?;
-    }
     let to_si = |t: f64| u.time_to_si(t);
-    let (stats, failure) = match result {
-        Ok(s) => (Some(s), guard.error(solver, to_si)),
-        Err(e) => (None, Some(run_error(solver, &e, to_si))),
-    };
+    // always end the trace with the last state reached
+    let (stats, failure) = traced.finish(solver, last.0, result, to_si, || {
+        write_row(last.1, last.2, &mut file).map_err(io)
+    })?;
     file.finish()?;
     let mut probe = model.llg.terms.clone();
     probe.rebase(last.1);

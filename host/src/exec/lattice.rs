@@ -10,7 +10,7 @@ use std::path::Path;
 
 use larmor::drive::Drive;
 use larmor::field::FieldTerm;
-use larmor::integrate::{Control, Integrator, RunStats};
+use larmor::integrate::{Integrator, RunStats};
 use larmor::lattice::{Atomistic, Dmi, Exchange, OnSite, Site};
 use larmor::llg::Llg;
 use larmor::random::{uniform_f64, Philox};
@@ -22,7 +22,7 @@ use larmor::Vec3;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::TrialResult;
 use crate::exec::mc::AnyLattice;
-use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
+use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask, TracedRun};
 use crate::output::AtomicFile;
 use crate::scenario::lattice::{Initial, LatticePlan};
 
@@ -254,28 +254,12 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for Task<'_,
                 rows += 1;
                 Ok(())
             };
-        let mut guard = StepGuard::new(&plan.solver, t_end);
-        let mut write_err = None;
-        let mut last_written = u64::MAX;
+        let mut traced = TracedRun::new(&plan.solver, t_end, every);
         let mut last = (0u64, 0.0f64);
         let result: std::result::Result<RunStats, larmor::Error> = {
             let mut obs = |k: u64, t: f64, m: &[Vec3<f64>]| {
                 last = (k, t);
-                if guard.check(k, t) == Control::Stop {
-                    return Control::Stop;
-                }
-                if k % every == 0 {
-                    if let Err(e) = write_row(t, m, &mut file) {
-                        write_err = Some(io(e));
-                        return Control::Stop;
-                    }
-                    last_written = k;
-                }
-                if crate::exec::interrupt::requested() {
-                    Control::Stop
-                } else {
-                    Control::Continue
-                }
+                traced.step(k, t, || write_row(t, m, &mut file).map_err(io))
             };
             let init = state.clone();
             if plan.temperature > 0.0 {
@@ -293,17 +277,10 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for Task<'_,
                     .and_then(|r| r.run_span(&mut state, (0.0, t_end), &mut [], &mut obs))
             }
         };
-        if let Some(e) = write_err {
-            return Err(e);
-        }
-        if last_written != last.0 {
-            write_row(last.1, &state, &mut file).map_err(io)?;
-        }
         let to_si = |t: f64| u.time_to_si(t);
-        let (stats, failure) = match result {
-            Ok(s) => (Some(s), guard.error(&plan.solver, to_si)),
-            Err(e) => (None, Some(run_error(&plan.solver, &e, to_si))),
-        };
+        let (stats, failure) = traced.finish(&plan.solver, last.0, result, to_si, || {
+            write_row(last.1, &state, &mut file).map_err(io)
+        })?;
         file.finish()?;
         let m = samples
             .last()

@@ -3,7 +3,7 @@
 //! step and dopri45 tolerances (`solver.atol`, `solver.rtol`), and the same step-count guard
 //! (`solver.max_steps`, [`StepGuard`]) and messages for an adaptive step that collapses.
 
-use larmor::integrate::Control;
+use larmor::integrate::{Control, RunStats};
 use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::Real;
 
@@ -90,6 +90,77 @@ impl StepGuard {
             num(solver.atol),
             num(solver.rtol)
         ))
+    }
+}
+
+/// The observer's bookkeeping of a run that writes a trace (`larmor run` of a macrospin, a
+/// lattice or a stack): the step guard, every how many steps a row is written, the last step
+/// written and the first write error.
+#[derive(Debug)]
+pub struct TracedRun {
+    guard: StepGuard,
+    every: u64,
+    last_written: u64,
+    write_err: Option<HostError>,
+}
+
+impl TracedRun {
+    /// The bookkeeping of a run of `solver` to reduced time `t_end`, a row every `every` steps.
+    pub fn new(solver: &Solver, t_end: f64, every: u64) -> Self {
+        Self {
+            guard: StepGuard::new(solver, t_end),
+            every,
+            last_written: u64::MAX,
+            write_err: None,
+        }
+    }
+
+    /// After accepted step `k` at reduced time `t`: stops when the guard does; every `every`
+    /// steps writes the row (`write`), stopping on its error; stops on Ctrl-C.
+    #[inline(always)]
+    pub fn step(&mut self, k: u64, t: f64, write: impl FnOnce() -> Result<()>) -> Control {
+        if self.guard.check(k, t) == Control::Stop {
+            return Control::Stop;
+        }
+        if k % self.every == 0 {
+            if let Err(e) = write() {
+                self.write_err = Some(e);
+                return Control::Stop;
+            }
+            self.last_written = k;
+        }
+        if crate::exec::interrupt::requested() {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    }
+
+    /// After the run (`result`), which reached step `last`: the first write error, else the
+    /// trace ends with the last state's row (`write`, unless it was written), and the run's
+    /// statistics (none if the kernel failed) and failure message; `to_si` converts reduced
+    /// time to seconds.
+    ///
+    /// # Errors
+    /// A write error, during the run or of the last row.
+    pub fn finish(
+        self,
+        solver: &Solver,
+        last: u64,
+        result: std::result::Result<RunStats, larmor::Error>,
+        to_si: impl Fn(f64) -> f64,
+        write: impl FnOnce() -> Result<()>,
+    ) -> Result<(Option<RunStats>, Option<String>)> {
+        if let Some(e) = self.write_err {
+            return Err(e);
+        }
+        if self.last_written != last {
+            write()?;
+        }
+        Ok(match result {
+            Ok(s) => (Some(s), self.guard.error(solver, to_si)),
+            Err(e) => (None, Some(run_error(solver, &e, to_si))),
+        })
     }
 }
 

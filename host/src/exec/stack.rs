@@ -19,7 +19,7 @@ use larmor::Vec3;
 
 use crate::error::{HostError, Result};
 use crate::exec::campaign::TrialResult;
-use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
+use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask, TracedRun};
 use crate::exec::trials::Trials;
 use crate::output::AtomicFile;
 use crate::scenario::stack::{Model, StackPlan, StackSwitching, MAX_LAYERS, MAX_PAIRS};
@@ -254,29 +254,13 @@ impl<const N: usize, const P: usize> StepperTask<f64, N> for RunTask<'_, N, P> {
             };
         let mut events: Vec<Crossing> = plan.switching.iter().map(crossing).collect();
         let mut state = stack.m0.clone();
-        let mut guard = StepGuard::new(&plan.solver, t_end);
-        let mut write_err = None;
-        let mut last_written = u64::MAX;
+        let mut traced = TracedRun::new(&plan.solver, t_end, every);
         let mut last = (0u64, 0.0f64);
         let temperature = plan.thermal.then(|| plan.temperature.compile::<f64>(&u));
         let result = {
             let mut obs = |k: u64, t: f64, m: &[Vec3<f64>]| {
                 last = (k, t);
-                if guard.check(k, t) == Control::Stop {
-                    return Control::Stop;
-                }
-                if k % every == 0 {
-                    if let Err(e) = write_row(t, m, &mut file) {
-                        write_err = Some(io(e));
-                        return Control::Stop;
-                    }
-                    last_written = k;
-                }
-                if crate::exec::interrupt::requested() {
-                    Control::Stop
-                } else {
-                    Control::Continue
-                }
+                traced.step(k, t, || write_row(t, m, &mut file).map_err(io))
             };
             integrate(
                 stack,
@@ -290,18 +274,11 @@ impl<const N: usize, const P: usize> StepperTask<f64, N> for RunTask<'_, N, P> {
                 &mut obs,
             )
         };
-        if let Some(e) = write_err {
-            return Err(e);
-        }
-        // always end the trace with the last state reached
-        if last_written != last.0 {
-            write_row(last.1, &state, &mut file).map_err(io)?;
-        }
         let to_si = |t: f64| u.time_to_si(t);
-        let (stats, failure) = match result {
-            Ok(s) => (Some(s), guard.error(&plan.solver, to_si)),
-            Err(e) => (None, Some(run_error(&plan.solver, &e, to_si))),
-        };
+        // always end the trace with the last state reached
+        let (stats, failure) = traced.finish(&plan.solver, last.0, result, to_si, || {
+            write_row(last.1, &state, &mut file).map_err(io)
+        })?;
         file.finish()?;
         Ok(StackOutcome {
             steps: last.0,
