@@ -19,7 +19,7 @@ use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::solver::{with_stepper, StepperTask, TracedRun};
-use crate::output::plot::{decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
+use crate::output::plot::{column, decimate, draw, Panel, Series, BLUE, GREEN, PLOT_POINTS, RED};
 use crate::output::{trace, AtomicFile};
 use crate::scenario::{Event, Scenario};
 
@@ -86,18 +86,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         plot(&sc, &out, p)?;
     }
     summary(&sc, args, &out, wall);
-    if let Some(f) = out.failure {
-        return Err(HostError::runtime(format!(
-            "{f} (the trace up to that point is saved)"
-        )));
-    }
-    if out.interrupted {
-        return Err(HostError {
-            message: "interrupted (the trace so far is saved)".into(),
-            code: 130,
-        });
-    }
-    Ok(())
+    ending(out.failure, out.interrupted)
 }
 
 fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
@@ -271,12 +260,7 @@ fn go<S: Real + Gaussian>(
 }
 
 fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
-    let pts = |i: usize| -> Vec<(f64, f64)> {
-        decimate(
-            &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
-            PLOT_POINTS,
-        )
-    };
+    let pts = |i: usize| column(&out.samples, i);
     let colors = [RED, GREEN, BLUE];
     let mut panels = vec![Panel::new(
         format!("{}: m(t)", sc.file),
@@ -350,42 +334,20 @@ fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
             None => eprintln!("  event     {name}: did not happen"),
         }
     }
-    eprint!(
-        "  wrote     {} ({} rows)",
-        args.files.out.display(),
-        out.rows
-    );
-    if let Some(p) = &args.files.plot {
-        eprint!(", {}", p.display());
-    }
-    eprintln!();
+    eprint_wrote(args, out.rows);
 }
 
 /// `larmor run` of a `[lattice]` scenario: the average magnetisation and the energies of an
 /// atomistic lattice against time.
 fn run_lattice(args: &RunArgs) -> Result<()> {
     let plan = crate::scenario::lattice::load(&args.scenario)?;
-    crate::output::check_files(
-        &[("scenario", args.scenario.as_path())],
-        &args.files.outputs(),
-    )?;
-    if args.precision != Precision::F64 {
-        return Err(HostError::input(format!(
-            "{}: --precision f32: lattice runs are f64 only",
-            plan.file
-        )));
-    }
+    check_f64_run(args, &plan.file, "lattice")?;
     crate::exec::interrupt::install();
     let start = Instant::now();
     let out = crate::exec::lattice::run(&plan, args.seed, args.every, &args.files.out)?;
     let wall = start.elapsed().as_secs_f64();
     if let Some(p) = &args.files.plot {
-        let pts = |i: usize| -> Vec<(f64, f64)> {
-            decimate(
-                &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
-                PLOT_POINTS,
-            )
-        };
+        let pts = |i: usize| column(&out.samples, i);
         draw(
             p,
             &[Panel::new(
@@ -418,32 +380,58 @@ fn run_lattice(args: &RunArgs) -> Result<()> {
         u.field_unit(),
         u.temperature_unit()
     );
-    eprintln!(
-        "  steps     {} to t = {:.6} ns (dt {:.3e} s) in {wall:.3} s",
-        out.steps,
-        out.t_end_s * 1e9,
-        plan.solver.dt
-    );
+    eprint_steps(out.steps, out.t_end_s, plan.solver.dt, wall);
     eprintln!(
         "  final <m> ({:+.6}, {:+.6}, {:+.6})",
         out.m[0], out.m[1], out.m[2]
     );
     eprintln!("  energy    {:.6e} J", out.energy);
-    eprint!(
-        "  wrote     {} ({} rows)",
-        args.files.out.display(),
-        out.rows
+    eprint_wrote(args, out.rows);
+    ending(out.failure, out.interrupted)
+}
+
+/// The checks of a lattice or stack run (`what`) of scenario `file` before it runs: no output
+/// overwrites the scenario, and the precision is f64.
+pub(crate) fn check_f64_run(args: &RunArgs, file: &str, what: &str) -> Result<()> {
+    crate::output::check_files(
+        &[("scenario", args.scenario.as_path())],
+        &args.files.outputs(),
+    )?;
+    if args.precision != Precision::F64 {
+        return Err(HostError::input(format!(
+            "{file}: --precision f32: {what} runs are f64 only"
+        )));
+    }
+    Ok(())
+}
+
+/// The steps line of a lattice or stack run's summary: `steps` to `t_end_s` (s) with step `dt`
+/// (s) in `wall` seconds.
+pub(crate) fn eprint_steps(steps: u64, t_end_s: f64, dt: f64, wall: f64) {
+    eprintln!(
+        "  steps     {steps} to t = {:.6} ns (dt {dt:.3e} s) in {wall:.3} s",
+        t_end_s * 1e9
     );
+}
+
+/// The last line of a run's summary: the trace with its `rows`, and the plot.
+pub(crate) fn eprint_wrote(args: &RunArgs, rows: u64) {
+    eprint!("  wrote     {} ({rows} rows)", args.files.out.display());
     if let Some(p) = &args.files.plot {
         eprint!(", {}", p.display());
     }
     eprintln!();
-    if let Some(f) = out.failure {
+}
+
+/// How a run that wrote a trace ends: its `failure`, else an interruption (exit code 130), else
+/// success; the trace is saved either way.
+pub(crate) fn ending(failure: Option<String>, interrupted: bool) -> Result<()> {
+    if let Some(f) = failure {
         return Err(HostError::runtime(format!(
             "{f} (the trace up to that point is saved)"
         )));
     }
-    if out.interrupted {
+    if interrupted {
         return Err(HostError {
             message: "interrupted (the trace so far is saved)".into(),
             code: 130,

@@ -3,12 +3,9 @@
 
 use std::time::Instant;
 
-use crate::commands::run::RunArgs;
-use crate::commands::Precision;
-use crate::error::{HostError, Result};
-use crate::output::plot::{
-    decimate, draw, Panel, Series, BLUE, GREEN, GREY, ORANGE, PLOT_POINTS, RED,
-};
+use crate::commands::run::{check_f64_run, ending, eprint_steps, eprint_wrote, RunArgs};
+use crate::error::Result;
+use crate::output::plot::{column, draw, Panel, Series, BLUE, GREEN, GREY, ORANGE, RED};
 
 /// Runs `larmor run` on a stack scenario.
 ///
@@ -17,16 +14,7 @@ use crate::output::plot::{
 /// so far is saved), an interruption (exit code 130, the trace so far is saved).
 pub fn run(args: &RunArgs) -> Result<()> {
     let plan = crate::scenario::stack::load(&args.scenario)?;
-    crate::output::check_files(
-        &[("scenario", args.scenario.as_path())],
-        &args.files.outputs(),
-    )?;
-    if args.precision != Precision::F64 {
-        return Err(HostError::input(format!(
-            "{}: --precision f32: stack runs are f64 only",
-            plan.file
-        )));
-    }
+    check_f64_run(args, &plan.file, "stack")?;
     // --every given on the command line wins over solver.every
     let every = if args.every != 1 {
         args.every
@@ -39,12 +27,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let wall = start.elapsed().as_secs_f64();
     if let Some(p) = &args.files.plot {
         let colors = [BLUE, RED, GREEN, ORANGE, GREY];
-        let col = |i: usize| -> Vec<(f64, f64)> {
-            decimate(
-                &out.samples.iter().map(|s| (s[0], s[i])).collect::<Vec<_>>(),
-                PLOT_POINTS,
-            )
-        };
+        let col = |i: usize| column(&out.samples, i);
         let n = plan.names.len();
         let labels: Vec<Vec<String>> = ["z", "x"]
             .iter()
@@ -92,12 +75,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         plan.solver.method.name(),
         if plan.thermal { ", thermal" } else { "" }
     );
-    eprintln!(
-        "  steps     {} to t = {:.6} ns (dt {:.3e} s) in {wall:.3} s",
-        out.steps,
-        out.t_end_s * 1e9,
-        plan.solver.dt
-    );
+    eprint_steps(out.steps, out.t_end_s, plan.solver.dt, wall);
     for (n, m) in plan.names.iter().zip(&out.m) {
         eprintln!(
             "  final m   {n}: ({:+.6}, {:+.6}, {:+.6})",
@@ -115,25 +93,6 @@ pub fn run(args: &RunArgs) -> Result<()> {
             None => eprintln!("  switched  {name}: did not switch"),
         }
     }
-    eprint!(
-        "  wrote     {} ({} rows)",
-        args.files.out.display(),
-        out.rows
-    );
-    if let Some(p) = &args.files.plot {
-        eprint!(", {}", p.display());
-    }
-    eprintln!();
-    if let Some(f) = out.failure {
-        return Err(HostError::runtime(format!(
-            "{f} (the trace up to that point is saved)"
-        )));
-    }
-    if out.interrupted {
-        return Err(HostError {
-            message: "interrupted (the trace so far is saved)".into(),
-            code: 130,
-        });
-    }
-    Ok(())
+    eprint_wrote(args, out.rows);
+    ending(out.failure, out.interrupted)
 }

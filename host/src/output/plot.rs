@@ -239,6 +239,19 @@ pub fn tick(v: f64) -> String {
     }
 }
 
+/// Column `i` of sampled rows against their first column (the time), reduced to at most
+/// [`PLOT_POINTS`] points.
+pub fn column<R: AsRef<[f64]>>(rows: &[R], i: usize) -> Vec<(f64, f64)> {
+    let points: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| {
+            let r = r.as_ref();
+            (r[0], r[i])
+        })
+        .collect();
+    decimate(&points, PLOT_POINTS)
+}
+
 /// Reduces a long series to at most `n` points (keeps every k-th and the last).
 pub fn decimate(points: &[(f64, f64)], n: usize) -> Vec<(f64, f64)> {
     if points.len() <= n || n < 2 {
