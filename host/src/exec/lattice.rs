@@ -10,7 +10,7 @@ use std::path::Path;
 
 use larmor::drive::Drive;
 use larmor::field::FieldTerm;
-use larmor::integrate::{Integrator, RunStats};
+use larmor::integrate::{Control, Integrator, RunStats};
 use larmor::lattice::{Atomistic, Dmi, Exchange, OnSite, Site};
 use larmor::llg::Llg;
 use larmor::random::{uniform_f64, Philox};
@@ -170,6 +170,29 @@ fn thermal<const N: usize>(plan: &LatticePlan) -> Thermal<f64, N> {
     )
 }
 
+/// Integrates `state` from reduced time 0 to `t_end` with step `dt` (the first, for dopri45):
+/// stochastic LLG drawing from `rng` when the plan has a temperature, else deterministic.
+#[allow(clippy::too_many_arguments)]
+fn integrate<F: FieldTerm<f64>, St: Stepper<f64, N>, const N: usize>(
+    plan: &LatticePlan,
+    llg: Llg<f64, F>,
+    stepper: St,
+    dt: f64,
+    rng: Philox,
+    state: &mut heapless::Vec<Vec3<f64>, N>,
+    t_end: f64,
+    obs: &mut impl FnMut(u64, f64, &[Vec3<f64>]) -> Control,
+) -> std::result::Result<RunStats, larmor::Error> {
+    let init = state.clone();
+    if plan.temperature > 0.0 {
+        Integrator::thermal(llg, stepper, init, dt, thermal::<N>(plan), rng)
+            .and_then(|r| r.run_span(state, (0.0, t_end), &mut [], obs))
+    } else {
+        Integrator::new(llg, stepper, init, dt)
+            .and_then(|r| r.run_span(state, (0.0, t_end), &mut [], obs))
+    }
+}
+
 /// The run, waiting for its stepper.
 struct Task<'a, F, const N: usize> {
     plan: &'a LatticePlan,
@@ -261,21 +284,16 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for Task<'_,
                 last = (k, t);
                 traced.step(k, t, || write_row(t, m, &mut file).map_err(io))
             };
-            let init = state.clone();
-            if plan.temperature > 0.0 {
-                Integrator::thermal(
-                    llg,
-                    stepper,
-                    init,
-                    dt,
-                    thermal::<N>(plan),
-                    Philox::new(seed, 0),
-                )
-                .and_then(|r| r.run_span(&mut state, (0.0, t_end), &mut [], &mut obs))
-            } else {
-                Integrator::new(llg, stepper, init, dt)
-                    .and_then(|r| r.run_span(&mut state, (0.0, t_end), &mut [], &mut obs))
-            }
+            integrate(
+                plan,
+                llg,
+                stepper,
+                dt,
+                Philox::new(seed, 0),
+                &mut state,
+                t_end,
+                &mut obs,
+            )
         };
         let to_si = |t: f64| u.time_to_si(t);
         let (stats, failure) = traced.finish(&plan.solver, last.0, result, to_si, || {
@@ -405,21 +423,16 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for TrialTas
             prev = (t, a);
             guard.check(k, t)
         };
-        let init = state.clone();
-        let r = if plan.temperature > 0.0 {
-            Integrator::thermal(
-                llg,
-                stepper,
-                init,
-                dt,
-                thermal::<N>(plan),
-                Philox::new(seed, stream),
-            )
-            .and_then(|r| r.run_span(&mut state, (0.0, t_read), &mut [], &mut obs))
-        } else {
-            Integrator::new(llg, stepper, init, dt)
-                .and_then(|r| r.run_span(&mut state, (0.0, t_read), &mut [], &mut obs))
-        };
+        let r = integrate(
+            plan,
+            llg,
+            stepper,
+            dt,
+            Philox::new(seed, stream),
+            &mut state,
+            t_read,
+            &mut obs,
+        );
         let u = plan.units;
         let to_si = |t: f64| u.time_to_si(t);
         let fail = |e: String| HostError::runtime(format!("trial {trial}: {e}"));
