@@ -230,21 +230,8 @@ pub fn from_text(file: &str, text: &str) -> Result<LatticePlan> {
             Err(bad(key, &format!("{a:?}"), "a non-zero direction"))
         }
     };
-    let kind = match c.kind.as_str() {
-        "chain" => Kind::Chain,
-        "square" => Kind::Square,
-        "triangular" => Kind::Triangular,
-        "sc" | "simple-cubic" => Kind::SimpleCubic,
-        "bcc" => Kind::Bcc,
-        "fcc" => Kind::Fcc,
-        k => {
-            return Err(bad(
-                "lattice.kind",
-                &format!("\"{k}\""),
-                "\"chain\", \"square\", \"triangular\", \"sc\", \"bcc\" or \"fcc\"",
-            ))
-        }
-    };
+    let kind =
+        kind(&c.kind).ok_or_else(|| bad("lattice.kind", &format!("\"{}\"", c.kind), KINDS))?;
     let d = kind.dims();
     let sizes: Vec<i64> = match &c.size {
         Sizes::One(l) => vec![*l; d],
@@ -493,5 +480,21 @@ pub fn from_text(file: &str, text: &str) -> Result<LatticePlan> {
         probe,
         solver,
         read_time,
+    })
+}
+
+/// The lattice kinds a scenario may name, as its messages list them.
+pub(crate) const KINDS: &str = "\"chain\", \"square\", \"triangular\", \"sc\", \"bcc\" or \"fcc\"";
+
+/// The lattice kind a scenario names (one of [`KINDS`], or `simple-cubic`).
+pub(crate) fn kind(name: &str) -> Option<Kind> {
+    Some(match name {
+        "chain" => Kind::Chain,
+        "square" => Kind::Square,
+        "triangular" => Kind::Triangular,
+        "sc" | "simple-cubic" => Kind::SimpleCubic,
+        "bcc" => Kind::Bcc,
+        "fcc" => Kind::Fcc,
+        _ => return None,
     })
 }

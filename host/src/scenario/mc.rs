@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::error::Result;
 use crate::exec::shard::fnv1a;
 use crate::output::csv::num;
+use crate::scenario::lattice::{kind, KINDS};
 use crate::scenario::locate::{parse_toml, read_text, Source};
 
 /// Most sites of one lattice (the largest capacity `larmor mc` is built for).
@@ -152,21 +153,8 @@ pub fn from_text(file: &str, text: &str) -> Result<McPlan> {
             ))
         }
     };
-    let kind = match c.lattice.as_str() {
-        "chain" => Kind::Chain,
-        "square" => Kind::Square,
-        "triangular" => Kind::Triangular,
-        "sc" | "simple-cubic" => Kind::SimpleCubic,
-        "bcc" => Kind::Bcc,
-        "fcc" => Kind::Fcc,
-        k => {
-            return Err(bad(
-                "lattice",
-                &format!("\"{k}\""),
-                "\"chain\", \"square\", \"triangular\", \"sc\", \"bcc\" or \"fcc\"",
-            ))
-        }
-    };
+    let kind =
+        kind(&c.lattice).ok_or_else(|| bad("lattice", &format!("\"{}\"", c.lattice), KINDS))?;
     let boundary = match c.boundary.as_str() {
         "periodic" => Boundary::Periodic,
         "open" => Boundary::Open,

@@ -342,6 +342,20 @@ impl<'a> Locator<'a> {
             format!("{table}[{index}].{key} = {value} is out of range: allowed {allowed}"),
         )
     }
+
+    /// `table[index].alpha` of a `[thermal]` stack (`thermal`) must be above zero.
+    fn thermal_alpha(&self, table: &str, index: usize, thermal: bool, alpha: f64) -> Result<()> {
+        if thermal && alpha == 0.0 {
+            return Err(self.bad(
+                table,
+                index,
+                "alpha",
+                "0",
+                "> 0 with [thermal] (Brown's field has strength alpha kB T)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A finite 3-vector.
@@ -717,15 +731,7 @@ fn layers(loc: &Locator<'_>, raw: &File) -> Result<(Model, Vec<String>)> {
             };
             return Err(loc.at("layer", k, key, renamed(&e, &format!("layer[{k}].{key}"))));
         }
-        if raw.thermal.is_some() && l.alpha == 0.0 {
-            return Err(loc.bad(
-                "layer",
-                k,
-                "alpha",
-                "0",
-                "> 0 with [thermal] (Brown's field has strength alpha kB T)",
-            ));
-        }
+        loc.thermal_alpha("layer", k, raw.thermal.is_some(), l.alpha)?;
         let _ = spec.push_layer(layer); // at most MAX_LAYERS, checked above
     }
     if raw.coupling.len() > MAX_PAIRS {
@@ -905,15 +911,7 @@ fn sublattices(loc: &Locator<'_>, raw: &File) -> Result<(Model, Vec<String>)> {
                 renamed(&e, &format!("sublattice[{k}].{key}")),
             ));
         }
-        if raw.thermal.is_some() && s.alpha == 0.0 {
-            return Err(loc.bad(
-                "sublattice",
-                k,
-                "alpha",
-                "0",
-                "> 0 with [thermal] (Brown's field has strength alpha kB T)",
-            ));
-        }
+        loc.thermal_alpha("sublattice", k, raw.thermal.is_some(), s.alpha)?;
         subs.push(sub);
     }
     let applied = match &afm.applied {
