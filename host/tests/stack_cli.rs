@@ -244,6 +244,23 @@ fn line_of(path: &std::path::Path, needle: &str) -> usize {
         + 1
 }
 
+/// `larmor run` of `sc` is refused naming every needle, at the line where `at` stands.
+fn assert_run_refused_at(
+    what: &str,
+    sc: &std::path::Path,
+    out: &std::path::Path,
+    at: &str,
+    needles: &[&str],
+) {
+    let (code, _, err) = larmor(&["run", arg(sc), "--out", arg(out)]);
+    assert_refused(what, code, &err, needles);
+    let line = line_of(sc, at);
+    assert!(
+        err.contains(&format!(":{line}: ")),
+        "{what}: not at line {line}: {err}"
+    );
+}
+
 #[test]
 fn bad_stack_scenarios_are_refused_by_key() {
     let d = tmpdir("stack", "refused");
@@ -319,13 +336,7 @@ fn bad_stack_scenarios_are_refused_by_key() {
     ];
     for (what, from, to, at, needles) in cases {
         let sc = mutated(&d, what.replace(' ', "_").as_str(), from, to);
-        let (code, _, err) = larmor(&["run", arg(&sc), "--out", arg(&out)]);
-        assert_refused(what, code, &err, needles);
-        let line = line_of(&sc, at);
-        assert!(
-            err.contains(&format!(":{line}: ")),
-            "{what}: not at line {line}: {err}"
-        );
+        assert_run_refused_at(what, &sc, &out, at, needles);
         assert!(!out.exists(), "{what}: no output for a refused scenario");
     }
     // the antiferromagnet's tables
@@ -356,13 +367,7 @@ fn bad_stack_scenarios_are_refused_by_key() {
         assert_eq!(afm.matches(from).count(), 1, "{from}");
         let sc = d.join(format!("{}.toml", what.replace(' ', "_")));
         std::fs::write(&sc, afm.replace(from, to)).unwrap();
-        let (code, _, err) = larmor(&["run", arg(&sc), "--out", arg(&out)]);
-        assert_refused(what, code, &err, needles);
-        let line = line_of(&sc, at);
-        assert!(
-            err.contains(&format!(":{line}: ")),
-            "{what}: not at line {line}: {err}"
-        );
+        assert_run_refused_at(what, &sc, &out, at, needles);
     }
     // stack runs are f64
     let (code, _, err) = larmor_with(
