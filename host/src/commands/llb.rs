@@ -54,7 +54,7 @@ pub struct LlbArgs {
 pub fn run(args: &LlbArgs) -> Result<()> {
     let p = plan::load(&args.scenario)?;
     check_files(&[("scenario", &args.scenario)], &args.files.outputs())?;
-    let located = |e: larmor::Error| plan::locate_kernel_error(&args.scenario, &e);
+    let located = |e: larmor::Error| p.kernel_error(&e);
     let mf = MeanField::with_tc(p.spin, p.tc).map_err(located)?;
     // the LLB's reduced units: reference field 1 T, i.e. mu0 Ms = 1 T for the time unit
     let units = Units::new(1.0 / MU0, GAMMA_E).map_err(kerr)?;
@@ -92,7 +92,7 @@ fn simulate<W: Waveform<f64>>(
     hottest: f64,
     temps: impl Fn(f64) -> (f64, f64),
 ) -> Result<()> {
-    let located = |e: larmor::Error| plan::locate_kernel_error(&args.scenario, &e);
+    let located = |e: larmor::Error| p.kernel_error(&e);
     let t_max = (1.5 * p.tc).max(1.05 * hottest);
     let table = Equilibrium::<f64, ROWS>::mean_field(
         mf,

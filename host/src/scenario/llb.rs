@@ -18,6 +18,10 @@ use crate::scenario::waveform::DriveToml;
 /// A checked `larmor llb` scenario, in SI units.
 #[derive(Debug)]
 pub struct LlbPlan {
+    /// File name (for messages).
+    pub file: String,
+    /// The file's text (to locate errors found after loading).
+    text: String,
     /// Spins of the Weiss model.
     pub spin: Spin,
     /// Curie temperature (K).
@@ -271,6 +275,8 @@ pub fn load(path: &Path) -> Result<LlbPlan> {
         return Err(bad("solver.every", "0".into(), ">= 1"));
     }
     Ok(LlbPlan {
+        file: file.clone(),
+        text: text.clone(),
         spin,
         tc,
         moment: l.moment,
@@ -288,10 +294,10 @@ pub fn load(path: &Path) -> Result<LlbPlan> {
     })
 }
 
-/// The file's text located for a kernel error found after loading (at compile).
-pub fn locate_kernel_error(path: &Path, e: &larmor::Error) -> crate::error::HostError {
-    match read_text(path) {
-        Ok(text) => Source::new(&path.display().to_string(), &text).kernel_error(e),
-        Err(err) => err,
+impl LlbPlan {
+    /// A kernel error found after loading (at compile), located at its key's line in the
+    /// scenario's text kept from loading.
+    pub fn kernel_error(&self, e: &larmor::Error) -> crate::error::HostError {
+        Source::new(&self.file, &self.text).kernel_error(e)
     }
 }
