@@ -69,13 +69,19 @@ pub fn run(args: &LlbArgs) -> Result<()> {
             simulate(args, &p, &mf, &units, drive, hi, temps)
         }
         Temperature::Ttm(spec) => {
-            let ttm = Box::new(
-                TwoTemperature::<TTM_POINTS>::new(spec, units.time_unit()).map_err(located)?,
-            );
-            let hi = ttm.peak_electron();
-            let copy = ttm.clone();
-            let temps = move |tau: f64| (copy.electron_at(tau), copy.phonon_at(tau));
-            simulate(args, &p, &mf, &units, *ttm, hi, temps)
+            let ttm =
+                TwoTemperature::<TTM_POINTS>::new(spec, units.time_unit()).map_err(located)?;
+            // the LLB owns (and rebases) its copy; the trace reads the table at absolute time
+            let temps = |tau: f64| (ttm.electron_at(tau), ttm.phonon_at(tau));
+            simulate(
+                args,
+                &p,
+                &mf,
+                &units,
+                ttm.clone(),
+                ttm.peak_electron(),
+                temps,
+            )
         }
     }
 }
