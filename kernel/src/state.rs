@@ -10,6 +10,12 @@
 //! | [`FreeVector`] | `n` vectors of free length (LLB, any ODE in R^3n) | nothing |
 //! | [`TangentBundle`] | `(m_0..m_{n-1}, v_0..v_{n-1})`, `2n` vectors (inertial LLG, `v = dm/dt`) | renormalise `m_i`, project `v_i` onto the tangent plane of `m_i` |
 //!
+//! Every geometry then flushes the components below [`Real::TINY`] to zero
+//! ([`Real::flush_tiny`]): a settling state's deviations from equilibrium decay geometrically,
+//! and without the flush they end as subnormal numbers, which x86 processes about a hundred
+//! times slower (a settled 1 us run was 2.4x slower in f64 and 8x in f32 than a fresh one). The
+//! flush is plain comparisons, identical on every target, so host and firmware stay bit-exact.
+//!
 //! Each commit checks finiteness first and leaves the old state untouched on failure, so a
 //! stepper error never destroys the last good state.
 //!
@@ -91,7 +97,7 @@ impl Geometry for UnitSphere {
             if !n2.is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
-            *v = v.renormalized_from(n2);
+            *v = v.renormalized_from(n2).flush_tiny();
         }
         Ok(())
     }
@@ -101,14 +107,15 @@ impl Geometry for FreeVector {
     const NAME: &'static str = "free";
     const ROTATION: bool = false;
 
-    /// Only tests: one test per vector, `|v|^2` is finite exactly when every component is (an
-    /// overflow to infinity counts as a failure too).
+    /// One test per vector (`|v|^2` is finite exactly when every component is; an overflow to
+    /// infinity counts as a failure too), then the components below [`Real::TINY`] are flushed.
     #[inline(always)]
     fn restore<S: Real>(new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
-        for v in new.iter() {
+        for v in new.iter_mut() {
             if !v.norm2().is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
+            *v = v.flush_tiny();
         }
         Ok(())
     }
@@ -132,8 +139,8 @@ impl Geometry for TangentBundle {
             if !n2.is_finite() || !v.norm2().is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
-            *m = m.renormalized_from(n2);
-            *v = *v - m.scale(m.dot(*v));
+            *m = m.renormalized_from(n2).flush_tiny();
+            *v = (*v - m.scale(m.dot(*v))).flush_tiny();
         }
         Ok(())
     }

@@ -112,6 +112,15 @@ impl<S: Real> Vec3<S> {
             self.normalized()
         }
     }
+    /// Each component through [`Real::flush_tiny`]: zero below [`Real::TINY`].
+    #[inline(always)]
+    pub fn flush_tiny(self) -> Self {
+        Self {
+            x: self.x.flush_tiny(),
+            y: self.y.flush_tiny(),
+            z: self.z.flush_tiny(),
+        }
+    }
     /// Largest absolute component (max norm).
     #[inline]
     pub fn max_abs(self) -> S {

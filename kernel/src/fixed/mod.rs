@@ -274,6 +274,7 @@ const fn near<const F: u32>(e: i32) -> bool {
 }
 
 impl<const F: u32> Real for Fx<F> {
+    const TINY: Self = Self(0);
     const ZERO: Self = Self(0);
     const ONE: Self = Self(Self::ONE_BITS);
     const HALF: Self = Self(Self::ONE_BITS >> 1);
@@ -295,6 +296,11 @@ impl<const F: u32> Real for Fx<F> {
     #[inline]
     fn to_f64(self) -> f64 {
         self.0 as f64 * Self::LSB
+    }
+    /// No subnormals in fixed point: nothing to flush.
+    #[inline(always)]
+    fn flush_tiny(self) -> Self {
+        self
     }
     #[inline]
     fn mul_u32(self, k: u32) -> Self {

@@ -38,7 +38,10 @@ fixed_stepper! {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
         }
-        m.copy_from_slice(pred);
+        // a rotation needs no renormalisation, only the unit sphere's flush (crate::state)
+        for (mi, p) in m.iter_mut().zip(pred.iter()) {
+            *mi = p.flush_tiny();
+        }
         Ok(())
     }
 }
