@@ -287,8 +287,15 @@ say "task $VICTIM interrupted with $kept of $SHARD_TRIALS trials saved in $VPART
 phase_end
 
 phase "requeue task $VICTIM, all tasks to complete"
+vend=$(date -d "$(task_field "${JOB}_$VICTIM" EndTime)" +%s 2>/dev/null || date +%s)
 scontrol requeue "${JOB}_$VICTIM"
-# a requeued job is held back (BeginTime about two minutes ahead): start it now
+# Slurm holds a requeued job back (its BeginTime two minutes ahead). Starting it at once fails
+# when the launch falls in the second its first run ended: slurmd takes the new credential for
+# the revoked one ("Job N already killed, do not launch batch job"; the task fails, exit code
+# 1). So: wait until two seconds after the first run's end, then start it now.
+while [ "$(date +%s)" -lt $((vend + 2)) ]; do
+    sleep 0.1
+done
 scontrol update JobId="${JOB}_$VICTIM" StartTime=now
 for _ in $(seq 3000); do
     [ -z "$(squeue -h -j "$JOB" -o %i 2>/dev/null)" ] && break
