@@ -4,16 +4,17 @@
 # one task midway, let Slurm run it again with --resume, merge the shards, and check the result
 # is byte-identical to a single run.
 #
-#   sudo bash scripts/slurm-test.sh      # root: installs packages, starts daemons
+#   sudo bash scripts/slurm-test.sh          # root: installs packages, starts daemons
+#   sudo bash scripts/slurm-test.sh --keep   # keep the work directory (logs, shards) on success
 #
 # Steps (each one timed, the times printed at the end):
 #   1. apt-get install slurmctld slurmd slurm-client munge (skipped when already installed);
 #   2. cargo build --release -p larmor-host --locked;
-#   3. the reference: one `larmor ensemble` run of examples/mram_switching.toml, 800 trials,
-#      seed 7 -> ref.csv, ref.csv.meta, ref.json;
-#   4. munged (key created if missing; reused if already running), then a single-node cluster
+#   3. munged (key created if missing; reused if already running), then a single-node cluster
 #      (slurmctld, slurmd; no systemd) whose configuration, state and logs live in the work
 #      directory below; waits until the node is idle;
+#   4. the reference: one `larmor ensemble` run of examples/mram_switching.toml, 800 trials,
+#      seed 7 -> ref.csv, ref.csv.meta, ref.json (the idle daemons take no CPU from it);
 #   5. sbatch examples/slurm/ensemble.sbatch (tasks 0..3 -> shard-i.csv); as soon as task 1
 #      has saved 64 trials it gets SIGINT (scancel --signal=INT), and must stop with its
 #      finished trials kept in shard-1.csv.part (more than 0, fewer than its 200), exit code
@@ -38,11 +39,14 @@ KILL_AT=64      # ... once it has saved this many trials
 SCENARIO=$ROOT/examples/mram_switching.toml
 SBATCH_FILE=$ROOT/examples/slurm/ensemble.sbatch
 
-case ${1:-} in
-    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    "") ;;
-    *) echo "slurm-test.sh: unknown argument $1" >&2; exit 2 ;;
-esac
+keep=0
+for arg in "$@"; do
+    case $arg in
+        --keep) keep=1 ;;
+        -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) echo "slurm-test.sh: unknown argument $arg" >&2; exit 2 ;;
+    esac
+done
 if [ "$(id -u)" -ne 0 ]; then
     echo "slurm-test.sh: run as root (it installs packages and starts slurmctld, slurmd, munged)" >&2
     exit 2
@@ -80,6 +84,7 @@ report_times() {
 # --- daemons started here, stopped on exit -------------------------------------------------
 STATE=$WORK/slurm
 started_munged=0
+JOB=
 ok=0
 stop_pidfile() { # stop_pidfile FILE NAME: stop the daemon whose pid FILE holds, if it is NAME
     local pid
@@ -96,22 +101,39 @@ stop_pidfile() { # stop_pidfile FILE NAME: stop the daemon whose pid FILE holds,
     rm -f "$1"
 }
 stop_slurm() {
+    # slurmctld stops itself and slurmd (quicker and cleaner than signals), then the pid files
+    # make sure of it
+    if [ -f "$STATE/slurmctld.pid" ] && [ -f "$STATE/slurm.conf" ]; then
+        SLURM_CONF=$STATE/slurm.conf scontrol shutdown >/dev/null 2>&1 || true
+    fi
     stop_pidfile "$STATE/slurmd.pid" slurmd
     stop_pidfile "$STATE/slurmctld.pid" slurmctld
 }
 cleanup() {
     local rc=$?
     set +e
+    if [ "${#TIMES[@]}" -lt "${#PHASES[@]}" ]; then
+        phase_end
+    fi
+    phase "stop the daemons"
+    if [ -n "$JOB" ] && [ -n "$(squeue -h -j "$JOB" -o %i 2>/dev/null)" ]; then
+        # interrupted or failed while the array ran: no shard outlives the test
+        scancel "$JOB"
+        for _ in $(seq 100); do
+            [ -z "$(squeue -h -j "$JOB" -o %i 2>/dev/null)" ] && break
+            sleep 0.1
+        done
+    fi
     stop_slurm
     if [ "$started_munged" = 1 ]; then
         munged --stop >/dev/null 2>&1
     fi
-    if [ "${#TIMES[@]}" -lt "${#PHASES[@]}" ]; then
-        phase_end
-    fi
+    phase_end
     report_times
-    if [ "$ok" = 1 ]; then
+    if [ "$ok" = 1 ] && [ "$keep" = 0 ]; then
         rm -rf "$WORK"
+    fi
+    if [ "$ok" = 1 ]; then
         say "PASSED: the merged shards are byte-identical to the single run"
     else
         say "logs kept in $WORK" >&2
@@ -158,14 +180,9 @@ LARMOR=${CARGO_TARGET_DIR:-$ROOT/target}/release/larmor
 [ -x "$LARMOR" ] || fail "no binary at $LARMOR"
 phase_end
 
-# --- 3. reference --------------------------------------------------------------------------
 RUN=$WORK/run
-phase "reference: one run of $TRIALS trials"
-(cd "$RUN" && "$LARMOR" ensemble "$SCENARIO" --trials "$TRIALS" --seed "$SEED" \
-    --out ref.csv --summary ref.json)
-phase_end
 
-# --- 4. munge and a one-node cluster -------------------------------------------------------
+# --- 3. munge and a one-node cluster -------------------------------------------------------
 phase "start munged, slurmctld, slurmd"
 if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
     say "munged already running: reused"
@@ -236,6 +253,12 @@ for _ in $(seq 300); do
 done
 [ "$node_state" = idle ] || fail "node $NODE is '${node_state:-not known}', not idle, after 60 s (logs in $STATE)"
 sinfo
+phase_end
+
+# --- 4. reference --------------------------------------------------------------------------
+phase "reference: one run of $TRIALS trials"
+(cd "$RUN" && "$LARMOR" ensemble "$SCENARIO" --trials "$TRIALS" --seed "$SEED" \
+    --out ref.csv --summary ref.json)
 phase_end
 
 # --- 5. the array job, one task interrupted and requeued -----------------------------------
@@ -310,6 +333,9 @@ restarts=$(task_field "${JOB}_$VICTIM" Restarts)
 [ "$restarts" = 1 ] || fail "task $VICTIM restarted $restarts times, expected once"
 grep -q "resuming .* $kept of $SHARD_TRIALS trials already done" "$RUN/slurm-${JOB}_$VICTIM.out" ||
     fail "task $VICTIM did not resume from its $kept saved trials (see $RUN/slurm-${JOB}_$VICTIM.out)"
+for i in $(seq 0 $((SHARDS - 1))); do
+    say "task $i: $(task_field "${JOB}_$i" StartTime | cut -dT -f2) .. $(task_field "${JOB}_$i" EndTime | cut -dT -f2), restarts $(task_field "${JOB}_$i" Restarts)"
+done
 say "task $VICTIM log (both runs):"
 sed 's/^/    /' "$RUN/slurm-${JOB}_$VICTIM.out"
 phase_end
