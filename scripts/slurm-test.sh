@@ -84,7 +84,6 @@ report_times() {
 # --- daemons started here, stopped on exit -------------------------------------------------
 STATE=$WORK/slurm
 started_munged=0
-JOB=
 ok=0
 stop_pidfile() { # stop_pidfile FILE NAME: stop the daemon whose pid FILE holds, if it is NAME
     local pid
@@ -101,9 +100,20 @@ stop_pidfile() { # stop_pidfile FILE NAME: stop the daemon whose pid FILE holds,
     rm -f "$1"
 }
 stop_slurm() {
-    # slurmctld stops itself and slurmd (quicker and cleaner than signals), then the pid files
-    # make sure of it
+    # every job of this test cluster cancelled (none outlives it: a stale job step would report
+    # to the next run's daemons, whose job ids start at 1 again), then slurmctld stops itself
+    # and slurmd (quicker and cleaner than signals), then the pid files make sure of it
     if [ -f "$STATE/slurmctld.pid" ] && [ -f "$STATE/slurm.conf" ]; then
+        local jobs
+        jobs=$(SLURM_CONF=$STATE/slurm.conf squeue -h -o %A 2>/dev/null | sort -u || true)
+        if [ -n "$jobs" ]; then
+            # shellcheck disable=SC2086 # one job id per word
+            SLURM_CONF=$STATE/slurm.conf scancel $jobs 2>/dev/null || true
+            for _ in $(seq 150); do
+                [ -z "$(SLURM_CONF=$STATE/slurm.conf squeue -h -o %A 2>/dev/null)" ] && break
+                sleep 0.1
+            done
+        fi
         SLURM_CONF=$STATE/slurm.conf scontrol shutdown >/dev/null 2>&1 || true
     fi
     stop_pidfile "$STATE/slurmd.pid" slurmd
@@ -116,14 +126,6 @@ cleanup() {
         phase_end
     fi
     phase "stop the daemons"
-    if [ -n "$JOB" ] && [ -n "$(squeue -h -j "$JOB" -o %i 2>/dev/null)" ]; then
-        # interrupted or failed while the array ran: no shard outlives the test
-        scancel "$JOB"
-        for _ in $(seq 100); do
-            [ -z "$(squeue -h -j "$JOB" -o %i 2>/dev/null)" ] && break
-            sleep 0.1
-        done
-    fi
     stop_slurm
     if [ "$started_munged" = 1 ]; then
         munged --stop >/dev/null 2>&1
@@ -141,6 +143,12 @@ cleanup() {
     fi
     exit "$rc"
 }
+# one run at a time: two would share the work directory, ports and daemons
+exec 9>"${TMPDIR:-/tmp}/larmor-slurm-test.lock"
+if ! flock -n 9; then
+    echo "slurm-test.sh: another run is in progress (lock ${TMPDIR:-/tmp}/larmor-slurm-test.lock)" >&2
+    exit 2
+fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -164,8 +172,9 @@ if installed; then
 else
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    # no systemd here: the packages' services are not started (policy-rc.d), this script
-    # starts the daemons itself
+    # the packages' own services start only where /etc/slurm/slurm.conf exists (the systemd
+    # units' ConditionPathExists; the init scripts exit 0 without it): this script writes its
+    # configuration elsewhere (SLURM_CONF) and starts the daemons itself
     apt-get install -y -q "${PKGS[@]}"
 fi
 for c in slurmctld slurmd sbatch squeue scontrol scancel sinfo munged munge unmunge; do
@@ -246,8 +255,9 @@ mkdir -p "$STATE/ctld" "$STATE/spool"
 slurmctld || fail "slurmctld did not start (see $STATE/slurmctld.log)"
 slurmd || fail "slurmd did not start (see $STATE/slurmd.log)"
 node_state=
-for _ in $(seq 300); do
-    node_state=$(sinfo -h -n "$NODE" -o %T 2>/dev/null || true)
+deadline=$((SECONDS + 60))
+while ((SECONDS < deadline)); do
+    node_state=$(timeout 10 sinfo -h -n "$NODE" -o %T 2>/dev/null || true)
     [ "$node_state" = idle ] && break
     sleep 0.2
 done
@@ -263,7 +273,7 @@ phase_end
 
 # --- 5. the array job, one task interrupted and requeued -----------------------------------
 task_field() { # task_field TASKID KEY: a field of `scontrol show job` for one array task
-    scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
+    timeout 10 scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
 }
 rows_in() { # rows_in FILE: complete trial lines after the header (0 if missing)
     if [ -f "$1" ]; then
@@ -282,7 +292,8 @@ JOB=$(cd "$RUN" && sbatch --parsable --array=0-$((SHARDS - 1)) \
 JOB=${JOB%%;*}
 say "submitted array job $JOB"
 VPART=$RUN/shards/shard-$VICTIM.csv.part
-for _ in $(seq 1200); do
+deadline=$((SECONDS + 60))
+while ((SECONDS < deadline)); do
     [ "$(rows_in "$VPART")" -ge "$KILL_AT" ] && break
     [ -f "$RUN/shards/shard-$VICTIM.csv" ] && fail "task $VICTIM finished before it could be interrupted"
     sleep 0.05
@@ -293,7 +304,8 @@ phase_end
 phase "interrupt task $VICTIM (scancel --signal=INT)"
 scancel --signal=INT "${JOB}_$VICTIM"
 vstate=
-for _ in $(seq 600); do
+deadline=$((SECONDS + 60))
+while ((SECONDS < deadline)); do
     vstate=$(task_field "${JOB}_$VICTIM" JobState)
     case $vstate in RUNNING|COMPLETING|PENDING|"") sleep 0.1 ;; *) break ;; esac
 done
@@ -320,8 +332,9 @@ while [ "$(date +%s)" -lt $((vend + 2)) ]; do
     sleep 0.1
 done
 scontrol update JobId="${JOB}_$VICTIM" StartTime=now
-for _ in $(seq 3000); do
-    [ -z "$(squeue -h -j "$JOB" -o %i 2>/dev/null)" ] && break
+deadline=$((SECONDS + 300))
+while ((SECONDS < deadline)); do
+    [ -z "$(timeout 10 squeue -h -j "$JOB" -o %i 2>/dev/null)" ] && break
     sleep 0.1
 done
 [ -z "$(squeue -h -j "$JOB" -o %i)" ] || fail "array job $JOB still queued or running after 300 s"
