@@ -133,7 +133,7 @@ impl FokkerPlanck {
     /// `magnet.m0` on the equator.
     pub fn new(valid: &Validated, cells: usize) -> Result<Self, Error> {
         let spec = valid.spec();
-        if cells < MIN_CELLS || cells > MAX_CELLS || cells % 2 != 0 {
+        if !(MIN_CELLS..=MAX_CELLS).contains(&cells) || cells % 2 != 0 {
             return Err(Error::OutOfRange {
                 param: "fokker_planck.cells",
                 value: cells as f64,
@@ -406,9 +406,10 @@ impl FokkerPlanck {
         let (lo, rest) = rest.split_at_mut(n);
         let (piv, up) = rest.split_at_mut(n);
         // forward: y_i = (P_i + lo_i y_{i-1}) / m_i; back: x_i = y_i + up_i x_{i+1}
+        // (`piv` holds 1 / m_i: no division on the chain)
         let mut y = 0.0;
         for i in 0..n {
-            y = (p[i] + lo[i] * y) / piv[i];
+            y = (p[i] + lo[i] * y) * piv[i];
             p[i] = y;
         }
         for i in (0..n - 1).rev() {
@@ -417,7 +418,7 @@ impl FokkerPlanck {
     }
 
     /// Builds and factors `I - h A` at the current (rebased) coefficients: `lo_i` the rate
-    /// from cell `i - 1` into `i`, `piv_i` the pivot, `up_i` the rate from `i + 1` into `i`
+    /// from cell `i - 1` into `i`, `piv_i` the inverse pivot, `up_i` the rate from `i + 1` into `i`
     /// over the pivot, all >= 0 (the elimination subtracts nothing).
     fn factor(&self, work: &mut [f64], h: f64) {
         let n = self.n;
@@ -461,7 +462,7 @@ impl FokkerPlanck {
                 };
             let m = s + out_fwd;
             lo[j] = out_fwd_prev;
-            piv[j] = m;
+            piv[j] = 1.0 / m;
             if j > 0 {
                 // up_{j-1} = (rate from j into j - 1) / m_{j-1}
                 up[j - 1] = out_bwd / m_prev;
