@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 pub enum WerMethod {
     /// Exact Fokker-Planck solve of the polar-angle density (axially symmetric scenarios).
     Fp,
-    /// Brute-force stochastic-LLG trials (any scenario with [switching]).
+    /// Brute-force stochastic-LLG trials (any scenario with `[switching]`).
     Mc,
     /// Adaptive multilevel splitting (not available yet).
     Ams,
@@ -43,7 +43,7 @@ pub enum Start {
 /// Arguments of `larmor wer`.
 #[derive(Debug, Args)]
 pub struct WerArgs {
-    /// Scenario file: a pulse in [stt] (or a field drive), [thermal]; read at [switching]
+    /// Scenario file: a pulse in `[stt]` (or a field drive), `[thermal]`; read at `[switching]`
     /// read_time, else at the end of the last waveform.
     pub scenario: PathBuf,
     /// fp: Fokker-Planck (axially symmetric scenarios: easy axis, fields and polariser along
