@@ -322,7 +322,9 @@ impl FokkerPlanck {
     }
 
     /// Advances the density from reduced time `t_from` to `t_to` in backward-Euler steps of
-    /// at most `dt` (each stretch between two waveform kinks in equal steps).
+    /// at most `dt` (each stretch between two waveform kinks in equal steps). `work` must be
+    /// the slice last given to [`FokkerPlanck::start`]: it holds the factored system, which is
+    /// reused while the drive values and the step stay the same.
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for a work slice of the wrong length (`fokker_planck.work`), a
