@@ -23,6 +23,9 @@ enum Cmd {
     /// Switching probability and write-error rate against current, voltage, pulse width or
     /// temperature: one ensemble per point.
     Sweep(commands::sweep::SweepArgs),
+    /// Write-error rate of a pulse with its confidence interval: exact Fokker-Planck solve
+    /// (axially symmetric scenarios, rates down to 1e-15) or stochastic trials.
+    Wer(commands::wer::WerArgs),
     /// Merge the TRIALS.csv files of shards into one campaign (+ summary).
     Merge(commands::merge::MergeArgs),
     /// Throughput benchmarks of the standard macrospin cases (median of repeated runs).
@@ -92,6 +95,7 @@ fn main() {
         Cmd::Ensemble(a) => commands::ensemble::run(a),
         Cmd::Merge(a) => commands::merge::merge(a),
         Cmd::Sweep(a) => commands::sweep::run(a),
+        Cmd::Wer(a) => commands::wer::run(a),
         Cmd::Bench(a) => commands::bench::run(a),
         Cmd::Mram(a) => commands::mram::run(a),
         Cmd::Sw(a) => commands::sw::run(a),

@@ -62,6 +62,12 @@ pub enum Error {
         /// The step size that was too small (reduced units).
         dt: f64,
     },
+    /// A model that is not axially symmetric about z was given to a solver that needs the
+    /// symmetry (the polar-angle Fokker-Planck solver, [`crate::fokker_planck`]).
+    NotAxial {
+        /// The key that breaks the symmetry (e.g. `"anisotropy.uniaxial.axis"`, `"sot"`).
+        param: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -91,6 +97,12 @@ impl fmt::Display for Error {
             Error::StepSizeUnderflow { t, dt } => write!(
                 f,
                 "adaptive step size fell to {dt:e} (reduced) at reduced time {t}: tolerance too tight"
+            ),
+            Error::NotAxial { param } => write!(
+                f,
+                "{param}: the Fokker-Planck solver needs a model axially symmetric about z \
+                 (uniaxial axis, applied and driven fields and stt.polarizer along z, demag \
+                 factors Nx = Ny, no cubic anisotropy, no [sot])"
             ),
         }
     }
@@ -143,6 +155,7 @@ impl defmt::Format for Error {
             Error::StepSizeUnderflow { t, dt } => {
                 defmt::write!(f, "step underflow dt={=f64} at t={=f64}", dt, t)
             }
+            Error::NotAxial { param } => defmt::write!(f, "{=str}: not axially symmetric", param),
         }
     }
 }

@@ -62,6 +62,7 @@ pub mod error;
 pub mod field;
 #[cfg(feature = "fixed")]
 pub mod fixed;
+pub mod fokker_planck;
 pub mod geometry;
 pub mod inertial;
 pub mod integrate;

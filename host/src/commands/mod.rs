@@ -20,6 +20,7 @@ pub mod sharrock;
 pub mod sw;
 pub mod sweep;
 pub mod viscosity;
+pub mod wer;
 
 /// Kernel scalar type (`--precision`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

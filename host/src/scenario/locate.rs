@@ -154,7 +154,8 @@ impl<'a> Source<'a> {
         let path = match e {
             larmor::Error::OutOfRange { param, .. }
             | larmor::Error::ZeroVector { param }
-            | larmor::Error::NotOrthogonal { param, .. } => param.to_string(),
+            | larmor::Error::NotOrthogonal { param, .. }
+            | larmor::Error::NotAxial { param } => param.to_string(),
             larmor::Error::DemagSum { .. } => "magnet.demag".into(),
             larmor::Error::Capacity { what, .. } => what.to_string(),
             _ => String::new(),

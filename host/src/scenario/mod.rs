@@ -52,6 +52,12 @@ impl Scenario {
             .map_err(|e| locate::Source::new(&self.file, &self.text).kernel_error(&e))
     }
 
+    /// A kernel error about this scenario's parameters, located at the line of the key it
+    /// names (as [`Scenario::compile`] does).
+    pub fn kernel_error(&self, e: &larmor::Error) -> HostError {
+        locate::Source::new(&self.file, &self.text).kernel_error(e)
+    }
+
     /// An input error located at the line of `key` (a dotted path such as `inertia.tau`).
     pub fn at_key(&self, key: &str, message: impl std::fmt::Display) -> HostError {
         locate::Source::new(&self.file, &self.text).at_key(key, message)

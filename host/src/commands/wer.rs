@@ -1,0 +1,332 @@
+//! Command `larmor wer`: the write-error rate of a scenario's pulse with a confidence interval,
+//! from the exact Fokker-Planck solver (`--method fp`, axially symmetric scenarios, any rate
+//! down to 1e-15 and below, interval = Richardson discretisation-error estimate) or from
+//! brute-force stochastic-LLG trials (`--method mc`, the ensemble machinery, Wilson 95 %
+//! interval).
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use larmor::fokker_planck::{Initial, MAX_CELLS};
+
+use crate::commands::args::Threads;
+use crate::commands::checks::{kernel_err, load_scenario, out_of_range};
+use crate::error::{HostError, Result};
+use crate::exec::campaign::Campaign;
+use crate::exec::fp::{fp_wer, FpEstimate};
+use crate::exec::pool::progress;
+use crate::exec::stats::wilson;
+use crate::exec::trials::run_trials;
+use crate::output::csv::num;
+use crate::scenario::Scenario;
+
+/// How the write-error rate is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WerMethod {
+    /// Exact Fokker-Planck solve of the polar-angle density (axially symmetric scenarios).
+    Fp,
+    /// Brute-force stochastic-LLG trials (any scenario with `[switching]`).
+    Mc,
+    /// Adaptive multilevel splitting (not available yet).
+    Ams,
+}
+
+/// The initial density of `--method fp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Start {
+    /// All probability at m0's pole, where every trial of `--method mc` starts.
+    Pole,
+    /// Boltzmann's distribution in m0's well (a cell in thermal equilibrium before the pulse).
+    Boltzmann,
+}
+
+/// Arguments of `larmor wer`.
+#[derive(Debug, Args)]
+pub struct WerArgs {
+    /// Scenario file: a pulse in `[stt]` (or a field drive), `[thermal]`; read at `[switching]`
+    /// read_time, else at the end of the last waveform.
+    pub scenario: PathBuf,
+    /// fp: Fokker-Planck (axially symmetric scenarios: easy axis, fields and polariser along
+    /// z); mc: stochastic trials; ams: not available yet.
+    #[arg(long, value_enum)]
+    pub method: WerMethod,
+    /// fp: cells in theta (a multiple of 4, 8 to 2^24; the error estimate also solves on
+    /// half of them) [default: 1000].
+    #[arg(long)]
+    pub grid: Option<usize>,
+    /// fp: largest time step in s (the estimate also solves with twice it) [default: 1e-12].
+    #[arg(long)]
+    pub dt: Option<f64>,
+    /// fp: initial density [default: pole].
+    #[arg(long, value_enum)]
+    pub initial: Option<Start>,
+    /// mc: number of trials (>= 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// mc: seed; trial k uses the random stream (seed, k), as `larmor ensemble`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (mc).
+    #[command(flatten)]
+    pub threads: Threads,
+    /// Print one JSON object instead of the summary: method, scenario, wer, low, high,
+    /// interval ("richardson" or "wilson95"), read_time (s), wall_s, and for fp grid, dt (s),
+    /// initial, fine, coarse_grid, coarse_step (the WER of the levels), grid_error, step_error
+    /// (estimated errors of the finest level in ln WER); for mc trials, seed, errors.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Default `--grid`.
+pub const DEFAULT_GRID: usize = 1000;
+/// Default `--dt` (s).
+pub const DEFAULT_DT: f64 = 1e-12;
+
+/// Kernel parameter names of the Fokker-Planck solver and the options that set them.
+const FP_NAMES: &[(&str, &str)] = &[
+    ("fokker_planck.cells", "--grid"),
+    ("fokker_planck.dt", "--dt"),
+];
+
+/// The time (s) at which the scenario's state is read: `[switching] read_time`, else the end of
+/// the last waveform of the spin torque and the field drives.
+pub fn read_time(sc: &Scenario) -> Result<f64> {
+    if let Some(sw) = &sc.plan.switching {
+        return Ok(sw.read_time);
+    }
+    let spec = sc.spec.spec();
+    let mut ends: Vec<Option<f64>> = spec.drives.iter().map(|d| d.waveform.end_time()).collect();
+    if let Some(stt) = &spec.stt {
+        ends.push(match &stt.current {
+            larmor::params::CurrentSpec::Density(d) => d.end_time(),
+            larmor::params::CurrentSpec::Voltage { volts, .. } => volts.end_time(),
+        });
+    }
+    match ends.iter().try_fold(0.0f64, |a, e| e.map(|e| a.max(e))) {
+        Some(t) if t > 0.0 => Ok(t),
+        _ => Err(HostError::input(format!(
+            "{}: a write-error rate needs [switching] read_time or a pulse that ends (its end \
+             is the read time)",
+            sc.file
+        ))),
+    }
+}
+
+/// A kernel error of the Fokker-Planck solver: its own parameters named by their options, the
+/// scenario's located at their key's line.
+fn fp_error(sc: &Scenario, e: larmor::Error) -> HostError {
+    match e {
+        larmor::Error::OutOfRange { param, .. } if param.starts_with("fokker_planck.") => {
+            kernel_err(e, FP_NAMES)
+        }
+        _ => sc.kernel_error(&e),
+    }
+}
+
+/// `--grid`, checked: a multiple of 4 from 8 to 2^24.
+pub fn check_grid(grid: usize) -> Result<usize> {
+    if !(8..=MAX_CELLS).contains(&grid) || grid % 4 != 0 {
+        return Err(out_of_range(
+            "--grid",
+            grid as f64,
+            "a multiple of 4 from 8 to 2^24 (the error estimate also solves on grid / 2 cells)",
+        ));
+    }
+    Ok(grid)
+}
+
+/// `--dt`, checked against the read time: > 0 s and at most 1e9 steps.
+pub fn check_dt(dt: f64, read_time: f64) -> Result<f64> {
+    if !(dt > 0.0 && dt.is_finite() && read_time / dt <= 1e9) {
+        return Err(out_of_range(
+            "--dt",
+            dt,
+            &format!(
+                "> 0 s and at most 1e9 steps to the read time (>= {} s)",
+                num(read_time / 1e9)
+            ),
+        ));
+    }
+    Ok(dt)
+}
+
+/// Runs `larmor wer`.
+pub fn run(args: &WerArgs) -> Result<()> {
+    let mc_only = [
+        ("--trials", args.trials.is_some()),
+        ("--seed", args.seed.is_some()),
+    ];
+    let fp_only = [
+        ("--grid", args.grid.is_some()),
+        ("--dt", args.dt.is_some()),
+        ("--initial", args.initial.is_some()),
+    ];
+    let refuse = |opts: &[(&str, bool)], method: &str| match opts.iter().find(|o| o.1) {
+        Some((opt, _)) => Err(HostError::input(format!(
+            "{opt} applies to --method {method} only"
+        ))),
+        None => Ok(()),
+    };
+    match args.method {
+        WerMethod::Ams => {
+            return Err(HostError::input(
+                "--method ams (adaptive multilevel splitting) is not available yet: use --method \
+                 fp (axially symmetric scenarios) or --method mc",
+            ))
+        }
+        WerMethod::Fp => refuse(&mc_only, "mc")?,
+        WerMethod::Mc => refuse(&fp_only, "fp")?,
+    }
+    let sc = load_scenario(&args.scenario, &[])?;
+    let read = read_time(&sc)?;
+    let t0 = std::time::Instant::now();
+    match args.method {
+        WerMethod::Fp => {
+            let grid = check_grid(args.grid.unwrap_or(DEFAULT_GRID))?;
+            let dt = check_dt(args.dt.unwrap_or(DEFAULT_DT), read)?;
+            let start = args.initial.unwrap_or(Start::Pole);
+            let initial = match start {
+                Start::Pole => Initial::Pole,
+                Start::Boltzmann => Initial::Boltzmann,
+            };
+            let e = fp_wer(&sc.spec, read, grid, dt, initial).map_err(|e| fp_error(&sc, e))?;
+            report_fp(
+                &sc,
+                args,
+                &e,
+                read,
+                grid,
+                dt,
+                start,
+                t0.elapsed().as_secs_f64(),
+            );
+        }
+        WerMethod::Mc => {
+            let (Some(trials), Some(seed)) = (args.trials, args.seed) else {
+                return Err(HostError::input(
+                    "--method mc needs --trials N and --seed S",
+                ));
+            };
+            if sc.plan.switching.is_none() {
+                return Err(HostError::input(format!(
+                    "{}: --method mc needs a [switching] table (read_time = s; every trial \
+                     starts at [magnet] m0)",
+                    sc.file
+                )));
+            }
+            let camp = Campaign::<f64>::new(&sc)?;
+            let pool = args.threads.pool()?;
+            crate::exec::interrupt::install();
+            let pb = progress(trials, "trials");
+            let mut errors = 0u64;
+            let complete = run_trials(&camp, seed, 0, 0..trials, &pool, &pb, |rows| {
+                errors += rows.iter().filter(|r| !r.switched).count() as u64;
+                Ok(())
+            })?;
+            pb.finish_and_clear();
+            if !complete {
+                return Err(HostError {
+                    message: "interrupted".into(),
+                    code: 130,
+                });
+            }
+            let (low, high) = wilson(errors, trials);
+            let wer = errors as f64 / trials as f64;
+            let wall = t0.elapsed().as_secs_f64();
+            if args.json {
+                let v = serde_json::json!({
+                    "method": "mc",
+                    "scenario": sc.file,
+                    "wer": wer,
+                    "low": low,
+                    "high": high,
+                    "interval": "wilson95",
+                    "read_time": read,
+                    "wall_s": wall,
+                    "trials": trials,
+                    "seed": seed,
+                    "errors": errors,
+                });
+                crate::say!("{v:#}");
+            } else {
+                crate::say!(
+                    "larmor wer: {} (mc: {trials} trials, seed {seed}, read at {} s)",
+                    sc.file,
+                    num(read)
+                );
+                crate::say!(
+                    "  WER  {wer:.4e}  [{low:.4e}, {high:.4e}]  Wilson 95 % ({errors} of {trials} \
+                     trials not switched)"
+                );
+                crate::say!("  time {wall:.2} s");
+            }
+        }
+        WerMethod::Ams => unreachable!("refused above"),
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report_fp(
+    sc: &Scenario,
+    args: &WerArgs,
+    e: &FpEstimate,
+    read: f64,
+    grid: usize,
+    dt: f64,
+    start: Start,
+    wall: f64,
+) {
+    let initial = match start {
+        Start::Pole => "pole",
+        Start::Boltzmann => "boltzmann",
+    };
+    if args.json {
+        let v = serde_json::json!({
+            "method": "fp",
+            "scenario": sc.file,
+            "wer": e.wer,
+            "low": e.low,
+            "high": e.high,
+            "interval": "richardson",
+            "read_time": read,
+            "wall_s": wall,
+            "grid": grid,
+            "dt": dt,
+            "initial": initial,
+            "fine": e.fine,
+            "coarse_grid": e.coarse_grid,
+            "coarse_step": e.coarse_step,
+            "grid_error": e.grid_error,
+            "step_error": e.step_error,
+        });
+        crate::say!("{v:#}");
+        return;
+    }
+    crate::say!(
+        "larmor wer: {} (fp: {grid} cells, dt {} s, initial {initial}, read at {} s)",
+        sc.file,
+        num(dt),
+        num(read)
+    );
+    crate::say!(
+        "  WER  {:.4e}  [{:.4e}, {:.4e}]  discretisation error (Richardson)",
+        e.wer,
+        e.low,
+        e.high
+    );
+    crate::say!(
+        "  levels  {grid} cells, dt: {:.4e}; {} cells: {:.4e}; dt {} s: {:.4e}",
+        e.fine,
+        grid / 2,
+        e.coarse_grid,
+        num(2.0 * dt),
+        e.coarse_step
+    );
+    crate::say!(
+        "  errors  grid {:+.2} %, step {:+.2} % (of the finest level)",
+        100.0 * e.grid_error.exp_m1(),
+        100.0 * e.step_error.exp_m1()
+    );
+    crate::say!("  time {wall:.2} s");
+}

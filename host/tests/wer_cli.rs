@@ -1,0 +1,173 @@
+//! `larmor wer`: the Fokker-Planck write-error rate of the README's MRAM scenario with its
+//! error estimate, its agreement with brute-force trials at a WER near 1e-3, and bad input
+//! refused by flag or key with exit code 2.
+
+mod common;
+
+use common::{arg, assert_refused, larmor_with, tmpdir};
+
+fn mram() -> String {
+    format!(
+        "{}/../examples/mram_switching.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A fast-relaxing perpendicular cell (alpha = 0.1, Delta = 40, mu0 H_K,eff = 0.7 T) whose
+/// 0.45 ns pulse of about 2 J_c0 leaves a write-error rate near 1e-3 (1.5e-3): cheap enough for
+/// brute force (10^4 trials, about 15 errors).
+const FAST: &str = r#"[magnet]
+ms = 1.0e6
+alpha = 0.1
+shape = { disc = { diameter = 20e-9, thickness = 1.5e-9 } }
+demag = [0.0, 0.0, 1.0]
+m0 = [0.0, 0.0, -1.0]
+
+[anisotropy]
+uniaxial = { ku = 978318.5, axis = [0, 0, 1] }
+
+[thermal]
+temperature = 300.0
+
+[stt]
+polarizer = [0.0, 0.0, 1.0]
+polarization = 0.6
+lambda = 1.0
+field_like = 0.0
+current_density = { pulse = { amplitude = AMPLITUDE, start = 0.1e-9, duration = 0.45e-9 } }
+
+[switching]
+read_time = 0.7e-9
+
+[solver]
+dt = 2e-13
+duration = 0.7e-9
+"#;
+
+/// The JSON object printed by `larmor wer ... --json`.
+fn json(args: &[&str], flags: &str) -> serde_json::Value {
+    let (code, out, err) = larmor_with(args, &format!("{flags} --json"));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn num(v: &serde_json::Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+#[test]
+fn fp_wer_of_the_mram_example_with_its_error_estimate() {
+    let sc = mram();
+    let v = json(&["wer", &sc], "--method fp");
+    let (wer, low, high) = (num(&v, "wer"), num(&v, "low"), num(&v, "high"));
+    assert!(low < wer && wer < high, "{v}");
+    assert!(wer > 1e-5 && wer < 1e-3, "{v}");
+    // the interval holds the finest level and is a few per cent wide
+    let fine = num(&v, "fine");
+    assert!(low <= fine && fine <= high, "{v}");
+    assert!(high / low < 1.2, "{v}");
+    assert_eq!(v["interval"], "richardson");
+    assert_eq!(num(&v, "read_time"), 9e-9);
+    // a finer solve lands inside the interval
+    let finer = json(&["wer", &sc], "--method fp --grid 2000 --dt 5e-14");
+    let w2 = num(&finer, "wer");
+    assert!(low < w2 && w2 < high, "{w2} outside [{low}, {high}]");
+    // the summary names the method, the interval and the levels
+    let (code, out, err) = larmor_with(&["wer", &sc], "--method fp --grid 400 --dt 2e-13");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("WER") && out.contains("Richardson") && out.contains("200 cells"));
+}
+
+#[test]
+fn fp_agrees_with_brute_force_trials_near_1e_minus_3() {
+    let d = tmpdir("wer", "agree");
+    let sc = d.join("fast.toml");
+    std::fs::write(&sc, FAST.replace("AMPLITUDE", "1.0e12")).unwrap();
+    let fp = json(&["wer", arg(&sc)], "--method fp --dt 1e-13");
+    let mc = json(&["wer", arg(&sc)], "--method mc --trials 10000 --seed 7");
+    let (w_fp, w_mc) = (num(&fp, "wer"), num(&mc, "wer"));
+    eprintln!(
+        "fp {w_fp:.4e} [{:.4e}, {:.4e}], mc {w_mc:.4e} [{:.4e}, {:.4e}] ({} errors)",
+        num(&fp, "low"),
+        num(&fp, "high"),
+        num(&mc, "low"),
+        num(&mc, "high"),
+        num(&mc, "errors")
+    );
+    assert!(w_fp > 3e-4 && w_fp < 3e-3, "{fp}");
+    assert!(
+        num(&mc, "low") <= w_fp && w_fp <= num(&mc, "high"),
+        "fp {fp} outside the Wilson interval of {mc}"
+    );
+    assert_eq!(mc["interval"], "wilson95");
+}
+
+#[test]
+fn refusals_name_the_flag_or_key() {
+    let sc = mram();
+    let refused = |flags: &str, needles: &[&str]| {
+        let (code, _, err) = larmor_with(&["wer", &sc], flags);
+        assert_refused(flags, code, &err, needles);
+    };
+    refused("--method ams", &["--method ams", "not available yet"]);
+    refused(
+        "--method fp --grid 1001",
+        &["--grid = 1001", "multiple of 4"],
+    );
+    refused("--method fp --grid 4", &["--grid = 4", "8 to 2^24"]);
+    refused("--method fp --dt=-1e-12", &["--dt = -1e-12", "> 0 s"]);
+    refused("--method fp --dt 0", &["--dt = 0", "> 0 s"]);
+    refused("--method fp --dt 1e-30", &["--dt", "1e9 steps"]);
+    refused("--method fp --trials 10", &["--trials", "--method mc only"]);
+    refused("--method mc --grid 100", &["--grid", "--method fp only"]);
+    refused("--method mc", &["--method mc needs --trials"]);
+    refused("--method mc --trials 0 --seed 1", &["--trials"]);
+    refused("--method fp --threads 0 --trials 1", &["--trials"]);
+    // scenarios that are not axially symmetric, located at their key's line
+    let d = tmpdir("wer", "refuse");
+    let text = std::fs::read_to_string(&sc).unwrap();
+    let cases = [
+        (
+            "axis = [0, 0, 1]",
+            "axis = [0.1, 0, 1]",
+            ":14:",
+            "anisotropy.uniaxial.axis",
+        ),
+        (
+            "polarizer = [0.0, 0.0, 1.0]",
+            "polarizer = [0.0, 1.0, 1.0]",
+            ":20:",
+            "stt.polarizer",
+        ),
+        (
+            "temperature = 300.0",
+            "temperature = 0.0",
+            ":17:",
+            "thermal.temperature",
+        ),
+    ];
+    for (i, (from, to, line, key)) in cases.iter().enumerate() {
+        assert!(text.contains(from), "{from}");
+        let bad = d.join(format!("bad{i}.toml"));
+        std::fs::write(&bad, text.replace(from, to)).unwrap();
+        let (code, _, err) = larmor_with(&["wer", arg(&bad)], "--method fp");
+        assert_refused(key, code, &err, &[line, key]);
+    }
+    let bad = d.join("in_plane_field.toml");
+    std::fs::write(
+        &bad,
+        text.replacen(
+            "\n[thermal]",
+            "\n[field]\napplied = [0.01, 0.0, 0.0]\n\n[thermal]",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = larmor_with(&["wer", arg(&bad)], "--method fp");
+    assert_refused(
+        "in-plane field",
+        code,
+        &err,
+        &["field.applied", "axially symmetric"],
+    );
+}
