@@ -14,11 +14,11 @@ use crate::exec::fingerprint::{meta_path, Fingerprint};
 use crate::exec::pool::progress;
 use crate::exec::resume::Journal;
 use crate::exec::shard::Shard;
-use crate::exec::stats::Summary;
+use crate::exec::stats::Tally;
 use crate::exec::trials::{run_trials, Trials};
 use crate::output::json::write_json;
 use crate::output::plot::{draw, Panel, Series, BLUE};
-use crate::output::trials::read_rows;
+use crate::output::trials::scan_rows;
 use crate::scenario::Scenario;
 
 /// Arguments of `larmor ensemble`.
@@ -153,7 +153,9 @@ fn ensemble_typed<C: Trials>(
     let fingerprint = fp.line();
     let journal = Journal::of(&args.files.out);
     let part = &journal.part;
-    let mut done: Vec<TrialResult> = Vec::new();
+    // trials already in the file: counted, not held (a campaign of any size runs in constant
+    // memory; rows go to disk a chunk at a time)
+    let mut done: u64 = 0;
     let mut file = if journal.exists() {
         if !args.campaign.resume {
             return Err(HostError::input(format!(
@@ -168,31 +170,32 @@ fn ensemble_typed<C: Trials>(
                 part.display(),
             )));
         }
-        let (rows, good_len) = read_rows(part)?;
-        for (i, r) in rows.iter().enumerate() {
-            if r.trial != range.start + i as u64 {
-                return Err(HostError::input(format!(
-                    "--resume: {} is not a prefix of this shard's trials (row {i} is trial {})",
-                    part.display(),
-                    r.trial
-                )));
+        let good_len = scan_rows(part, |r| {
+            let i = done;
+            done += 1;
+            if r.trial == range.start + i {
+                return Ok(());
             }
-        }
+            Err(HostError::input(format!(
+                "--resume: {} is not a prefix of this shard's trials (row {i} is trial {})",
+                part.display(),
+                r.trial
+            )))
+        })?;
         let f = journal.reopen(good_len)?;
         eprintln!(
             "resuming {}: {} of {} trials already done",
             part.display(),
-            rows.len(),
+            done,
             range.end - range.start
         );
-        done = rows;
         f
     } else {
         journal.start(&fingerprint, TrialResult::HEADER)?
     };
-    let start = range.start + done.len() as u64;
+    let start = range.start + done;
     let pb = progress(range.end - range.start, "trials");
-    pb.set_position(done.len() as u64);
+    pb.set_position(done);
     let t0 = std::time::Instant::now();
     let complete = journal.or_discard(|| {
         run_trials(
@@ -208,7 +211,7 @@ fn ensemble_typed<C: Trials>(
                     buf.push_str(&r.csv_row());
                 }
                 journal.append(&mut file, &buf)?;
-                done.extend_from_slice(rows);
+                done += rows.len() as u64;
                 Ok(())
             },
         )
@@ -219,7 +222,7 @@ fn ensemble_typed<C: Trials>(
     if !complete {
         eprintln!(
             "interrupted: {} of {} trials saved in {}; run again with --resume to complete",
-            done.len(),
+            done,
             range.end - range.start,
             part.display()
         );
@@ -232,11 +235,15 @@ fn ensemble_typed<C: Trials>(
     fp.write_meta(&args.files.out, part, &sc.file)?;
     journal.complete(&args.files.out)?;
     // statistics from the file as written (rounded times), so a merge of shards gives the same
-    let rows = read_rows(&args.files.out)?.0;
+    let mut tally = Tally::default();
+    scan_rows(&args.files.out, |r| {
+        tally.add(&r);
+        Ok(())
+    })?;
     finish(
         sc,
         &args.files.out,
-        &rows,
+        &tally,
         args.files.summary.as_deref(),
         args.plot.as_deref(),
         wall,
@@ -246,19 +253,18 @@ fn ensemble_typed<C: Trials>(
 fn finish(
     sc: &Source,
     out: &Path,
-    rows: &[TrialResult],
+    tally: &Tally,
     summary: Option<&Path>,
     plot: Option<&Path>,
     wall: f64,
 ) -> Result<()> {
-    let s = Summary::of(rows);
+    let s = tally.summary();
     if let Some(p) = summary {
         write_json(p, &s)?;
     }
     if let Some(p) = plot {
-        let mut ts: Vec<f64> = rows.iter().filter_map(|r| r.t_switch).collect();
-        ts.sort_by(f64::total_cmp);
-        let n = rows.len().max(1) as f64;
+        let ts = tally.crossing_times();
+        let n = tally.trials().max(1) as f64;
         let mut pts = vec![(0.0, 0.0)];
         for (i, t) in ts.iter().enumerate() {
             pts.push((t * 1e9, i as f64 / n));

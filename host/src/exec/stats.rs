@@ -37,16 +37,51 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     ((center - half).max(0.0), (center + half).min(1.0))
 }
 
-impl Summary {
-    /// Summary of the given trials.
-    pub fn of(rows: &[TrialResult]) -> Self {
-        let n = rows.len() as u64;
-        let k = rows.iter().filter(|r| r.switched).count() as u64;
-        let mut ts: Vec<f64> = rows
-            .iter()
-            .filter(|r| r.switched)
-            .filter_map(|r| r.t_switch)
-            .collect();
+/// The trials of a campaign counted one row at a time, so that a file of any length is
+/// summarised without holding its rows: what it keeps is 8 bytes per trial that crossed the
+/// switching axis (its crossing time, for the exact median and the plot).
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    trials: u64,
+    switched: u64,
+    /// Crossing times of the switched trials.
+    ts: Vec<f64>,
+    /// Crossing times of the trials that crossed but were back by the read time.
+    back: Vec<f64>,
+}
+
+impl Tally {
+    /// Counts one trial.
+    pub fn add(&mut self, r: &TrialResult) {
+        self.trials += 1;
+        if r.switched {
+            self.switched += 1;
+        }
+        if let Some(t) = r.t_switch {
+            if r.switched {
+                self.ts.push(t);
+            } else {
+                self.back.push(t);
+            }
+        }
+    }
+
+    /// Number of trials counted.
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// Every crossing time (switched or not), sorted.
+    pub fn crossing_times(&self) -> Vec<f64> {
+        let mut all: Vec<f64> = self.ts.iter().chain(&self.back).copied().collect();
+        all.sort_by(f64::total_cmp);
+        all
+    }
+
+    /// The summary of the trials counted.
+    pub fn summary(&self) -> Summary {
+        let (n, k) = (self.trials, self.switched);
+        let mut ts = self.ts.clone();
         ts.sort_by(f64::total_cmp);
         let mean = (!ts.is_empty()).then(|| ts.iter().sum::<f64>() / ts.len() as f64);
         let median = (!ts.is_empty()).then(|| {
@@ -58,7 +93,7 @@ impl Summary {
             }
         });
         let (lo, hi) = wilson(k, n);
-        Self {
+        Summary {
             trials: n,
             switched: k,
             p_switch: if n > 0 { k as f64 / n as f64 } else { 0.0 },
@@ -67,6 +102,15 @@ impl Summary {
             mean_t_switch: mean,
             median_t_switch: median,
         }
+    }
+}
+
+impl Summary {
+    /// Summary of the given trials.
+    pub fn of(rows: &[TrialResult]) -> Self {
+        let mut tally = Tally::default();
+        rows.iter().for_each(|r| tally.add(r));
+        tally.summary()
     }
 }
 

@@ -49,14 +49,14 @@ impl TrialResult {
     }
 }
 
-/// Reads a trials file: its complete rows, and the byte length of the header and those rows (a
-/// torn last line, from a kill, is dropped and not counted).
-pub fn read_rows(path: &Path) -> Result<(Vec<TrialResult>, u64)> {
+/// Reads a trials file one row at a time (memory independent of its length), handing each
+/// complete row to `each`; returns the byte length of the header and those rows (a torn last
+/// line, from a kill, is dropped and not counted).
+pub fn scan_rows(path: &Path, mut each: impl FnMut(TrialResult) -> Result<()>) -> Result<u64> {
     let f = File::open(path)
         .map_err(|e| HostError::input(format!("cannot read {}: {e}", path.display())))?;
     let mut r = BufReader::new(f);
     let mut line = String::new();
-    let mut rows = Vec::new();
     let mut good_len = 0u64;
     let mut first = true;
     loop {
@@ -78,13 +78,13 @@ pub fn read_rows(path: &Path) -> Result<(Vec<TrialResult>, u64)> {
             first = false;
         } else {
             match TrialResult::parse(&line) {
-                Some(row) => rows.push(row),
+                Some(row) => each(row)?,
                 None => break,
             }
         }
         good_len += n as u64;
     }
-    Ok((rows, good_len))
+    Ok(good_len)
 }
 
 /// Every row of a finished trials file, strictly (what `merge` reads): the header first, every
