@@ -35,7 +35,8 @@ def how(o):
     else:
         dt = o.get("dt_s") or o["rk4"]["param"]
         how_ = f"rk4 dt {dt * 1e12:.3g} ps"
-    return f"{how_}, {o['steps']} steps, error {o['error']:.1e}"
+    steps = f", {o['steps']} steps" if o["steps"] >= 0 else ""  # cmtj's dopri45: unknown
+    return f"{how_}{steps}, error {o['error']:.1e}"
 
 
 def table(out, rounds, runs):
