@@ -33,8 +33,7 @@ def how(o):
     if o.get("method") == "dopri45":
         how_ = f"dopri45 tol {o['dopri45']['param']:.2g}"
     else:
-        dt = o.get("dt_s") or o["rk4"]["param"]
-        how_ = f"rk4 dt {dt * 1e12:.3g} ps"
+        how_ = f"rk4 dt {10e-9 / o['steps'] * 1e12:.3g} ps"  # 10 ns in `steps` steps
     steps = f", {o['steps']} steps" if o["steps"] >= 0 else ""  # cmtj's dopri45: unknown
     return f"{how_}{steps}, error {o['error']:.1e}"
 
