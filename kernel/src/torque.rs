@@ -1,6 +1,7 @@
 //! Spin torques in Landau-Lifshitz form: Slonczewski spin-transfer torque (STT) from a fixed
-//! polariser and spin-orbit torque (SOT), in the mumax3 / cmtj convention
-//! (Vansteenkiste et al., AIP Advances 4, 107133 (2014), eqs. 8-9):
+//! polariser and spin-orbit torque (SOT), in the mumax3 convention
+//! (Vansteenkiste et al., AIP Advances 4, 107133 (2014), eqs. 8-9; cmtj 1.15 differs: no
+//! `alpha m x p` term and the opposite field-like sign, see the README's peer benchmark):
 //!
 //! `dm/dtau += b(t) eps [ (1 - alpha beta) m x (p x m) - (beta - alpha) m x p ] / (1 + alpha^2)`
 //!

@@ -14,7 +14,11 @@
 //!   pulse of 1e11 A/m^2 at 0.1 ns, switches and settles; RK4, dt = 0.1 ps. The rate of the
 //!   whole 1 us run is compared with that of its first 10 ns (the fresh run): the settled
 //!   state's decaying deviations must not slow the loop down (subnormal numbers would, by 2.4x
-//!   in f64 and 8x in f32).
+//!   in f64 and 8x in f32);
+//! - `a_time_to_solution`: the wall time to reach case a's state at 10 ns to
+//!   |m - m_ref| <= 1e-7, by Larmor's fastest way: RK4 with the largest step, or dopri45 with the
+//!   loosest tolerance (atol = rtol), that meets it, each found by bisection; m_ref is RK4 at
+//!   1 fs, checked against dopri45 at atol = rtol = 1e-14 (`reference_check`).
 
 use std::time::Instant;
 
@@ -111,8 +115,6 @@ fn single<S: Real + Gaussian>(
     seed: u64,
     samples: &mut Vec<Vec3<S>>,
 ) -> Result<u64> {
-    let u = model.units;
-    let (dt, t_end) = (u.time_to_reduced(DT), u.time_to_reduced(duration));
     let solver = Solver {
         method: if thermal { Method::Heun } else { Method::Rk4 },
         dt: DT,
@@ -121,6 +123,22 @@ fn single<S: Real + Gaussian>(
         rtol: Solver::DEFAULT_TOL,
         max_steps: u64::MAX,
     };
+    Ok(solve(model, &solver, seed, samples)?.0)
+}
+
+/// Integrates `solver.duration` seconds from `m0` with `solver` (the first step `solver.dt`),
+/// keeping one sample every 100 steps; returns (accepted steps, final m).
+fn solve<S: Real + Gaussian>(
+    model: &Macrospin<S>,
+    solver: &Solver,
+    seed: u64,
+    samples: &mut Vec<Vec3<S>>,
+) -> Result<(u64, Vec3<S>)> {
+    let u = model.units;
+    let (dt, t_end) = (
+        u.time_to_reduced(solver.dt),
+        u.time_to_reduced(solver.duration),
+    );
     let task = Single {
         model,
         dt,
@@ -128,7 +146,7 @@ fn single<S: Real + Gaussian>(
         seed,
         samples,
     };
-    with_stepper(&solver, dt, t_end, task)?
+    with_stepper(solver, dt, t_end, task)?
 }
 
 /// One timed run, waiting for its stepper.
@@ -141,9 +159,9 @@ struct Single<'a, S: Real + Gaussian> {
 }
 
 impl<S: Real + Gaussian> StepperTask<S> for Single<'_, S> {
-    type Output = Result<u64>;
+    type Output = Result<(u64, Vec3<S>)>;
 
-    fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<u64> {
+    fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<(u64, Vec3<S>)> {
         let mut m = [self.model.m0];
         let samples = self.samples;
         samples.clear();
@@ -162,7 +180,8 @@ impl<S: Real + Gaussian> StepperTask<S> for Single<'_, S> {
         let stats = self
             .model
             .integrate(&mut rng, stepper, &mut m, span, &mut [], &mut obs);
-        Ok(stats.map_err(|e| HostError::runtime(e.to_string()))?.steps)
+        let steps = stats.map_err(|e| HostError::runtime(e.to_string()))?.steps;
+        Ok((steps, m[0]))
     }
 }
 
@@ -193,27 +212,214 @@ fn settled<S: Real + Gaussian>(runs: u32) -> Result<(u64, f64, f64)> {
     Ok((steps, wall, fresh_steps as f64 / fresh_wall))
 }
 
+/// A key added to a case's report: (JSON key, JSON value, the table's text for it).
+type Extra = (&'static str, String, String);
+
 /// The fresh rate and the settled/fresh ratio, for the report.
-fn settled_extra(steps: u64, wall: f64, fresh: f64) -> [(&'static str, f64, String); 2] {
+fn settled_extra(steps: u64, wall: f64, fresh: f64) -> [Extra; 2] {
     let ratio = steps as f64 / wall / fresh;
     [
         (
             "fresh_steps_per_s",
-            fresh.round(),
+            fresh.round().to_string(),
             format!("fresh {:.2} M steps/s", fresh / 1e6),
         ),
         (
             "settled_over_fresh",
-            ratio,
+            ratio.to_string(),
             format!("settled/fresh {ratio:.3}"),
         ),
     ]
 }
 
+/// Largest final-state error |m - m_ref| of a solution in `a_time_to_solution`.
+const TTS_TARGET: f64 = 1e-7;
+/// Simulated time of `a_time_to_solution` (s).
+const TTS_DURATION: f64 = 10e-9;
+
+/// Case a to `TTS_DURATION` with `method`: RK4 with step `param` (s), or dopri45 with
+/// atol = rtol = `param` (first step 0.1 ps).
+fn tts_solver(method: Method, param: f64) -> Solver {
+    let dopri = method == Method::Dopri45;
+    Solver {
+        method,
+        dt: if dopri { DT } else { param },
+        duration: TTS_DURATION,
+        atol: if dopri { param } else { Solver::DEFAULT_TOL },
+        rtol: if dopri { param } else { Solver::DEFAULT_TOL },
+        max_steps: u64::MAX,
+    }
+}
+
+/// A way to case a's 10 ns state: its solver parameter (RK4 step in s, or dopri45 tolerance),
+/// accepted steps, error against the reference, and median wall time (s).
+#[derive(Clone, Copy, Debug)]
+struct Solution {
+    method: Method,
+    param: f64,
+    steps: u64,
+    error: f64,
+    wall: f64,
+}
+
+/// Bisection for the largest `param` in [`lo`, `hi`] (geometric, `iters` halvings) whose
+/// final state is within `TTS_TARGET` of `reference`, after widening `hi` down by `factor`
+/// until it meets it. `lo` must meet it. Returns the solution (not timed yet).
+fn tts_search(
+    model: &Macrospin<f64>,
+    method: Method,
+    reference: Vec3<f64>,
+    start: f64,
+    factor: f64,
+    iters: u32,
+) -> Result<Solution> {
+    let mut samples = Vec::with_capacity(1 << 16);
+    let mut error_at = |param: f64| -> (u64, f64) {
+        match solve(model, &tts_solver(method, param), 0, &mut samples) {
+            Ok((steps, m)) => {
+                let e = (m - reference).norm();
+                // a NaN error fails like an infinite one
+                (steps, if e.is_finite() { e } else { f64::INFINITY })
+            }
+            // a step too large to stay finite is simply too large
+            Err(_) => (0, f64::INFINITY),
+        }
+    };
+    // walk down from `start` by `factor` to the first parameter that meets the target
+    let (mut fail, mut pass) = (start, start);
+    let mut best = error_at(pass);
+    let mut tries = 0;
+    while best.1 > TTS_TARGET {
+        tries += 1;
+        if tries > 40 {
+            return Err(HostError::runtime(format!(
+                "a_time_to_solution: {} reaches no error <= {TTS_TARGET:e} down to {pass:e}",
+                method.name()
+            )));
+        }
+        fail = pass;
+        pass /= factor;
+        best = error_at(pass);
+    }
+    if fail != pass {
+        for _ in 0..iters {
+            let mid = (fail * pass).sqrt();
+            let r = error_at(mid);
+            if r.1 <= TTS_TARGET {
+                pass = mid;
+                best = r;
+            } else {
+                fail = mid;
+            }
+        }
+    }
+    Ok(Solution {
+        method,
+        param: pass,
+        steps: best.0,
+        error: best.1,
+        wall: f64::NAN,
+    })
+}
+
+/// Case `a_time_to_solution`: the reference, its check against dopri45 at 1e-14, and the
+/// timed RK4 and dopri45 solutions.
+fn time_to_solution(runs: u32) -> Result<(Vec3<f64>, f64, [Solution; 2])> {
+    let model = compile::<f64>(&case_a())?;
+    let mut samples = Vec::with_capacity(1 << 20);
+    let (_, reference) = solve(&model, &tts_solver(Method::Rk4, 1e-15), 0, &mut samples)?;
+    let (_, tight) = solve(&model, &tts_solver(Method::Dopri45, 1e-14), 0, &mut samples)?;
+    let check = (tight - reference).norm();
+    let mut found = [
+        // RK4 from 100 ps down by halves, then 8 bisections (0.3 %)
+        tts_search(&model, Method::Rk4, reference, 1e-10, 2.0, 8)?,
+        // dopri45 from 1e-3 down by decades, then 8 bisections (1 %)
+        tts_search(&model, Method::Dopri45, reference, 1e-3, 10.0, 8)?,
+    ];
+    for sol in &mut found {
+        let solver = tts_solver(sol.method, sol.param);
+        solve(&model, &solver, 0, &mut samples)?; // warm-up
+        let mut walls = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            solve(&model, &solver, 0, &mut samples)?;
+            walls.push(t.elapsed().as_secs_f64());
+        }
+        std::hint::black_box(&samples);
+        sol.wall = median(walls);
+    }
+    Ok((reference, check, found))
+}
+
+/// The faster of the two solutions.
+fn fastest(found: &[Solution; 2]) -> Solution {
+    if found[1].wall < found[0].wall {
+        found[1]
+    } else {
+        found[0]
+    }
+}
+
+/// The report's keys of `a_time_to_solution`: the chosen (fastest) way, then both.
+fn tts_extra(reference: Vec3<f64>, check: f64, found: &[Solution; 2]) -> Vec<Extra> {
+    let best = fastest(found);
+    let describe = |s: &Solution| match s.method {
+        Method::Dopri45 => format!("dopri45 tol {:.3e}", s.param),
+        _ => format!("{} dt {:.4e} s", s.method.name(), s.param),
+    };
+    let mut extra = vec![
+        (
+            "method",
+            format!("\"{}\"", best.method.name()),
+            describe(&best),
+        ),
+        (
+            "time_to_solution_s",
+            format!("{:.6e}", best.wall),
+            format!("{:.3} ms", best.wall * 1e3),
+        ),
+        (
+            "error",
+            format!("{:.3e}", best.error),
+            format!("error {:.2e}", best.error),
+        ),
+        ("target", format!("{TTS_TARGET:e}"), String::new()),
+        (
+            "reference",
+            format!("[{},{},{}]", reference.x, reference.y, reference.z),
+            String::new(),
+        ),
+        (
+            "reference_check",
+            format!("{check:.3e}"),
+            format!("reference vs dopri45 1e-14: {check:.1e}"),
+        ),
+    ];
+    for (s, key) in found.iter().zip(["rk4", "dopri45"]) {
+        let text = format!(
+            "{}: {} steps {:.3} ms error {:.2e}",
+            describe(s),
+            s.steps,
+            s.wall * 1e3,
+            s.error
+        );
+        extra.push((
+            key,
+            format!(
+                "{{\"param\":{:e},\"steps\":{},\"wall_s\":{:.6e},\"error\":{:.3e}}}",
+                s.param, s.steps, s.wall, s.error
+            ),
+            text,
+        ));
+    }
+    extra
+}
+
 /// Runs `larmor bench`.
 pub fn run(args: &BenchArgs) -> Result<()> {
-    const CASES: [&str; 6] = [
+    const CASES: [&str; 7] = [
         "a_rk4",
+        "a_time_to_solution",
         "b_heun_300k",
         "c_stt_rk4",
         "d_ensemble_heun_300k",
@@ -235,8 +441,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         None
     };
     let mut samples = Vec::with_capacity(1100);
-    // extra: (JSON key, value, the table's text for it)
-    let report = |case: &str, steps: u64, wall: f64, extra: &[(&str, f64, String)]| {
+    let report = |case: &str, steps: u64, wall: f64, extra: &[Extra]| {
         let rate = steps as f64 / wall;
         if args.json {
             let more: String = extra
@@ -249,6 +454,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         } else {
             let more: String = extra
                 .iter()
+                .filter(|(_, _, text)| !text.is_empty())
                 .map(|(_, _, text)| format!(", {text}"))
                 .collect();
             crate::say!(
@@ -277,6 +483,12 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         std::hint::black_box(&samples);
         report(name, steps, median(walls), &[]);
     }
+    if want("a_time_to_solution") {
+        let (reference, check, found) = time_to_solution(args.runs)?;
+        let extra = tts_extra(reference, check, &found);
+        let best = fastest(&found);
+        report("a_time_to_solution", best.steps, best.wall, &extra);
+    }
     if let Some(pool) = pool {
         let model = compile::<f64>(&case_b())?;
         let trials = 1000u64;
@@ -303,7 +515,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             "d_ensemble_heun_300k",
             steps,
             wall,
-            &[("runs_per_s", runs, text)],
+            &[("runs_per_s", runs.to_string(), text)],
         );
     }
     if want("e_settled_f64") {

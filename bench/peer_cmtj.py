@@ -9,7 +9,12 @@ Cases (see host/src/commands/bench.rs and firmware/scenarios/src/lib.rs `standar
 - c_stt_rk4: same layer, no field, m0 1 deg from -z, Slonczewski STT, p = +z, P = 0.6,
   Lambda = 1, no field-like torque (beta = 0), J = 1e11 A/m^2, RK4, 10 ns;
 - d_ensemble_heun_300k: 1000 independent 5 ns trials of case b, multiprocessing Pool with
-  os.cpu_count() workers, a fresh junction per trial; reports runs/s.
+  os.cpu_count() workers, a fresh junction per trial; reports runs/s;
+- a_time_to_solution: wall time to case a's state at 10 ns within |m - m_ref| <= 1e-7, the
+  faster of cmtj's RK4 with the largest step meeting it (doubling the step count from 100 ps,
+  then bisecting it) and cmtj's DormandPrince with the loosest abs_tol = rel_tol meeting it;
+  m_ref is cmtj's own RK4 at 1 fs (same physics as Larmor's with the matched constants);
+  --reference MX,MY,MZ (Larmor's m_ref) reports how far apart the two are.
 
 Unit conventions of cmtj (core/junction.hpp) and how they are matched here:
 - Layer Ms is mu0*Ms in tesla: Ms_T = MU0 * 1e6;
@@ -39,7 +44,7 @@ try:
     import cmtj
     from cmtj import AxialDriver, CVector, Junction, Layer, ScalarDriver, SolverMode
 except ImportError as exc:  # pragma: no cover - reported to the caller
-    print(f"bench-cmtj: cannot import cmtj ({exc}); install it with `pip install cmtj==1.15.0`",
+    print(f"peer_cmtj: cannot import cmtj ({exc}); install it with `pip install cmtj==1.15.0`",
           file=sys.stderr)
     sys.exit(2)
 
@@ -183,12 +188,109 @@ def bench_single(name, case, runs):
     report(name, round(steps / wall / 1e6, 4), "M steps/s", steps, wall)
     m, n = final_m(last)
     norm = math.sqrt(sum(c * c for c in m))
-    msg = f"[bench-cmtj] {name}: final m = ({m[0]:+.6f}, {m[1]:+.6f}, {m[2]:+.6f}), |m| = {norm:.9f}, {n} samples"
+    msg = f"[peer_cmtj] {name}: final m = ({m[0]:+.6f}, {m[1]:+.6f}, {m[2]:+.6f}), |m| = {norm:.9f}, {n} samples"
     if case == "a":
         e = equilibrium_a()
         ang = math.degrees(math.acos(max(-1.0, min(1.0, sum(a * b for a, b in zip(m, e))))))
         msg += (f"; static equilibrium ({e[0]:+.6f}, 0, {e[2]:+.6f}), angle to it {ang:.3f} deg "
                 f"(alpha = 0.01: ~{10e-9 / (1 / (ALPHA * GAMMA_E * 0.55)):.0f} relaxation times in 10 ns)")
+    print(msg, file=sys.stderr, flush=True)
+
+
+TTS_TARGET = 1e-7
+TTS_DURATION = 10e-9
+
+
+def solve_a(method, param):
+    """Case a to TTS_DURATION: (wall time, final m, steps). `method` "rk4": `param` steps of
+    RK4; "dopri45": cmtj's SolverMode.DormandPrince with abs_tol = rel_tol = `param`, first
+    step 0.1 ps (steps then counts nothing: cmtj does not report them, -1).
+
+    runSimulation runs int(totalTime / timeStep) steps; for RK4 totalTime is nudged up by a
+    part in 1e12 so that the truncation gives exactly `param` steps. One log row only
+    (writeFrequency = the whole run): cmtj keeps no samples it need not.
+    """
+    j = make_junction("a")
+    if method == "rk4":
+        dt = TTS_DURATION / param
+        total, mode, steps = param * dt * (1 + 1e-12), SolverMode.RK4, param
+        assert int(total / dt) == param
+    else:
+        ap = cmtj.AdaptiveIntegrationParams()
+        ap.abs_tol = ap.rel_tol = param
+        j.getLayer("free").setAdaptiveParams(ap)
+        dt, total, mode, steps = DT, TTS_DURATION, SolverMode.DormandPrince, -1
+    t0 = time.perf_counter()
+    j.runSimulation(total, dt, total, False, False, mode)
+    wall = time.perf_counter() - t0
+    v = j.getLayerMagnetisation("free")
+    return wall, [v.x, v.y, v.z], steps
+
+
+def dist(a, b):
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
+
+
+def tts_search(error_of, start, grow, mid, close):
+    """From `start`, `grow` (towards accuracy) to the first parameter whose error meets the
+    target, then bisect (`mid`) between it and the last that failed until `close`. A NaN
+    error (an unstable step) fails. Returns (parameter, its error)."""
+    fail, ok = None, start
+    err = error_of(ok)
+    for _ in range(40):
+        if err <= TTS_TARGET:
+            break
+        fail, ok = ok, grow(ok)
+        err = error_of(ok)
+    else:
+        raise SystemExit(f"peer_cmtj: a_time_to_solution: no error <= {TTS_TARGET} "
+                         f"down to {ok}")
+    while fail is not None and not close(fail, ok):
+        m = mid(fail, ok)
+        e = error_of(m)
+        if e <= TTS_TARGET:
+            ok, err = m, e
+        else:
+            fail = m
+    return ok, err
+
+
+def bench_time_to_solution(runs, larmor_ref):
+    ref_steps = int(round(TTS_DURATION / 1e-15))
+    _, ref, _ = solve_a("rk4", ref_steps)
+    _, ref2, _ = solve_a("rk4", ref_steps // 2)
+    error_of = lambda method: lambda x: dist(solve_a(method, x)[1], ref)
+    found = {
+        # RK4: the fewest steps (largest step), doubling from 100 (100 ps), then bisected
+        "rk4": tts_search(error_of("rk4"), 100, lambda n: 2 * n, lambda a, b: (a + b) // 2,
+                          lambda a, b: b - a <= max(1, a // 300)),
+        # DormandPrince: the loosest tolerance, by decades from 1e-3, then bisected (1 %)
+        "dopri45": tts_search(error_of("dopri45"), 1e-3, lambda t: t / 10,
+                              lambda a, b: math.sqrt(a * b), lambda a, b: a / b < 1.01),
+    }
+    timed = {}
+    for method, (param, _) in found.items():
+        solve_a(method, param)  # warm-up
+        walls, m, steps = [], None, 0
+        for _ in range(runs):
+            w, m, steps = solve_a(method, param)
+            walls.append(w)
+        timed[method] = {"param": param, "steps": steps, "wall_s": statistics.median(walls),
+                         "error": dist(m, ref)}
+    best = min(timed, key=lambda k: timed[k]["wall_s"])
+    wall = timed[best]["wall_s"]
+    extra = {"method": best, "time_to_solution_s": wall, "error": timed[best]["error"],
+             "target": TTS_TARGET, "reference": ref, "reference_check": dist(ref, ref2)}
+    extra.update(timed)
+    if larmor_ref is not None:
+        extra["larmor_reference_diff"] = dist(ref, larmor_ref)
+    report("a_time_to_solution", round(wall * 1e3, 4), "ms", timed[best]["steps"], wall, **extra)
+    parts = [f"{k} {v['param']:.4g}: {v['wall_s'] * 1e3:.3f} ms, error {v['error']:.2e}"
+             for k, v in timed.items()]
+    msg = (f"[peer_cmtj] a_time_to_solution: {'; '.join(parts)} (rk4: steps, dopri45: tol); "
+           f"reference (RK4 1 fs) vs 2 fs {dist(ref, ref2):.1e}")
+    if larmor_ref is not None:
+        msg += f"; vs Larmor's reference {dist(ref, larmor_ref):.1e}"
     print(msg, file=sys.stderr, flush=True)
 
 
@@ -223,14 +325,23 @@ def main():
     ap.add_argument("--case", default=None, help="only cases whose name contains this")
     ap.add_argument("--native-constants", action="store_true",
                     help="keep cmtj's own physical constants instead of Larmor's CODATA values")
+    ap.add_argument("--reference", default=None, metavar="MX,MY,MZ",
+                    help="Larmor's reference m of a_time_to_solution, to compare with cmtj's")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be >= 1")
+    larmor_ref = None
+    if args.reference is not None:
+        larmor_ref = [float(c) for c in args.reference.split(",")]
+        if len(larmor_ref) != 3:
+            ap.error("--reference wants three comma-separated numbers")
     set_constants(args.native_constants)
     want = lambda n: args.case is None or args.case in n
     for name, case in [("a_rk4", "a"), ("b_heun_300k", "b"), ("c_stt_rk4", "c")]:
         if want(name):
             bench_single(name, case, args.runs)
+        if name == "a_rk4" and want("a_time_to_solution"):
+            bench_time_to_solution(args.runs, larmor_ref)
     if want("d_ensemble_heun_300k"):
         bench_ensemble(args.runs, args.native_constants)
 
