@@ -493,7 +493,11 @@ pub fn bench(plan: &LatticePlan, lat: &AnyLattice, seed: u64) -> Result<BenchOut
     })
 }
 
-fn bench_n<const N: usize>(plan: &LatticePlan, lat: &AnyLattice, seed: u64) -> Result<BenchOutcome> {
+fn bench_n<const N: usize>(
+    plan: &LatticePlan,
+    lat: &AnyLattice,
+    seed: u64,
+) -> Result<BenchOutcome> {
     let u = plan.units;
     let task = BenchTask::<'_, _, N> {
         plan,
