@@ -19,12 +19,28 @@
 //!   |m - m_ref| <= 1e-7, by Larmor's fastest way: RK4 with the largest step, or dopri45 with the
 //!   loosest tolerance (atol = rtol), that meets it, each found by bisection; m_ref is RK4 at
 //!   1 fs, checked against dopri45 at atol = rtol = 1e-14 (`reference_check`).
+//!
+//! Lattice cases (one thread; `steps` counts single-spin updates, so `steps_per_s` is
+//! spin-steps or attempted moves per second per core):
+//! - `f_lattice_heun_300k`: a periodic 8 x 8 x 8 simple-cubic lattice (512 spins),
+//!   nearest-neighbour exchange J = 7.05e-21 J, uniaxial K = 5.65e-25 J per atom along z,
+//!   mu_s = 2.22 mu_B (the iron-like constants of `examples/lattice/nanoparticle.toml`; on this
+//!   lattice Tc = 1.443 J/kB = 737 K), alpha = 0.1, from +z, stochastic Heun at 300 K,
+//!   dt = 0.1 fs, 2 ps (20000 steps): the scenario lowered and run as `larmor run` runs it
+//!   ([`crate::exec::lattice::bench`]), without output; the spin-steps are steps x 512;
+//! - `g_mc_ising`, `g_mc_heisenberg`: 4000 Metropolis sweeps of single-spin moves on the same
+//!   lattice with J = 1 (reduced), from +z, at half the model's Tc (Ising Tc = 4.5115 J/kB,
+//!   Heisenberg 1.4430 J/kB); Heisenberg proposals `normalise(m + g)` with `g` Gaussian of
+//!   width 1 (the `larmor mc` default), through the terms `larmor mc` uses.
 
 use std::time::Instant;
 
 use clap::Args;
 use larmor::drive::DriveSpec;
+use larmor::field::ConstantZeeman;
 use larmor::integrate::Control;
+use larmor::lattice::mc::{MonteCarlo, Rule, Spin};
+use larmor::lattice::{Boundary, Exchange, LatticeSpec};
 use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, Span, SttSpec, ThermalSpec};
 use larmor::random::{Gaussian, Philox};
 use larmor::stepper::Stepper;
@@ -32,6 +48,8 @@ use larmor::{Real, Vec3};
 use rayon::prelude::*;
 
 use crate::error::{HostError, Result};
+use crate::exec::lattice::{bench as lattice_bench, BenchOutcome};
+use crate::exec::mc::AnyLattice;
 use crate::exec::pool::pool;
 use crate::exec::solver::{with_stepper, StepperTask};
 use crate::scenario::{Method, Solver};
@@ -415,9 +433,80 @@ fn tts_extra(reference: Vec3<f64>, check: f64, found: &[Solution; 2]) -> Vec<Ext
     extra
 }
 
+/// Case f as the scenario a user would write (see the module docs).
+const CASE_F: &str = r#"
+[lattice]
+kind = "sc"
+size = 8
+boundary = "periodic"
+j = 7.05e-21
+anisotropy = { k = 5.65e-25, axis = [0, 0, 1] }
+mu_s = 2.22
+temperature = 300.0
+alpha = 0.1
+initial = "uniform"
+m0 = [0, 0, 1]
+
+[solver]
+method = "heun"
+dt = 1e-16
+duration = 2e-12
+"#;
+
+/// Case f: (spin-steps, median wall time, the last run's outcome).
+fn lattice_heun(runs: u32) -> Result<(u64, f64, BenchOutcome)> {
+    let plan = crate::scenario::lattice::from_text("bench f_lattice_heun_300k", CASE_F)?;
+    let lat = AnyLattice::build(plan.spec, plan.sites)?;
+    lattice_bench(&plan, &lat, 0)?; // warm-up
+    let mut walls = Vec::new();
+    let mut last = None;
+    for r in 0..runs {
+        let t = Instant::now();
+        let out = lattice_bench(&plan, &lat, r as u64 + 1)?;
+        walls.push(t.elapsed().as_secs_f64());
+        last = Some(out);
+    }
+    let out = last.ok_or_else(|| HostError::runtime("no timed run"))?;
+    Ok((out.steps * out.sites as u64, median(walls), out))
+}
+
+/// Cases g: (attempted moves, median wall time, acceptance, final |<m>|).
+fn mc_case(spin: Spin, runs: u32) -> Result<(u64, f64, f64, f64)> {
+    const SWEEPS: u64 = 4000;
+    let spec = LatticeSpec::simple_cubic(8, Boundary::Periodic);
+    let lat = AnyLattice::build(spec, 512)?;
+    let ex = Exchange::<f64>::uniform(lat.neighbours(), 1.0);
+    // the terms of `larmor mc` (exchange, no field)
+    let terms = (ex, None::<ConstantZeeman<f64>>);
+    let tc = if spin == Spin::Ising { 4.5115 } else { 1.4430 };
+    let n = lat.sites();
+    let one = |seed: u64| -> Result<(f64, f64)> {
+        let rng = Philox::new(seed, 0);
+        let mut mc = MonteCarlo::new(spin, Rule::Metropolis { step: 1.0 }, 0.5 * tc, rng)
+            .map_err(|e| HostError::runtime(e.to_string()))?;
+        let mut m = vec![Vec3::<f64>::Z; n];
+        let mut de = 0.0;
+        for _ in 0..SWEEPS {
+            de += mc.sweep(&terms, &mut m);
+        }
+        std::hint::black_box(de);
+        let s = m.iter().fold(Vec3::ZERO, |a, &v| a + v);
+        Ok((mc.acceptance(), s.norm() / n as f64))
+    };
+    one(0)?; // warm-up
+    let mut walls = Vec::new();
+    let mut last = (0.0, 0.0);
+    for r in 0..runs {
+        let t = Instant::now();
+        last = one(r as u64 + 1)?;
+        walls.push(t.elapsed().as_secs_f64());
+    }
+    Ok((SWEEPS * n as u64, median(walls), last.0, last.1))
+}
+
 /// Runs `larmor bench`.
 pub fn run(args: &BenchArgs) -> Result<()> {
-    const CASES: [&str; 7] = [
+    const CASES: [&str; 10] = [
         "a_rk4",
         "a_time_to_solution",
         "b_heun_300k",
@@ -425,6 +514,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         "d_ensemble_heun_300k",
         "e_settled_f64",
         "e_settled_f32",
+        "f_lattice_heun_300k",
+        "g_mc_ising",
+        "g_mc_heisenberg",
     ];
     let want = |name: &str| args.case.as_deref().is_none_or(|c| name.contains(c));
     // every option checked before anything runs
@@ -534,6 +626,56 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             steps,
             wall,
             &settled_extra(steps, wall, fresh),
+        );
+    }
+    if want("f_lattice_heun_300k") {
+        let (steps, wall, out) = lattice_heun(args.runs)?;
+        let m = out.m;
+        let m_abs = (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt();
+        report(
+            "f_lattice_heun_300k",
+            steps,
+            wall,
+            &[
+                (
+                    "spins",
+                    out.sites.to_string(),
+                    format!("{} spins", out.sites),
+                ),
+                (
+                    "lattice_steps",
+                    out.steps.to_string(),
+                    format!("{} lattice steps", out.steps),
+                ),
+                ("m", m_abs.to_string(), format!("|<m>| {m_abs:.4}")),
+                (
+                    "norm_error",
+                    out.norm_error.to_string(),
+                    format!("max ||m_i| - 1| {:.1e}", out.norm_error),
+                ),
+            ],
+        );
+    }
+    for (name, spin) in [
+        ("g_mc_ising", Spin::Ising),
+        ("g_mc_heisenberg", Spin::Heisenberg),
+    ] {
+        if !want(name) {
+            continue;
+        }
+        let (moves, wall, acc, m) = mc_case(spin, args.runs)?;
+        report(
+            name,
+            moves,
+            wall,
+            &[
+                (
+                    "acceptance",
+                    acc.to_string(),
+                    format!("acceptance {acc:.3}"),
+                ),
+                ("m", m.to_string(), format!("|<m>| {m:.4}")),
+            ],
         );
     }
     Ok(())

@@ -455,3 +455,105 @@ impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for TrialTas
         })
     }
 }
+
+/// What a timed lattice run (`larmor bench`) reached: the run of `larmor run` without its
+/// output.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BenchOutcome {
+    /// Accepted steps.
+    pub steps: u64,
+    /// Spins.
+    pub sites: usize,
+    /// Final average magnetisation.
+    pub m: [f64; 3],
+    /// Largest `| |m_i| - 1 |` over the final spins.
+    pub norm_error: f64,
+}
+
+/// Runs `plan` on the built lattice `lat` with thermal seed `seed` exactly as `larmor run`
+/// does (the same model, initial state, stepper dispatch and integrator on a thread of the
+/// same stack), keeping no trace: the unit of `larmor bench`'s lattice case.
+///
+/// # Errors
+/// A model the kernel refuses; a failed step.
+pub fn bench(plan: &LatticePlan, lat: &AnyLattice, seed: u64) -> Result<BenchOutcome> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn_scoped(s, || {
+                if plan.sites <= 1024 {
+                    bench_n::<1024>(plan, lat, seed)
+                } else {
+                    bench_n::<8192>(plan, lat, seed)
+                }
+            })
+            .map_err(|e| HostError::runtime(format!("lattice run thread: {e}")))?
+            .join()
+            .map_err(|_| HostError::runtime("the lattice run failed"))?
+    })
+}
+
+fn bench_n<const N: usize>(
+    plan: &LatticePlan,
+    lat: &AnyLattice,
+    seed: u64,
+) -> Result<BenchOutcome> {
+    let u = plan.units;
+    let task = BenchTask::<'_, _, N> {
+        plan,
+        llg: model::<N>(plan, lat)?,
+        state: initial::<N>(plan, lat, seed),
+        seed,
+        dt: u.time_to_reduced(plan.solver.dt),
+        t_end: u.time_to_reduced(plan.solver.duration),
+    };
+    let (dt, t_end) = (task.dt, task.t_end);
+    with_stepper(&plan.solver, dt, t_end, task)?
+}
+
+/// A timed run, waiting for its stepper.
+struct BenchTask<'a, F, const N: usize> {
+    plan: &'a LatticePlan,
+    llg: Llg<f64, F>,
+    state: heapless::Vec<Vec3<f64>, N>,
+    seed: u64,
+    dt: f64,
+    t_end: f64,
+}
+
+impl<F: FieldTerm<f64> + Clone, const N: usize> StepperTask<f64, N> for BenchTask<'_, F, N> {
+    type Output = Result<BenchOutcome>;
+
+    fn run<St: Stepper<f64, N>>(self, stepper: St) -> Result<BenchOutcome> {
+        let BenchTask {
+            plan,
+            llg,
+            mut state,
+            seed,
+            dt,
+            t_end,
+        } = self;
+        let mut guard = StepGuard::new(&plan.solver, t_end);
+        let mut obs = |k: u64, t: f64, _m: &[Vec3<f64>]| guard.check(k, t);
+        let rng = Philox::new(seed, 0);
+        let stats = integrate(plan, llg, stepper, dt, rng, &mut state, t_end, &mut obs)
+            .map_err(|e| HostError::runtime(e.to_string()))?;
+        let n = state.len() as f64;
+        let mut avg = [0.0; 3];
+        let mut norm_error = 0.0f64;
+        for v in state.iter() {
+            let v = v.to_f64();
+            for k in 0..3 {
+                avg[k] += v[k] / n;
+            }
+            let r = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            norm_error = norm_error.max((r - 1.0).abs());
+        }
+        Ok(BenchOutcome {
+            steps: stats.steps,
+            sites: state.len(),
+            m: avg,
+            norm_error,
+        })
+    }
+}

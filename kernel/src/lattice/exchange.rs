@@ -44,6 +44,16 @@ impl<'a, S: Real> Exchange<'a, S> {
         js[0] = j;
         Self { nb, j: js }
     }
+    /// `true` if every shell of the lattice (every bond's shell is one of them) has the
+    /// constant exactly 1: one ferromagnetic shell in units of `J_ref`, the usual case. Then
+    /// the field sums the neighbours without the products `m_j * 1`, which are exact, so the
+    /// sum is the same to the bit. Checked per call (at most [`SHELLS`] compares), so the
+    /// term's size does not change.
+    #[inline(always)]
+    fn unit(&self) -> bool {
+        let n = self.nb.shell_radii().len();
+        (1..=SHELLS).contains(&n) && self.j[..n].iter().all(|&x| x == S::ONE)
+    }
     /// Exchange `j[s]` (reduced) for shell `s`; shells beyond `j` are not coupled.
     ///
     /// ```
@@ -100,6 +110,14 @@ impl<'a, S: Real> Exchange<'a, S> {
     #[inline(always)]
     pub fn local_field(&self, m: &[Vec3<S>], i: usize) -> Vec3<S> {
         let mut h = Vec3::ZERO;
+        if self.unit() {
+            for b in self.nb.row(i) {
+                if let Some(&mj) = m.get(b.j as usize) {
+                    h += mj;
+                }
+            }
+            return h;
+        }
         for b in self.nb.row(i) {
             if let Some(&mj) = m.get(b.j as usize) {
                 // SHELLS is a power of two: the mask keeps the index in range, no check

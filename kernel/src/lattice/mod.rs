@@ -66,6 +66,18 @@ macro_rules! bilinear_terms {
                     *hi += self.local_field(m, i);
                 }
             }
+            /// Zeroing and adding in one pass: `0 + h_i` per site, as the default's two.
+            #[inline(always)]
+            fn set_field(&self, _t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
+                let n = m.len().min(h.len());
+                let (head, tail) = h.split_at_mut(n);
+                for (i, hi) in head.iter_mut().enumerate() {
+                    *hi = Vec3::ZERO + self.local_field(m, i);
+                }
+                for hi in tail.iter_mut() {
+                    *hi = Vec3::ZERO;
+                }
+            }
             fn energy(&self, _t: S, m: &[Vec3<S>]) -> S {
                 let mut e = S::ZERO;
                 for (i, &mi) in m.iter().enumerate() {

@@ -226,8 +226,17 @@ impl<S: Real, T: FieldTerm<S>, const N: usize> FieldTerm<S> for Atomistic<S, T, 
     }
     fn set_field(&self, t: S, m: &[Vec3<S>], h: &mut [Vec3<S>]) {
         self.terms.set_field(t, m, h);
-        self.sites.add_field(t, m, h);
-        self.divide(h);
+        // the on-site gradient added and the sum divided by mu in one pass (the operations of
+        // `sites.add_field` then `divide`, in their order): the sites beyond `m` only divided
+        let n = m.len().min(h.len());
+        let (head, tail) = h.split_at_mut(n);
+        for ((hi, &mi), s) in head.iter_mut().zip(m).zip(self.sites.sites.iter()) {
+            *hi = (*hi + OnSite::<S, N>::gradient(s, mi)).scale(s.inv_mu);
+        }
+        let rest = self.sites.sites.get(n..).unwrap_or(&[]);
+        for (hi, s) in tail.iter_mut().zip(rest) {
+            *hi = hi.scale(s.inv_mu);
+        }
     }
     fn energy(&self, t: S, m: &[Vec3<S>]) -> S {
         self.sites.energy(t, m) + self.terms.energy(t, m)

@@ -29,26 +29,43 @@ impl Gaussian for f64 {
     /// let x = f64::std_normal(&mut rng);
     /// assert!(x.is_finite());
     /// ```
-    #[inline]
+    // inline on the host (the thermal field's loop); a plain hint on the firmware's targets
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
+    #[cfg_attr(not(target_pointer_width = "64"), inline)]
     fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-        loop {
-            let b = rng.next_u64();
-            let i = (b & 0x7f) as usize;
-            // 53 high bits -> u in [-1, 1)
-            let u = 2.0 * lattice_f64(b) - 1.0;
-            if u.abs() < ZIG_R[i] {
-                return u * ZIG_X[i];
-            }
-            if i == 0 {
-                return tail_f64(rng, u < 0.0);
-            }
-            let x = u * ZIG_X[i];
-            let f0 = math::exp_f64(-0.5 * (ZIG_X[i] * ZIG_X[i] - x * x));
-            let f1 = math::exp_f64(-0.5 * (ZIG_X[i + 1] * ZIG_X[i + 1] - x * x));
-            if f1 + lattice_f64(rng.next_u64()) * (f0 - f1) < 1.0 {
-                return x;
-            }
+        // the fast path of the first round inline (99% of draws), the rest out of line
+        let b = rng.next_u64();
+        let i = (b & 0x7f) as usize;
+        // 53 high bits -> u in [-1, 1)
+        let u = 2.0 * lattice_f64(b) - 1.0;
+        if u.abs() < ZIG_R[i] {
+            return u * ZIG_X[i];
         }
+        slow_f64(rng, i, u)
+    }
+}
+
+/// The ziggurat of [`Gaussian::std_normal`] (f64) after a first word `(i, u)` that missed the
+/// fast path: its wedge or tail, then further rounds as needed.
+#[cold]
+#[inline(never)]
+fn slow_f64<R: Rng + ?Sized>(rng: &mut R, mut i: usize, mut u: f64) -> f64 {
+    loop {
+        if u.abs() < ZIG_R[i] {
+            return u * ZIG_X[i];
+        }
+        if i == 0 {
+            return tail_f64(rng, u < 0.0);
+        }
+        let x = u * ZIG_X[i];
+        let f0 = math::exp_f64(-0.5 * (ZIG_X[i] * ZIG_X[i] - x * x));
+        let f1 = math::exp_f64(-0.5 * (ZIG_X[i + 1] * ZIG_X[i + 1] - x * x));
+        if f1 + lattice_f64(rng.next_u64()) * (f0 - f1) < 1.0 {
+            return x;
+        }
+        let b = rng.next_u64();
+        i = (b & 0x7f) as usize;
+        u = 2.0 * lattice_f64(b) - 1.0;
     }
 }
 
@@ -69,27 +86,42 @@ impl Gaussian for f32 {
     /// let mut rng = larmor::random::Philox::new(1, 0);
     /// assert!(f32::std_normal(&mut rng).is_finite());
     /// ```
-    #[inline]
+    // inline on the host (the thermal field's loop); a plain hint on the firmware's targets
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
+    #[cfg_attr(not(target_pointer_width = "64"), inline)]
     fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f32 {
-        loop {
-            let b = rng.next_u32();
-            let i = (b & 0x7f) as usize;
-            // 24 high bits -> u = 2 k 2^-24 - 1 in [-1, 1) (written as one multiply; exact)
-            let u = ((b >> 8) as f32) * (2.0 / 16_777_216.0) - 1.0;
-            if u.abs() < ZIG_R32[i] {
-                return u * ZIG_X32[i];
-            }
-            if i == 0 {
-                return tail_f32(rng, u < 0.0);
-            }
-            let x = u * ZIG_X32[i];
-            let f0 = math::exp_f32(-0.5 * (ZIG_X32[i] * ZIG_X32[i] - x * x));
-            let f1 = math::exp_f32(-0.5 * (ZIG_X32[i + 1] * ZIG_X32[i + 1] - x * x));
-            let v = lattice_f32(rng.next_u32());
-            if f1 + v * (f0 - f1) < 1.0 {
-                return x;
-            }
+        let b = rng.next_u32();
+        let i = (b & 0x7f) as usize;
+        // 24 high bits -> u = 2 k 2^-24 - 1 in [-1, 1) (written as one multiply; exact)
+        let u = ((b >> 8) as f32) * (2.0 / 16_777_216.0) - 1.0;
+        if u.abs() < ZIG_R32[i] {
+            return u * ZIG_X32[i];
         }
+        slow_f32(rng, i, u)
+    }
+}
+
+/// As [`slow_f64`] for f32.
+#[cold]
+#[inline(never)]
+fn slow_f32<R: Rng + ?Sized>(rng: &mut R, mut i: usize, mut u: f32) -> f32 {
+    loop {
+        if u.abs() < ZIG_R32[i] {
+            return u * ZIG_X32[i];
+        }
+        if i == 0 {
+            return tail_f32(rng, u < 0.0);
+        }
+        let x = u * ZIG_X32[i];
+        let f0 = math::exp_f32(-0.5 * (ZIG_X32[i] * ZIG_X32[i] - x * x));
+        let f1 = math::exp_f32(-0.5 * (ZIG_X32[i + 1] * ZIG_X32[i + 1] - x * x));
+        let v = lattice_f32(rng.next_u32());
+        if f1 + v * (f0 - f1) < 1.0 {
+            return x;
+        }
+        let b = rng.next_u32();
+        i = (b & 0x7f) as usize;
+        u = ((b >> 8) as f32) * (2.0 / 16_777_216.0) - 1.0;
     }
 }
 
