@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{HostError, Result};
-use crate::exec::shard::{fnv1a, Shard};
+use crate::exec::shard::{fnv1a_file, Shard};
 use crate::output::write_atomic;
 
 /// First line of every `OUT.meta`.
@@ -58,12 +58,12 @@ impl Fingerprint {
 
     /// Writes `OUT.meta` for the finished file `data` (its bytes are hashed), atomically.
     pub fn write_meta(&self, out: &Path, data: &Path, source: &str) -> Result<()> {
-        let bytes = std::fs::read(data)
-            .map_err(|e| HostError::runtime(format!("{}: {e}", data.display())))?;
+        let rows =
+            fnv1a_file(data).map_err(|e| HostError::runtime(format!("{}: {e}", data.display())))?;
         let text = format!(
             "{MAGIC}\n{}\nrows={:016x}\nsource={}\n",
             self.line().replace(' ', "\n"),
-            fnv1a(&bytes),
+            rows,
             source.replace('\n', " ")
         );
         write_atomic(&meta_path(out), text.as_bytes())
@@ -106,9 +106,9 @@ impl Meta {
                 return Err(bad(&format!("no `{k}=` line")));
             }
         }
-        let bytes = std::fs::read(file)
+        let rows = fnv1a_file(file)
             .map_err(|e| HostError::input(format!("cannot read {}: {e}", file.display())))?;
-        if meta.get("rows") != Some(&format!("{:016x}", fnv1a(&bytes))) {
+        if meta.get("rows") != Some(&format!("{rows:016x}")) {
             return Err(bad(&format!(
                 "does not describe {}: the file changed after its campaign wrote it",
                 file.display()
