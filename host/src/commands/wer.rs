@@ -78,6 +78,11 @@ pub struct WerArgs {
     /// 10^5) [default: 10].
     #[arg(long, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub runs: Option<u64>,
+    /// ams: a path whose u = sign(m0_c) m_c falls to -U (deep in the target well) is counted
+    /// switched there instead of being integrated to the read time (0 < U <= 1; 1
+    /// integrates every path to the end) [default: 0.9].
+    #[arg(long)]
+    pub settled: Option<f64>,
     /// mc: seed; trial k uses the random stream (seed, k), as `larmor ensemble`. ams: run r
     /// uses the streams (seed, r 2^40 + c), c counting its paths (run 0 starts with the
     /// trials 0..N of mc).
@@ -102,6 +107,9 @@ pub struct WerArgs {
 pub const DEFAULT_REPLICAS: u64 = 100;
 /// Default `--runs`.
 pub const DEFAULT_RUNS: u64 = 10;
+
+/// Default `--settled`.
+pub const DEFAULT_SETTLED: f64 = 0.9;
 
 /// Default `--grid`.
 pub const DEFAULT_GRID: usize = 1000;
@@ -185,6 +193,7 @@ pub fn run(args: &WerArgs) -> Result<()> {
     let ams_only = [
         ("--replicas", args.replicas.is_some()),
         ("--runs", args.runs.is_some()),
+        ("--settled", args.settled.is_some()),
     ];
     let fp_only = [
         ("--grid", args.grid.is_some()),
@@ -314,10 +323,19 @@ fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> 
             sc.file
         )));
     }
+    let settled = args.settled.unwrap_or(DEFAULT_SETTLED);
+    if !(settled > 0.0 && settled <= 1.0) {
+        return Err(out_of_range(
+            "--settled",
+            settled,
+            "0 < U <= 1 (1: integrate every path to the read time)",
+        ));
+    }
     let settings = AmsSettings {
         replicas: args.replicas.unwrap_or(DEFAULT_REPLICAS) as usize,
         runs: args.runs.unwrap_or(DEFAULT_RUNS) as usize,
         seed,
+        settled,
     };
     let camp = Campaign::<f64>::new(sc)?;
     let pool = args.threads.pool()?;
@@ -348,6 +366,7 @@ fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> 
             "replicas": n,
             "runs": r,
             "seed": seed,
+            "settled": settled,
             "std_error": e.std_error,
             "rel_std_error": if rel.is_finite() { serde_json::json!(rel) } else { serde_json::Value::Null },
             "iterations": iterations,
