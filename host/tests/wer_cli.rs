@@ -1,6 +1,7 @@
 //! `larmor wer`: the Fokker-Planck write-error rate of the README's MRAM scenario with its
-//! error estimate, its agreement with brute-force trials at a WER near 1e-3, and bad input
-//! refused by flag or key with exit code 2.
+//! error estimate, its agreement with brute-force trials at a WER near 1e-3, adaptive
+//! multilevel splitting against both (near 1e-3) and against Fokker-Planck (near 1e-6 and
+//! 1e-9), and bad input refused by flag or key with exit code 2.
 
 mod common;
 
@@ -102,6 +103,67 @@ fn fp_agrees_with_brute_force_trials_near_1e_minus_3() {
     assert_eq!(mc["interval"], "wilson95");
 }
 
+/// `larmor wer --method ams` on the fast cell with pulse `amplitude`, and Fokker-Planck's value.
+fn ams_and_fp(amplitude: &str, flags: &str) -> (serde_json::Value, serde_json::Value) {
+    let d = tmpdir("wer", &format!("ams{amplitude}"));
+    let sc = d.join("fast.toml");
+    std::fs::write(&sc, FAST.replace("AMPLITUDE", amplitude)).unwrap();
+    let fp = json(&["wer", arg(&sc)], "--method fp --dt 1e-13");
+    let ams = json(&["wer", arg(&sc)], &format!("--method ams {flags}"));
+    eprintln!(
+        "{amplitude}: fp {:.4e} [{:.4e}, {:.4e}], ams {:.4e} [{:.4e}, {:.4e}] (se {:.1} %, {:.0} \
+         trials' worth, {:.1} s)",
+        num(&fp, "wer"),
+        num(&fp, "low"),
+        num(&fp, "high"),
+        num(&ams, "wer"),
+        num(&ams, "low"),
+        num(&ams, "high"),
+        100.0 * num(&ams, "rel_std_error"),
+        num(&ams, "trials"),
+        num(&ams, "wall_s")
+    );
+    assert_eq!(ams["interval"], "student95");
+    let w = num(&fp, "wer");
+    assert!(
+        num(&ams, "low") <= w && w <= num(&ams, "high"),
+        "fp {fp} outside the AMS interval {ams}"
+    );
+    (ams, fp)
+}
+
+#[test]
+fn ams_agrees_with_fp_and_brute_force_near_1e_minus_3() {
+    let (ams, fp) = ams_and_fp("1.0e12", "--replicas 50 --runs 4 --seed 5");
+    assert!(num(&fp, "wer") > 3e-4 && num(&fp, "wer") < 3e-3, "{fp}");
+    let d = tmpdir("wer", "ams_mc");
+    let sc = d.join("fast.toml");
+    std::fs::write(&sc, FAST.replace("AMPLITUDE", "1.0e12")).unwrap();
+    let mc = json(&["wer", arg(&sc)], "--method mc --trials 10000 --seed 7");
+    let w = num(&ams, "wer");
+    assert!(
+        num(&mc, "low") <= w && w <= num(&mc, "high"),
+        "ams {ams} outside the Wilson interval of {mc}"
+    );
+    // run 0 starts with the trials 0..N of mc; the result does not depend on the threads
+    let one = json(
+        &["wer", arg(&sc)],
+        "--method ams --replicas 50 --runs 4 --seed 5 --threads 1",
+    );
+    assert_eq!(one["run_wer"], ams["run_wer"]);
+}
+
+#[test]
+fn ams_agrees_with_fp_near_1e_minus_6_and_1e_minus_9() {
+    for (amplitude, lo, hi) in [("1.4e12", 1e-7, 1e-5), ("1.75e12", 1e-10, 1e-8)] {
+        let (ams, _) = ams_and_fp(amplitude, "--replicas 50 --runs 6 --seed 9");
+        let w = num(&ams, "wer");
+        assert!(w > lo && w < hi, "{ams}");
+        // the interval is informative: a relative standard error below 50 %
+        assert!(num(&ams, "rel_std_error") < 0.5, "{ams}");
+    }
+}
+
 #[test]
 fn refusals_name_the_flag_or_key() {
     let sc = mram();
@@ -109,7 +171,30 @@ fn refusals_name_the_flag_or_key() {
         let (code, _, err) = larmor_with(&["wer", &sc], flags);
         assert_refused(flags, code, &err, needles);
     };
-    refused("--method ams", &["--method ams", "not available yet"]);
+    refused("--method ams", &["--method ams needs --seed"]);
+    refused("--method ams --seed 1 --replicas 1", &["--replicas", "1"]);
+    refused("--method ams --seed 1 --runs 1", &["--runs", "1"]);
+    refused(
+        "--method ams --seed 1 --settled 0",
+        &["--settled = 0", "0 < U <= 1"],
+    );
+    refused(
+        "--method ams --seed 1 --settled 1.5",
+        &["--settled = 1.5", "0 < U <= 1"],
+    );
+    refused(
+        "--method fp --replicas 10",
+        &["--replicas", "--method ams only"],
+    );
+    refused("--method mc --runs 10", &["--runs", "--method ams only"]);
+    refused(
+        "--method ams --seed 1 --trials 10",
+        &["--trials", "--method mc only"],
+    );
+    refused(
+        "--method ams --seed 1 --grid 100",
+        &["--grid", "--method fp only"],
+    );
     refused(
         "--method fp --grid 1001",
         &["--grid = 1001", "multiple of 4"],

@@ -2,7 +2,9 @@
 //! from the exact Fokker-Planck solver (`--method fp`, axially symmetric scenarios, any rate
 //! down to 1e-15 and below, interval = Richardson discretisation-error estimate) or from
 //! brute-force stochastic-LLG trials (`--method mc`, the ensemble machinery, Wilson 95 %
-//! interval).
+//! interval), or from adaptive multilevel splitting of those trials (`--method ams`, any
+//! scenario with `[switching]`, rates far below 1 / trials, Student-t 95 % interval over
+//! independent runs; [`crate::exec::ams`]).
 
 use std::path::PathBuf;
 
@@ -12,6 +14,7 @@ use larmor::fokker_planck::{Initial, MAX_CELLS};
 use crate::commands::args::Threads;
 use crate::commands::checks::{kernel_err, load_scenario, out_of_range};
 use crate::error::{HostError, Result};
+use crate::exec::ams::{ams_wer, AmsSettings};
 use crate::exec::campaign::Campaign;
 use crate::exec::fp::{fp_wer, FpEstimate};
 use crate::exec::pool::progress;
@@ -27,7 +30,8 @@ pub enum WerMethod {
     Fp,
     /// Brute-force stochastic-LLG trials (any scenario with `[switching]`).
     Mc,
-    /// Adaptive multilevel splitting (not available yet).
+    /// Adaptive multilevel splitting of the stochastic-LLG trials (any scenario with
+    /// `[switching]`).
     Ams,
 }
 
@@ -47,7 +51,11 @@ pub struct WerArgs {
     /// read_time, else at the end of the last waveform.
     pub scenario: PathBuf,
     /// fp: Fokker-Planck (axially symmetric scenarios: easy axis, fields and polariser along
-    /// z); mc: stochastic trials; ams: not available yet.
+    /// z); mc: stochastic trials; ams: adaptive multilevel splitting of the same trials
+    /// (Cerou-Guyader 2007, generalised AMS of Brehier et al. 2016: kill every replica at or
+    /// below the lowest score, branch each from a uniformly chosen survivor, estimate
+    /// prod(1 - K/N)); the score is the time-augmented log-committor of the linearised
+    /// dynamics, (t - (1 - u) / 2D) / T, above 1 exactly for a write error.
     #[arg(long, value_enum)]
     pub method: WerMethod,
     /// fp: cells in theta (a multiple of 4, 8 to 2^24; the error estimate also solves on
@@ -63,19 +71,45 @@ pub struct WerArgs {
     /// mc: number of trials (>= 1).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// mc: seed; trial k uses the random stream (seed, k), as `larmor ensemble`.
+    /// ams: replicas per run (2 to 10^6) [default: 100].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub replicas: Option<u64>,
+    /// ams: independent runs, whose mean and Student-t 95 % interval are reported (2 to
+    /// 10^5) [default: 10].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub runs: Option<u64>,
+    /// ams: a path whose u = sign(m0_c) m_c falls to -U (deep in the target well) is counted
+    /// switched there instead of being integrated to the read time (0 < U <= 1; 1
+    /// integrates every path to the end) [default: 0.9].
+    #[arg(long)]
+    pub settled: Option<f64>,
+    /// mc: seed; trial k uses the random stream (seed, k), as `larmor ensemble`. ams: run r
+    /// uses the streams (seed, r 2^40 + c), c counting its paths (run 0 starts with the
+    /// trials 0..N of mc).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (mc).
+    /// Worker threads (mc, ams: results do not depend on it).
     #[command(flatten)]
     pub threads: Threads,
     /// Print one JSON object instead of the summary: method, scenario, wer, low, high,
-    /// interval ("richardson" or "wilson95"), read_time (s), wall_s, and for fp grid, dt (s),
-    /// initial, fine, coarse_grid, coarse_step (the WER of the levels), grid_error, step_error
-    /// (estimated errors of the finest level in ln WER); for mc trials, seed, errors.
+    /// interval ("richardson", "wilson95" or "student95"), read_time (s), wall_s, and for fp
+    /// grid, dt (s), initial, fine, coarse_grid, coarse_step (the WER of the levels),
+    /// grid_error, step_error (estimated errors of the finest level in ln WER); for mc
+    /// trials, seed, errors; for ams replicas, runs, seed, std_error, rel_std_error,
+    /// iterations (mean per run), trials (steps integrated, in whole trials), stride
+    /// (checkpoint every so many steps), diffusion (reduced D of the score), run_wer (each
+    /// run's estimate).
     #[arg(long)]
     pub json: bool,
 }
+
+/// Default `--replicas`.
+pub const DEFAULT_REPLICAS: u64 = 100;
+/// Default `--runs`.
+pub const DEFAULT_RUNS: u64 = 10;
+
+/// Default `--settled`.
+pub const DEFAULT_SETTLED: f64 = 0.9;
 
 /// Default `--grid`.
 pub const DEFAULT_GRID: usize = 1000;
@@ -156,6 +190,11 @@ pub fn run(args: &WerArgs) -> Result<()> {
         ("--trials", args.trials.is_some()),
         ("--seed", args.seed.is_some()),
     ];
+    let ams_only = [
+        ("--replicas", args.replicas.is_some()),
+        ("--runs", args.runs.is_some()),
+        ("--settled", args.settled.is_some()),
+    ];
     let fp_only = [
         ("--grid", args.grid.is_some()),
         ("--dt", args.dt.is_some()),
@@ -169,13 +208,17 @@ pub fn run(args: &WerArgs) -> Result<()> {
     };
     match args.method {
         WerMethod::Ams => {
-            return Err(HostError::input(
-                "--method ams (adaptive multilevel splitting) is not available yet: use --method \
-                 fp (axially symmetric scenarios) or --method mc",
-            ))
+            refuse(&fp_only, "fp")?;
+            refuse(&mc_only[..1], "mc")?;
         }
-        WerMethod::Fp => refuse(&mc_only, "mc")?,
-        WerMethod::Mc => refuse(&fp_only, "fp")?,
+        WerMethod::Fp => {
+            refuse(&mc_only, "mc")?;
+            refuse(&ams_only, "ams")?;
+        }
+        WerMethod::Mc => {
+            refuse(&fp_only, "fp")?;
+            refuse(&ams_only, "ams")?;
+        }
     }
     let sc = load_scenario(&args.scenario, &[])?;
     let read = read_time(&sc)?;
@@ -261,7 +304,95 @@ pub fn run(args: &WerArgs) -> Result<()> {
                 crate::say!("  time {wall:.2} s");
             }
         }
-        WerMethod::Ams => unreachable!("refused above"),
+        WerMethod::Ams => run_ams(&sc, args, read, t0)?,
+    }
+    Ok(())
+}
+
+/// `--method ams`.
+fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> Result<()> {
+    let Some(seed) = args.seed else {
+        return Err(HostError::input(
+            "--method ams needs --seed S (and takes --replicas N, --runs R)",
+        ));
+    };
+    if sc.plan.switching.is_none() {
+        return Err(HostError::input(format!(
+            "{}: --method ams needs a [switching] table (read_time = s; every trial starts at \
+             [magnet] m0)",
+            sc.file
+        )));
+    }
+    let settled = args.settled.unwrap_or(DEFAULT_SETTLED);
+    if !(settled > 0.0 && settled <= 1.0) {
+        return Err(out_of_range(
+            "--settled",
+            settled,
+            "0 < U <= 1 (1: integrate every path to the read time)",
+        ));
+    }
+    let settings = AmsSettings {
+        replicas: args.replicas.unwrap_or(DEFAULT_REPLICAS) as usize,
+        runs: args.runs.unwrap_or(DEFAULT_RUNS) as usize,
+        seed,
+        settled,
+    };
+    let camp = Campaign::<f64>::new(sc)?;
+    let pool = args.threads.pool()?;
+    crate::exec::interrupt::install();
+    let pb = progress(settings.runs as u64, "AMS runs");
+    let e = ams_wer(&camp, &sc.spec, settings, &pool, &pb)?;
+    pb.finish_and_clear();
+    let wall = t0.elapsed().as_secs_f64();
+    let nr = e.runs.len() as f64;
+    let iterations = e.runs.iter().map(|r| r.iterations as f64).sum::<f64>() / nr;
+    let trials = e.runs.iter().map(|r| r.trials).sum::<f64>();
+    let rel = if e.wer > 0.0 {
+        e.std_error / e.wer
+    } else {
+        f64::INFINITY
+    };
+    let (n, r) = (settings.replicas, settings.runs);
+    if args.json {
+        let v = serde_json::json!({
+            "method": "ams",
+            "scenario": sc.file,
+            "wer": e.wer,
+            "low": e.low,
+            "high": e.high,
+            "interval": "student95",
+            "read_time": read,
+            "wall_s": wall,
+            "replicas": n,
+            "runs": r,
+            "seed": seed,
+            "settled": settled,
+            "std_error": e.std_error,
+            "rel_std_error": if rel.is_finite() { serde_json::json!(rel) } else { serde_json::Value::Null },
+            "iterations": iterations,
+            "trials": trials,
+            "stride": e.stride,
+            "diffusion": e.diffusion,
+            "run_wer": e.runs.iter().map(|r| r.wer).collect::<Vec<_>>(),
+        });
+        crate::say!("{v:#}");
+    } else {
+        crate::say!(
+            "larmor wer: {} (ams: {r} runs of {n} replicas, seed {seed}, read at {} s)",
+            sc.file,
+            num(read)
+        );
+        crate::say!(
+            "  WER  {:.4e}  [{:.4e}, {:.4e}]  Student t 95 % over {r} runs (standard error {:.1} %)",
+            e.wer,
+            e.low,
+            e.high,
+            100.0 * rel
+        );
+        crate::say!(
+            "  work {iterations:.0} levels per run, {trials:.0} trials' worth of steps in all"
+        );
+        crate::say!("  time {wall:.2} s");
     }
     Ok(())
 }

@@ -81,6 +81,101 @@ impl<S: Real + Gaussian> Campaign<S> {
         };
         with_stepper(&self.solver, self.dt, self.t_read, task)?
     }
+
+    /// Reduced read time.
+    pub fn t_read(&self) -> f64 {
+        self.t_read
+    }
+
+    /// Reduced time step of the solver.
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+
+    /// Index of the switching-axis component and the sign of the start state along it.
+    pub fn axis(&self) -> (usize, f64) {
+        (self.component, self.initial_sign)
+    }
+
+    /// The start state of every trial.
+    pub fn initial(&self) -> [f64; 3] {
+        self.initial.to_f64()
+    }
+
+    /// One piece of a trial (the path splitting of `larmor wer --method ams`): the same
+    /// stochastic LLG, stepper and step guard as [`Campaign::trial`], from state `m0` at
+    /// reduced time `t0` to the read time with the Philox stream `(seed, stream)`. `obs` sees
+    /// every accepted step (its index from `t0`, reduced time, state) and may stop the run;
+    /// returns the last state.
+    pub fn segment(
+        &self,
+        seed: u64,
+        stream: u64,
+        t0: f64,
+        m0: [f64; 3],
+        obs: impl FnMut(u64, f64, [f64; 3]) -> larmor::integrate::Control,
+    ) -> Result<[f64; 3]> {
+        let task = Segment {
+            camp: self,
+            seed,
+            stream,
+            t0,
+            m0,
+            obs,
+        };
+        with_stepper(&self.solver, self.dt, self.t_read, task)?
+    }
+}
+
+/// A piece of a trial, waiting for its stepper.
+struct Segment<'a, S, O> {
+    camp: &'a Campaign<S>,
+    seed: u64,
+    stream: u64,
+    t0: f64,
+    m0: [f64; 3],
+    obs: O,
+}
+
+impl<S, O> StepperTask<S> for Segment<'_, S, O>
+where
+    S: Real + Gaussian,
+    O: FnMut(u64, f64, [f64; 3]) -> larmor::integrate::Control,
+{
+    type Output = Result<[f64; 3]>;
+
+    fn run<St: Stepper<S, 1>>(mut self, st: St) -> Result<[f64; 3]> {
+        let c = self.camp;
+        let mut m = [Vec3::from_f64(self.m0)];
+        let mut rng = Philox::new(self.seed, self.stream);
+        let mut guard = StepGuard::new(&c.solver, c.t_read);
+        let user = &mut self.obs;
+        let mut obs = |k: u64, t: f64, s: &[Vec3<S>]| {
+            if guard.check(k, t) == larmor::integrate::Control::Stop {
+                return larmor::integrate::Control::Stop;
+            }
+            user(k, t, s[0].to_f64())
+        };
+        let r = c.model.integrate(
+            &mut rng,
+            st,
+            &mut m,
+            Span {
+                t0: self.t0,
+                t_end: c.t_read,
+                dt: c.dt,
+            },
+            &mut [],
+            &mut obs,
+        );
+        let to_si = |t: f64| c.model.units.time_to_si(t);
+        let fail = |e: String| HostError::runtime(format!("stream {}: {e}", self.stream));
+        r.map_err(|e| fail(run_error(&c.solver, &e, to_si)))?;
+        if let Some(e) = guard.error(&c.solver, to_si) {
+            return Err(fail(e));
+        }
+        Ok(m[0].to_f64())
+    }
 }
 
 /// One trial, waiting for its stepper.
