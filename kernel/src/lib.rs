@@ -50,7 +50,8 @@
 //! word, normals come from one ziggurat per scalar, and streams are Philox `(seed, stream)`
 //! ([`random`]).
 #![no_std]
-#![forbid(unsafe_code)]
+// no unsafe code except the SSE2 square root of the math chokepoint (`math::sqrt_f64`)
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 // Numerical loops index several arrays with one spin index; iterator zips would hide that.
 #![allow(clippy::needless_range_loop)]
@@ -66,6 +67,7 @@ pub mod fokker_planck;
 pub mod geometry;
 pub mod inertial;
 pub mod integrate;
+pub mod lanes;
 pub mod lattice;
 pub mod llb;
 pub mod llg;
