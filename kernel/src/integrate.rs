@@ -28,13 +28,12 @@
 use crate::error::{check_min, Error};
 use crate::field::FieldTerm;
 use crate::llg::{Dynamics, LlgSystem};
-use crate::random::Gaussian;
+use crate::random::NormalSource;
 use crate::real::Real;
 use crate::state::Storage;
 use crate::stepper::{fits, Step, Stepper};
 use crate::thermal::{Noisy, Thermal};
 use crate::vec3::Vec3;
-use rand_core::Rng;
 
 /// Length of the local-time window (reduced time units): the dynamics never sees a time larger
 /// than this plus one step. 4 is exact in every scalar (Q26 holds [-32, 32)); an f32 local time
@@ -71,6 +70,8 @@ pub struct Crossing {
     pub direction: Direction,
     /// Reduced time of the first crossing, once it happened.
     pub time: Option<f64>,
+    /// The lane (trial) watched, for a lane scalar ([`crate::lanes::Lanes`]); 0 otherwise.
+    pub lane: usize,
 }
 
 impl Crossing {
@@ -82,6 +83,7 @@ impl Crossing {
             threshold,
             direction,
             time: None,
+            lane: 0,
         }
     }
 }
@@ -203,9 +205,9 @@ pub struct ThermalKick<S, R, const N: usize> {
 
 impl<S, L, R, const N: usize> Kick<S, L, N> for ThermalKick<S, R, N>
 where
-    S: Real + Gaussian,
+    S: Real,
     L: LlgSystem<S> + Dynamics<S>,
-    R: Rng,
+    R: NormalSource<S>,
 {
     #[inline(always)]
     fn step<St: Stepper<S, N>>(
@@ -218,7 +220,7 @@ where
     ) -> Result<Step<S>, Error> {
         fits::<S, N>(m)?;
         let n = m.len();
-        self.thermal.draw_first(n, t, dt, &mut self.rng);
+        self.thermal.draw_from(n, t, dt, &mut self.rng);
         if !<L::Terms as FieldTerm<S>>::UNIFORM_NOISE {
             let terms = &llg.llg().terms;
             for (i, h) in self.thermal.h.iter_mut().take(n).enumerate() {
@@ -351,11 +353,11 @@ where
 
 impl<S, L, St, B, R, const N: usize> Integrator<S, L, St, N, ThermalKick<S, R, N>, 0, B>
 where
-    S: Real + Gaussian,
+    S: Real,
     L: LlgSystem<S> + Dynamics<S>,
     St: Stepper<S, N>,
     B: Storage<S, N>,
-    R: Rng,
+    R: NormalSource<S>,
 {
     /// A stochastic-LLG integrator: Brown's field `thermal` drawn from `rng` once per step and
     /// reused by every stage (Stratonovich).
@@ -522,7 +524,10 @@ where
     /// [`Error::Inconsistent`] if the event names a vector or component that does not exist,
     /// or if `E` events are already watched.
     pub fn add_event(&mut self, event: Crossing, action: EventAction) -> Result<usize, Error> {
-        if event.spin >= self.state.as_slice().len() || event.component > 2 {
+        if event.spin >= self.state.as_slice().len()
+            || event.component > 2
+            || event.lane >= S::LANES
+        {
             return Err(Error::Inconsistent {
                 what: "event refers to a spin or component that does not exist",
             });
@@ -918,7 +923,7 @@ fn detect<S: Real, D: Dynamics<S>>(
     m1: &[Vec3<S>],
     d: &mut [Vec3<S>],
 ) -> Option<f64> {
-    let comp = |v: Vec3<S>| v.to_f64()[e.component];
+    let comp = |v: Vec3<S>| [v.x, v.y, v.z][e.component].lane(e.lane);
     let y0 = comp(m0[e.spin]) - e.threshold;
     let y1 = comp(m1[e.spin]) - e.threshold;
     let fired = match e.direction {

@@ -8,14 +8,13 @@ use crate::error::{check_direction, check_finite, check_min, check_range, check_
 use crate::field::{
     shape, ConstantZeeman, Cubic, Demag, Uniaxial, UniaxialK1, Zeeman, ZEEMAN_DRIVES,
 };
-use rand_core::Rng;
 
 use crate::field::FieldTerm;
 use crate::inertial::InertialLlg;
 use crate::integrate::{Crossing, Integrator, Observer, RunStats};
 use crate::llg::Llg;
 use crate::mtj::MtjSpec;
-use crate::random::Gaussian;
+use crate::random::NormalSource;
 use crate::real::Real;
 use crate::stepper::Stepper;
 use crate::thermal::Thermal;
@@ -657,7 +656,7 @@ pub struct Span {
     pub dt: f64,
 }
 
-impl<S: Real + Gaussian> Macrospin<S> {
+impl<S: Real> Macrospin<S> {
     /// Integrates this magnet over `span` (reduced time) with an [`Integrator`]: with
     /// Brown's thermal field from `rng` when it has a temperature ([`Integrator::thermal`]),
     /// deterministically otherwise (`rng` unused), on the [`Macrospin::lean`] concrete model when there is
@@ -686,7 +685,8 @@ impl<S: Real + Gaussian> Macrospin<S> {
         obs: &mut O,
     ) -> Result<RunStats, Error>
     where
-        R: Rng + ?Sized,
+        R: ?Sized,
+        for<'r> &'r mut R: NormalSource<S>,
         St: Stepper<S, 1>,
         O: Observer<S>,
     {
@@ -714,7 +714,8 @@ impl<S: Real + Gaussian> Macrospin<S> {
     ) -> Result<RunStats, Error>
     where
         F: FieldTerm<S>,
-        R: Rng + ?Sized,
+        R: ?Sized,
+        for<'r> &'r mut R: NormalSource<S>,
         St: Stepper<S, 1>,
         O: Observer<S>,
     {

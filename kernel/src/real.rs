@@ -108,6 +108,33 @@ pub trait Real:
             self
         }
     }
+    /// The factor that puts a vector of squared length `self` back on the unit sphere after a
+    /// step: one Newton step `(3 - n2) / 2` when `n2` is within 2^-10 of 1 (error
+    /// O((n2 - 1)^2), below rounding after any step of an integrator), else `1 / sqrt(n2)`
+    /// ([`Real::rsqrt`]), and 1 for a zero vector (which stays zero). What
+    /// [`crate::Vec3::renormalized_from`] scales by; a lane scalar ([`crate::lanes::Lanes`])
+    /// takes the branch lane by lane.
+    #[inline(always)]
+    fn unit_factor(self) -> Self {
+        let e = self - Self::ONE;
+        let tol = Self::from_f64(1.0 / 1024.0);
+        if e < tol && e > -tol {
+            Self::from_f64(1.5) - Self::HALF * self
+        } else if self > Self::ZERO {
+            self.rsqrt()
+        } else {
+            Self::ONE
+        }
+    }
+    /// How many independent values the scalar carries: 1, or `L` for a lane scalar
+    /// ([`crate::lanes::Lanes`], `L` trials of an ensemble in SIMD lanes).
+    const LANES: usize = 1;
+    /// Lane `i` as an `f64` (`i < LANES`; a plain scalar has only lane 0, which is
+    /// [`Real::to_f64`]).
+    #[inline(always)]
+    fn lane(self, _i: usize) -> f64 {
+        self.to_f64()
+    }
     /// Below this magnitude a component of a dimensionless state is flushed to zero
     /// ([`Real::flush_tiny`]): far below rounding (a component of a unit vector below it changes
     /// the vector's direction by less than 10^-4 ulp), and large enough that products of up to

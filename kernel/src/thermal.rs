@@ -17,7 +17,7 @@ use rand_core::Rng;
 use crate::drive::Drive;
 use crate::field::{total_field, FieldTerm};
 use crate::llg::{Dynamics, Llg, Torque};
-use crate::random::Gaussian;
+use crate::random::{Gaussian, NormalSource};
 use crate::real::Real;
 use crate::state::UnitSphere;
 use crate::vec3::Vec3;
@@ -64,12 +64,21 @@ impl<S: Real + Gaussian, const N: usize> Thermal<S, N> {
     /// `n` above `N` draws `N`.
     #[inline]
     pub fn draw_first<R: Rng + ?Sized>(&mut self, n: usize, t: S, dt: S, rng: &mut R) {
+        self.draw_from(n, t, dt, rng);
+    }
+}
+
+impl<S: Real, const N: usize> Thermal<S, N> {
+    /// As [`Thermal::draw_first`], from any [`NormalSource`] (a generator, or one generator per
+    /// lane for a lane scalar): per spin the x, y and z draws in that order.
+    #[inline(always)]
+    pub fn draw_from<G: NormalSource<S> + ?Sized>(&mut self, n: usize, t: S, dt: S, src: &mut G) {
         let temp = self.temperature.value(t).max(S::ZERO);
         let sigma = (S::TWO * self.d_per_kelvin * temp / dt).sqrt();
         for h in self.h.iter_mut().take(n) {
-            let x = S::std_normal(rng);
-            let y = S::std_normal(rng);
-            let z = S::std_normal(rng);
+            let x = src.normal();
+            let y = src.normal();
+            let z = src.normal();
             *h = Vec3::new(x, y, z).scale(sigma);
         }
     }

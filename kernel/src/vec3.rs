@@ -104,13 +104,7 @@ impl<S: Real> Vec3<S> {
     /// [`Vec3::renormalized`] given `n2 = |self|^2` already computed.
     #[inline(always)]
     pub fn renormalized_from(self, n2: S) -> Self {
-        let e = n2 - S::ONE;
-        let tol = S::from_f64(1.0 / 1024.0);
-        if e < tol && e > -tol {
-            self.scale(S::from_f64(1.5) - S::HALF * n2)
-        } else {
-            self.normalized()
-        }
+        self.scale(n2.unit_factor())
     }
     /// Each component through [`Real::flush_tiny`]: zero below [`Real::TINY`].
     #[inline(always)]

@@ -29,7 +29,7 @@ pub mod philox;
 pub mod uniform;
 
 pub use dist::Dist;
-pub use normal::Gaussian;
+pub use normal::{Gaussian, NormalSource};
 pub use philox::{philox4x32_10, Philox};
 /// The random-generator trait every kernel sampler takes (`rand_core` 0.10), re-exported so
 /// that users need not depend on `rand_core` themselves.

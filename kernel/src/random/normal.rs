@@ -22,6 +22,21 @@ pub trait Gaussian: Real {
     fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> Self;
 }
 
+/// A source of standard normal draws of the scalar `S`: any random generator for a plain
+/// scalar ([`Gaussian::std_normal`]), or one generator per lane for a lane scalar
+/// ([`crate::lanes::LaneStreams`]). What the thermal field draws from.
+pub trait NormalSource<S> {
+    /// One draw from N(0, 1) (in every lane).
+    fn normal(&mut self) -> S;
+}
+
+impl<S: Gaussian, R: Rng + ?Sized> NormalSource<S> for R {
+    #[inline(always)]
+    fn normal(&mut self) -> S {
+        S::std_normal(self)
+    }
+}
+
 impl Gaussian for f64 {
     /// ```
     /// use larmor::random::Gaussian;
