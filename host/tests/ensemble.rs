@@ -67,6 +67,38 @@ fn ensemble(d: &Path, out: &str, extra: &[&str]) -> String {
     std::fs::read_to_string(o).unwrap()
 }
 
+/// Trials in SIMD lanes (`--lanes 8`, the default) have the bits of the same trials run one by
+/// one, in f64 and f32, with Heun and RK4, for a trial count and shard starts that are not
+/// multiples of the lane count (a partial batch runs one by one).
+#[test]
+fn identical_in_lanes_and_one_by_one() {
+    let d = dir("lanes");
+    for (precision, method) in [("f64", "heun"), ("f32", "heun"), ("f64", "midpoint")] {
+        let text = SCENARIO.replace("dt = 1e-13", &format!("dt = 1e-13\nmethod = \"{method}\""));
+        std::fs::write(d.join("s.toml"), text).unwrap();
+        let common = ["--trials", "21", "--precision", precision];
+        let one = ensemble(&d, "one.csv", &[&common[..], &["--lanes", "1"]].concat());
+        let eight = ensemble(&d, "eight.csv", &[&common[..], &["--lanes", "8"]].concat());
+        assert_eq!(one, eight, "{precision} {method}");
+        assert_eq!(one.lines().count(), 22);
+        // shard 1/2 (trials 10..21) batches trials 10..18 together: the same rows
+        let shard = ensemble(
+            &d,
+            "shard.csv",
+            &[&common[..], &["--shard", "1/2"]].concat(),
+        );
+        let rows: Vec<&str> = one.lines().skip(11).collect();
+        assert_eq!(
+            shard.lines().skip(1).collect::<Vec<_>>(),
+            rows,
+            "{precision} {method}"
+        );
+        if method == "heun" {
+            assert!(one.contains(",1,") && one.contains(",0,"), "{one}");
+        }
+    }
+}
+
 #[test]
 fn identical_with_one_and_two_threads_and_with_merged_shards() {
     let d = dir("det");

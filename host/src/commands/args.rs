@@ -60,6 +60,33 @@ pub struct CampaignArgs {
     /// Complete an interrupted campaign (OUT.part) instead of refusing to overwrite it.
     #[arg(long)]
     pub resume: bool,
+    /// Trials integrated side by side in SIMD lanes (fixed-step methods): 8, or 1 for one by
+    /// one; results do not depend on it.
+    #[arg(long, default_value = "8", value_parser = lanes_value)]
+    pub lanes: u32,
+}
+
+/// `--lanes`: 1 or 8.
+fn lanes_value(s: &str) -> std::result::Result<u32, String> {
+    match s {
+        "1" => Ok(1),
+        "8" => Ok(8),
+        _ => Err(format!("{s:?}: allowed 1 (one by one) or 8 (side by side)")),
+    }
+}
+
+impl CampaignArgs {
+    /// The campaign as `--lanes` asks: its trials side by side (8) or one by one (1).
+    pub fn lanes<S: larmor::Real + larmor::random::Gaussian>(
+        &self,
+        camp: crate::exec::campaign::Campaign<S>,
+    ) -> crate::exec::campaign::Campaign<S> {
+        if self.lanes == 1 {
+            camp.one_by_one()
+        } else {
+            camp
+        }
+    }
 }
 
 /// `--out FILE --plot FILE.png`: a command's table and its optional plot. Every command using

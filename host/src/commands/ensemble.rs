@@ -116,8 +116,14 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
     let pool = args.campaign.threads.pool()?;
     let src = source(&sc);
     match args.precision {
-        Precision::F64 => ensemble_typed(&src, args, &Campaign::<f64>::new(&sc)?, &pool),
-        Precision::F32 => ensemble_typed(&src, args, &Campaign::<f32>::new(&sc)?, &pool),
+        Precision::F64 => {
+            let camp = args.campaign.lanes(Campaign::<f64>::new(&sc)?);
+            ensemble_typed(&src, args, &camp, &pool)
+        }
+        Precision::F32 => {
+            let camp = args.campaign.lanes(Campaign::<f32>::new(&sc)?);
+            ensemble_typed(&src, args, &camp, &pool)
+        }
     }
 }
 

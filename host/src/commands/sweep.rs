@@ -197,7 +197,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         .collect::<Result<_>>()?;
     let camps: Vec<Campaign<f64>> = specs
         .iter()
-        .map(|s| Campaign::with_spec(&sc, s))
+        .map(|s| Ok(args.campaign.lanes(Campaign::with_spec(&sc, s)?)))
         .collect::<Result<_>>()?;
     let pool = args.campaign.threads.pool()?;
     crate::exec::interrupt::install();

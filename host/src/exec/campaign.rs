@@ -1,18 +1,30 @@
 //! Execution stage: switching campaigns, one scenario and many independent stochastic trials.
 //!
 //! Trial `k` of seed `s` integrates the stochastic LLG equation with the Philox stream
-//! `(s, k)`: its result depends on nothing else (not on threads, shards, or machines).
+//! `(s, k)`: its result depends on nothing else (not on threads, shards, lane batches, or
+//! machines).
+//!
+//! Fixed-step campaigns run their trials [`LANES`] at a time in the lanes of one
+//! [`Lanes`] scalar ([`Campaign::batch`]): one pass of the kernel's steppers advances all of
+//! them, each lane bit-identical to its trial run alone (the kernel's `lanes` module says why).
+//! A batch in which any trial fails is run again trial by trial, so a trial that fails (a NaN
+//! in one lane) fails alone, with the message it has alone, and the others keep their results.
 
 use larmor::integrate::{Crossing, Direction};
+use larmor::lanes::{LaneStreams, Lanes};
 use larmor::params::{Macrospin, Span, Validated};
 use larmor::random::Gaussian;
 use larmor::random::Philox;
-use larmor::stepper::Stepper;
+use larmor::stepper::{Heun, Midpoint, Rk4, Stepper};
 use larmor::{Real, Vec3};
 
 use crate::error::{HostError, Result};
 use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
-use crate::scenario::{Scenario, Solver};
+use crate::scenario::{Method, Scenario, Solver};
+
+/// Trials in one lane batch ([`Campaign::batch`]): `f64x8` is one AVX-512 register or two AVX2
+/// ones, `f32x8` one AVX2 register.
+pub const LANES: usize = 8;
 
 /// Outcome of one trial (its CSV row: `output::trials`).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,6 +42,8 @@ pub struct TrialResult {
 /// A compiled campaign for scalar `S`.
 pub struct Campaign<S> {
     model: Macrospin<S>,
+    /// The same model on lanes, for the fixed-step methods (`None`: trials run one by one).
+    lanes: Option<Macrospin<Lanes<S, LANES>>>,
     initial: Vec3<S>,
     component: usize,
     initial_sign: f64,
@@ -59,8 +73,14 @@ impl<S: Real + Gaussian> Campaign<S> {
             ));
         }
         let model: Macrospin<S> = sc.compile(spec)?;
+        // an adaptive step is chosen per trial: dopri45 trials run one by one
+        let lanes = match sc.plan.solver.method {
+            Method::Dopri45 => None,
+            Method::Heun | Method::Rk4 | Method::Midpoint => Some(sc.compile(spec)?),
+        };
         let u = model.units;
         Ok(Self {
+            lanes,
             initial: Vec3::from_f64(sw.initial),
             component: sw.component,
             initial_sign: sw.initial[sw.component].signum(),
@@ -80,6 +100,44 @@ impl<S: Real + Gaussian> Campaign<S> {
             trial,
         };
         with_stepper(&self.solver, self.dt, self.t_read, task)?
+    }
+
+    /// The campaign with its trials run one by one (`--lanes 1`): the same results, slower.
+    #[must_use]
+    pub fn one_by_one(mut self) -> Self {
+        self.lanes = None;
+        self
+    }
+
+    /// Trials run side by side by [`Campaign::batch`]: [`LANES`], or 1 when they run one by one
+    /// (adaptive steps, or [`Campaign::one_by_one`]).
+    pub fn batch_len(&self) -> u64 {
+        if self.lanes.is_some() {
+            LANES as u64
+        } else {
+            1
+        }
+    }
+
+    /// Trials `first .. first + LANES` (streams `(seed, stream_base + trial)`) side by side in
+    /// lanes, each with the bits of [`Campaign::trial`]; `None` when the campaign runs trials
+    /// one by one, or when the batch failed (a trial's NaN, a step guard): the caller then runs
+    /// them one by one, so that only the failing trial fails, with its own message.
+    pub fn batch(&self, seed: u64, stream_base: u64, first: u64) -> Option<[TrialResult; LANES]> {
+        let model = self.lanes.as_ref()?;
+        let task = LaneTrial {
+            camp: self,
+            model,
+            seed,
+            stream_base,
+            first,
+        };
+        match self.solver.method {
+            Method::Heun => task.run(Heun::new()),
+            Method::Rk4 => task.run(Rk4::new()),
+            Method::Midpoint => task.run(Midpoint::new()),
+            Method::Dopri45 => None,
+        }
     }
 
     /// Reduced read time.
@@ -178,6 +236,77 @@ where
     }
 }
 
+/// A batch of [`LANES`] trials, waiting for its stepper.
+struct LaneTrial<'a, S> {
+    camp: &'a Campaign<S>,
+    model: &'a Macrospin<Lanes<S, LANES>>,
+    seed: u64,
+    stream_base: u64,
+    first: u64,
+}
+
+impl<S: Real + Gaussian> LaneTrial<'_, S> {
+    fn run<St: Stepper<Lanes<S, LANES>, 1>>(self, st: St) -> Option<[TrialResult; LANES]> {
+        let c = self.camp;
+        let mut m = [Vec3::from_f64(c.initial.to_f64())];
+        let one = c.crossing(0);
+        let mut ev: [Crossing; LANES] = core::array::from_fn(|lane| Crossing { lane, ..one });
+        let mut rng = LaneStreams(core::array::from_fn(|i| {
+            Philox::new(self.seed, self.stream_base + self.first + i as u64)
+        }));
+        let mut guard = StepGuard::new(&c.solver, c.t_read);
+        let mut obs = |k: u64, t: f64, _: &[Vec3<Lanes<S, LANES>>]| guard.check(k, t);
+        let span = Span {
+            t0: 0.0,
+            t_end: c.t_read,
+            dt: c.dt,
+        };
+        let r = self
+            .model
+            .integrate(&mut rng, st, &mut m, span, &mut ev, &mut obs);
+        if r.is_err() || guard.hit.is_some() {
+            return None;
+        }
+        let v = m[0];
+        Some(core::array::from_fn(|i| {
+            c.result(
+                self.first + i as u64,
+                [v.x.lane(i), v.y.lane(i), v.z.lane(i)],
+                ev[i].time,
+            )
+        }))
+    }
+}
+
+impl<S: Real + Gaussian> Campaign<S> {
+    /// The crossing a trial records: the switching-axis component through zero, away from its
+    /// start sign, in lane `lane`.
+    fn crossing(&self, lane: usize) -> Crossing {
+        Crossing {
+            spin: 0,
+            component: self.component,
+            threshold: 0.0,
+            direction: if self.initial_sign < 0.0 {
+                Direction::Rising
+            } else {
+                Direction::Falling
+            },
+            time: None,
+            lane,
+        }
+    }
+
+    /// The result of trial `trial` from its state at the read time and its crossing (reduced).
+    fn result(&self, trial: u64, m: [f64; 3], crossing: Option<f64>) -> TrialResult {
+        TrialResult {
+            trial,
+            switched: m[self.component] * self.initial_sign < 0.0,
+            t_switch: crossing.map(|t| self.model.units.time_to_si(t)),
+            m,
+        }
+    }
+}
+
 /// One trial, waiting for its stepper.
 struct Trial<'a, S> {
     camp: &'a Campaign<S>,
@@ -192,18 +321,7 @@ impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
     fn run<St: Stepper<S, 1>>(self, st: St) -> Result<TrialResult> {
         let c = self.camp;
         let mut m = [c.initial];
-        let dir = if c.initial_sign < 0.0 {
-            Direction::Rising
-        } else {
-            Direction::Falling
-        };
-        let mut ev = [Crossing {
-            spin: 0,
-            component: c.component,
-            threshold: 0.0,
-            direction: dir,
-            time: None,
-        }];
+        let mut ev = [c.crossing(0)];
         let mut rng = Philox::new(self.seed, self.stream);
         let mut guard = StepGuard::new(&c.solver, c.t_read);
         let mut obs = |k: u64, t: f64, _: &[Vec3<S>]| guard.check(k, t);
@@ -225,12 +343,6 @@ impl<S: Real + Gaussian> StepperTask<S> for Trial<'_, S> {
         if let Some(e) = guard.error(&c.solver, to_si) {
             return Err(fail(e));
         }
-        let mf = m[0].to_f64();
-        Ok(TrialResult {
-            trial: self.trial,
-            switched: mf[c.component] * c.initial_sign < 0.0,
-            t_switch: ev[0].time.map(|t| c.model.units.time_to_si(t)),
-            m: mf,
-        })
+        Ok(c.result(self.trial, m[0].to_f64(), ev[0].time))
     }
 }

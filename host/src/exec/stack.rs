@@ -115,6 +115,7 @@ fn crossing(sw: &StackSwitching) -> Crossing {
             Direction::Falling
         },
         time: None,
+        lane: 0,
     }
 }
 

@@ -66,6 +66,7 @@ impl Event {
             threshold: self.threshold,
             direction: self.direction,
             time: None,
+            lane: 0,
         }
     }
 }
