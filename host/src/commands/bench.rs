@@ -8,7 +8,10 @@
 //! - `b_heun_300k`: the same with Heun at 300 K;
 //! - `c_stt_rk4`: the same layer, p = +z, P = 0.6, Lambda = 1, J = 1e11 A/m^2, no field,
 //!   m0 tilted 1 degree from -z, RK4, 10 ns;
-//! - `d_ensemble_heun_300k`: 1000 independent 5 ns trials of case b on all cores;
+//! - `d_ensemble_heun_300k`: 1000 independent 5 ns trials of case b (trial k: seed k) on all
+//!   cores, eight at a time in the lanes of one `Lanes<f64, 8>` scalar, as `larmor ensemble`
+//!   runs them;
+//! - `d_ensemble_one_by_one`: the same trials one by one (`--lanes 1`), with the same bits;
 //! - `e_settled_f64`, `e_settled_f32`: a long run near equilibrium, where emulators and retention
 //!   runs spend their time. The layer of case c starts at -z in 10 mT along x, gets a 1 ns
 //!   pulse of 1e11 A/m^2 at 0.1 ns, switches and settles; RK4, dt = 0.1 ps. The rate of the
@@ -39,10 +42,12 @@ use clap::Args;
 use larmor::drive::DriveSpec;
 use larmor::field::ConstantZeeman;
 use larmor::integrate::Control;
+use larmor::lanes::{LaneStreams, Lanes};
 use larmor::lattice::mc::{MonteCarlo, Rule, Spin};
 use larmor::lattice::{Boundary, Exchange, LatticeSpec};
 use larmor::params::{CurrentSpec, Macrospin, MacrospinSpec, Span, SttSpec, ThermalSpec};
 use larmor::random::{Gaussian, Philox};
+use larmor::stepper::Heun;
 use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 use rayon::prelude::*;
@@ -201,6 +206,34 @@ impl<S: Real + Gaussian> StepperTask<S> for Single<'_, S> {
         let steps = stats.map_err(|e| HostError::runtime(e.to_string()))?.steps;
         Ok((steps, m[0]))
     }
+}
+
+/// Case b's trials `k0 .. k0 + L` (seeds `k0 + i`, stream 0, as [`single`] runs them) in the
+/// lanes of one [`Lanes`] scalar: Heun for `duration` seconds, one sample (of all lanes) every
+/// 100 steps; returns the steps of all lanes.
+fn lanes_heun<const L: usize>(
+    model: &Macrospin<Lanes<f64, L>>,
+    duration: f64,
+    k0: u64,
+    samples: &mut Vec<Vec3<Lanes<f64, L>>>,
+) -> Result<u64> {
+    let u = model.units;
+    let span = Span {
+        t0: 0.0,
+        t_end: u.time_to_reduced(duration),
+        dt: u.time_to_reduced(DT),
+    };
+    let mut m = [model.m0];
+    samples.clear();
+    let mut obs = |k: u64, _t: f64, m: &[Vec3<Lanes<f64, L>>]| {
+        if k % 100 == 0 {
+            samples.push(m[0]);
+        }
+        Control::Continue
+    };
+    let mut rng = LaneStreams(core::array::from_fn(|i| Philox::new(k0 + i as u64, 0)));
+    let stats = model.integrate(&mut rng, Heun::new(), &mut m, span, &mut [], &mut obs);
+    Ok(stats.map_err(|e| HostError::runtime(e.to_string()))?.steps * L as u64)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -506,12 +539,13 @@ fn mc_case(spin: Spin, runs: u32) -> Result<(u64, f64, f64, f64)> {
 
 /// Runs `larmor bench`.
 pub fn run(args: &BenchArgs) -> Result<()> {
-    const CASES: [&str; 10] = [
+    const CASES: [&str; 11] = [
         "a_rk4",
         "a_time_to_solution",
         "b_heun_300k",
         "c_stt_rk4",
         "d_ensemble_heun_300k",
+        "d_ensemble_one_by_one",
         "e_settled_f64",
         "e_settled_f32",
         "f_lattice_heun_300k",
@@ -527,7 +561,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             CASES.join(", ")
         )));
     }
-    let pool = if want("d_ensemble_heun_300k") {
+    let pool = if want("d_ensemble_heun_300k") || want("d_ensemble_one_by_one") {
         Some(pool(args.threads)?)
     } else {
         None
@@ -583,32 +617,48 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     }
     if let Some(pool) = pool {
         let model = compile::<f64>(&case_b())?;
-        let trials = 1000u64;
-        let run_all = || -> Result<u64> {
+        let lane_model: Macrospin<Lanes<f64, 8>> = case_b()
+            .compile()
+            .map_err(|e| HostError::runtime(e.to_string()))?;
+        const TRIALS: u64 = 1000;
+        // trials 0..1000 in 125 batches of eight, or one by one: the same trials, bit for bit
+        let in_lanes = || -> Result<u64> {
             pool.install(|| {
-                (0..trials)
+                (0..TRIALS / 8)
+                    .into_par_iter()
+                    .map(|b| lanes_heun(&lane_model, 5e-9, b * 8, &mut Vec::with_capacity(600)))
+                    .sum::<Result<u64>>()
+            })
+        };
+        let one_by_one = || -> Result<u64> {
+            pool.install(|| {
+                (0..TRIALS)
                     .into_par_iter()
                     .map(|k| single(&model, 5e-9, true, k, &mut Vec::with_capacity(600)))
                     .sum::<Result<u64>>()
             })
         };
-        run_all()?;
-        let mut walls = Vec::new();
-        let mut steps = 0;
-        for _ in 0..args.runs {
-            let t = Instant::now();
-            steps = run_all()?;
-            walls.push(t.elapsed().as_secs_f64());
+        let cases: [(&str, &(dyn Fn() -> Result<u64> + Sync)); 2] = [
+            ("d_ensemble_heun_300k", &in_lanes),
+            ("d_ensemble_one_by_one", &one_by_one),
+        ];
+        for (name, run_all) in cases {
+            if !want(name) {
+                continue;
+            }
+            run_all()?;
+            let mut walls = Vec::new();
+            let mut steps = 0;
+            for _ in 0..args.runs {
+                let t = Instant::now();
+                steps = run_all()?;
+                walls.push(t.elapsed().as_secs_f64());
+            }
+            let wall = median(walls);
+            let runs = TRIALS as f64 / wall;
+            let text = format!("{runs:.1} runs/s");
+            report(name, steps, wall, &[("runs_per_s", runs.to_string(), text)]);
         }
-        let wall = median(walls);
-        let runs = trials as f64 / wall;
-        let text = format!("{runs:.1} runs/s");
-        report(
-            "d_ensemble_heun_300k",
-            steps,
-            wall,
-            &[("runs_per_s", runs.to_string(), text)],
-        );
     }
     if want("e_settled_f64") {
         let (steps, wall, fresh) = settled::<f64>(args.runs)?;
