@@ -62,8 +62,174 @@ pub struct NeelBrownArgs {
     pub json: bool,
 }
 
+/// The checked inputs and the results of a Neel-Brown evaluation.
+struct Report {
+    sigma: f64,
+    alpha: Option<f64>,
+    hk: Option<f64>,
+    gamma: f64,
+    h_sw: f64,
+    prefactor: Prefactor,
+    nb: arrhenius::NeelBrown,
+    well: &'static str,
+    barrier_kt: f64,
+    f0: f64,
+    rate: f64,
+    log10_tau: f64,
+    prefactor_name: &'static str,
+    notes: Vec<String>,
+}
+
+/// The Neel-Brown relaxation of `args` as the JSON object of `larmor neel-brown --json`.
+pub fn json(args: &NeelBrownArgs) -> Result<serde_json::Value> {
+    Ok(report(args)?.json(args))
+}
+
 /// Runs `larmor neel-brown`.
 pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
+    let r = report(args)?;
+    if args.json {
+        crate::say!("{:#}", r.json(args));
+        return Ok(());
+    }
+    let Report {
+        sigma,
+        h_sw,
+        prefactor,
+        nb,
+        well,
+        barrier_kt,
+        f0,
+        rate,
+        log10_tau,
+        prefactor_name,
+        notes,
+        ..
+    } = r;
+
+    crate::say!(
+        "Neel-Brown relaxation: sigma = K V/kB T = {}, h = H/H_K = {}, psi = {} deg{}",
+        num(sigma),
+        num(args.h),
+        num(args.psi),
+        match prefactor {
+            Prefactor::Fixed(f0) => format!(", fixed f0 = {} Hz", num(f0)),
+            Prefactor::Brown {
+                alpha, hk_tesla, ..
+            } => format!(", alpha = {}, mu0 H_K = {} T", num(alpha), num(hk_tesla)),
+        }
+    );
+    let row =
+        |name: &str, value: String, what: &str| crate::say!("  {name:<14} {value:<14} {what}");
+    row(
+        "tau",
+        format!("{:.6e}", nb.tau),
+        "s    relaxation time of <m.u>, 1/(rate_up + rate_down)",
+    );
+    row("log10_tau", format!("{log10_tau:.6}"), "");
+    row(
+        "escape_time",
+        format!("{:.6e}", 1.0 / rate),
+        &format!("s    mean time to leave the {well} well"),
+    );
+    row(
+        "barrier",
+        format!("{:.6}", barrier_kt / sigma),
+        &format!("K V  from the {well} well ({barrier_kt:.4} kB T): sets tau"),
+    );
+    row(
+        "f0",
+        format!("{f0:.6e}"),
+        &format!("Hz   attempt frequency of the {well} well ({prefactor_name})"),
+    );
+    row(
+        "barrier_up",
+        format!("{:.6}", nb.barrier_up_kt / sigma),
+        &format!("K V  ({:.4} kB T), up = +u hemisphere", nb.barrier_up_kt),
+    );
+    row(
+        "barrier_down",
+        format!("{:.6}", nb.barrier_down_kt / sigma),
+        &format!("K V  ({:.4} kB T)", nb.barrier_down_kt),
+    );
+    row(
+        "rate_up",
+        format!("{:.6e}", nb.rate_up),
+        &format!("Hz   (f0_up = {:.6e} Hz)", nb.f0_up),
+    );
+    row(
+        "rate_down",
+        format!("{:.6e}", nb.rate_down),
+        &format!("Hz   (f0_down = {:.6e} Hz)", nb.f0_down),
+    );
+    row("s0", format!("{:.6}", nb.s0), "     equilibrium <m.u>");
+    row(
+        "h_sw",
+        format!("{h_sw:.6}"),
+        "H_K  switching field at this psi (astroid)",
+    );
+    for n in &notes {
+        crate::say!("  note: {n}");
+    }
+    Ok(())
+}
+
+impl Report {
+    /// The JSON object of `--json`.
+    fn json(&self, args: &NeelBrownArgs) -> serde_json::Value {
+        let Report {
+            sigma,
+            alpha,
+            hk,
+            gamma,
+            h_sw,
+            ref nb,
+            well,
+            barrier_kt,
+            f0,
+            rate,
+            log10_tau,
+            prefactor_name,
+            ref notes,
+            ..
+        } = *self;
+        let fin = |x: f64| if x.is_finite() { Some(x) } else { None };
+        serde_json::json!({
+            "tau": fin(nb.tau),
+            "log10_tau": log10_tau,
+            "escape_time": fin(1.0 / rate),
+            "barrier": barrier_kt / sigma,
+            "barrier_kt": barrier_kt,
+            "f0": f0,
+            "well": well,
+            "barrier_up": nb.barrier_up_kt / sigma,
+            "barrier_down": nb.barrier_down_kt / sigma,
+            "barrier_up_kt": nb.barrier_up_kt,
+            "barrier_down_kt": nb.barrier_down_kt,
+            "f0_up": nb.f0_up,
+            "f0_down": nb.f0_down,
+            "rate_up": nb.rate_up,
+            "rate_down": nb.rate_down,
+            "s0": nb.s0,
+            "h_sw": h_sw,
+            "transverse_stiffness": nb.transverse_stiffness,
+            "prefactor": prefactor_name,
+            "notes": notes,
+            "input": {
+                "sigma": sigma,
+                "h": args.h,
+                "psi_deg": args.psi,
+                "alpha": alpha,
+                "hk_tesla": hk,
+                "gamma": gamma,
+                "f0": args.f0,
+            },
+        })
+    }
+}
+
+/// Checks `args` and evaluates the relaxation.
+fn report(args: &NeelBrownArgs) -> Result<Report> {
     let sigma = positive("--sigma", args.sigma, "(K V / kB T)")?;
     let psi = check_angle("--psi", args.psi)?;
     let h_sw = sw::switching_field(psi).map_err(kerr)?;
@@ -138,105 +304,20 @@ pub fn neel_brown(args: &NeelBrownArgs) -> Result<()> {
             nb.transverse_stiffness
         ));
     }
-    let fin = |x: f64| if x.is_finite() { Some(x) } else { None };
-    if args.json {
-        let v = serde_json::json!({
-            "tau": fin(nb.tau),
-            "log10_tau": log10_tau,
-            "escape_time": fin(1.0 / rate),
-            "barrier": barrier_kt / sigma,
-            "barrier_kt": barrier_kt,
-            "f0": f0,
-            "well": well,
-            "barrier_up": nb.barrier_up_kt / sigma,
-            "barrier_down": nb.barrier_down_kt / sigma,
-            "barrier_up_kt": nb.barrier_up_kt,
-            "barrier_down_kt": nb.barrier_down_kt,
-            "f0_up": nb.f0_up,
-            "f0_down": nb.f0_down,
-            "rate_up": nb.rate_up,
-            "rate_down": nb.rate_down,
-            "s0": nb.s0,
-            "h_sw": h_sw,
-            "transverse_stiffness": nb.transverse_stiffness,
-            "prefactor": prefactor_name,
-            "notes": notes,
-            "input": {
-                "sigma": sigma,
-                "h": args.h,
-                "psi_deg": args.psi,
-                "alpha": alpha,
-                "hk_tesla": hk,
-                "gamma": gamma,
-                "f0": args.f0,
-            },
-        });
-        crate::say!("{v:#}");
-        return Ok(());
-    }
-    crate::say!(
-        "Neel-Brown relaxation: sigma = K V/kB T = {}, h = H/H_K = {}, psi = {} deg{}",
-        num(sigma),
-        num(args.h),
-        num(args.psi),
-        match prefactor {
-            Prefactor::Fixed(f0) => format!(", fixed f0 = {} Hz", num(f0)),
-            Prefactor::Brown {
-                alpha, hk_tesla, ..
-            } => format!(", alpha = {}, mu0 H_K = {} T", num(alpha), num(hk_tesla)),
-        }
-    );
-    let row =
-        |name: &str, value: String, what: &str| crate::say!("  {name:<14} {value:<14} {what}");
-    row(
-        "tau",
-        format!("{:.6e}", nb.tau),
-        "s    relaxation time of <m.u>, 1/(rate_up + rate_down)",
-    );
-    row("log10_tau", format!("{log10_tau:.6}"), "");
-    row(
-        "escape_time",
-        format!("{:.6e}", 1.0 / rate),
-        &format!("s    mean time to leave the {well} well"),
-    );
-    row(
-        "barrier",
-        format!("{:.6}", barrier_kt / sigma),
-        &format!("K V  from the {well} well ({barrier_kt:.4} kB T): sets tau"),
-    );
-    row(
-        "f0",
-        format!("{f0:.6e}"),
-        &format!("Hz   attempt frequency of the {well} well ({prefactor_name})"),
-    );
-    row(
-        "barrier_up",
-        format!("{:.6}", nb.barrier_up_kt / sigma),
-        &format!("K V  ({:.4} kB T), up = +u hemisphere", nb.barrier_up_kt),
-    );
-    row(
-        "barrier_down",
-        format!("{:.6}", nb.barrier_down_kt / sigma),
-        &format!("K V  ({:.4} kB T)", nb.barrier_down_kt),
-    );
-    row(
-        "rate_up",
-        format!("{:.6e}", nb.rate_up),
-        &format!("Hz   (f0_up = {:.6e} Hz)", nb.f0_up),
-    );
-    row(
-        "rate_down",
-        format!("{:.6e}", nb.rate_down),
-        &format!("Hz   (f0_down = {:.6e} Hz)", nb.f0_down),
-    );
-    row("s0", format!("{:.6}", nb.s0), "     equilibrium <m.u>");
-    row(
-        "h_sw",
-        format!("{h_sw:.6}"),
-        "H_K  switching field at this psi (astroid)",
-    );
-    for n in &notes {
-        crate::say!("  note: {n}");
-    }
-    Ok(())
+    Ok(Report {
+        sigma,
+        alpha,
+        hk,
+        gamma,
+        h_sw,
+        prefactor,
+        nb,
+        well,
+        barrier_kt,
+        f0,
+        rate,
+        log10_tau,
+        prefactor_name,
+        notes,
+    })
 }

@@ -48,19 +48,48 @@ pub struct RunArgs {
     pub seed: u64,
 }
 
-/// What a run produced.
-struct Outcome {
-    steps: u64,
-    rejected: u64,
-    t_end_s: f64,
-    m: [f64; 3],
-    energy: f64,
-    rows: u64,
-    interrupted: bool,
-    events: Vec<(String, Option<f64>)>,
-    samples: Vec<[f64; 7]>, // t_ns, mx, my, mz, b_x, b_y, b_z
-    failure: Option<String>,
+/// One written row of a trajectory, in SI units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row<'a> {
+    /// Time (s).
+    pub t: f64,
+    /// Unit magnetisation.
+    pub m: [f64; 3],
+    /// Total energy (J).
+    pub energy: f64,
+    /// Energy of each field term (J), in the order of [`Trajectory::terms`].
+    pub terms: &'a [f64],
+    /// Applied field mu0 H (T).
+    pub field: [f64; 3],
 }
+
+/// What a run produced (its rows went to the sink as they were written).
+#[derive(Clone, Debug)]
+pub struct Trajectory {
+    /// Names of the field terms, in the order of [`Row::terms`].
+    pub terms: Vec<String>,
+    /// Accepted steps.
+    pub steps: u64,
+    /// Rejected steps (adaptive methods).
+    pub rejected: u64,
+    /// Time reached (s).
+    pub t_end_s: f64,
+    /// Final magnetisation.
+    pub m: [f64; 3],
+    /// Final energy (J).
+    pub energy: f64,
+    /// Rows written.
+    pub rows: u64,
+    /// Stopped early by an interrupt ([`crate::exec::interrupt`]).
+    pub interrupted: bool,
+    /// The scenario's events, each with the time it happened (s), if it did.
+    pub events: Vec<(String, Option<f64>)>,
+    /// Why the run stopped early, if it failed (the rows so far were written).
+    pub failure: Option<String>,
+}
+
+/// What `larmor run` keeps of a trajectory for its plot: t (ns), m, applied field (T).
+type Sample = [f64; 7];
 
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<()> {
@@ -77,19 +106,93 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     crate::exec::interrupt::install();
     let start = Instant::now();
-    let out = match args.precision {
-        Precision::F64 => run_typed::<f64>(&sc, args)?,
-        Precision::F32 => run_typed::<f32>(&sc, args)?,
+    let file = std::cell::RefCell::new(AtomicFile::create(&args.files.out)?);
+    let io = |e: std::io::Error| {
+        HostError::runtime(format!("writing {}: {e}", args.files.out.display()))
     };
+    let mut samples: Vec<Sample> = Vec::new();
+    let mut line = String::with_capacity(256);
+    let out = trajectory(
+        &sc,
+        args.precision,
+        args.seed,
+        args.every,
+        |names| {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            file.borrow_mut()
+                .writer()
+                .write_all(trace::header(&names).as_bytes())
+                .map_err(io)
+        },
+        |r| {
+            trace::row(&mut line, r.t, r.m, r.energy, r.terms, r.field);
+            let mut file = file.borrow_mut();
+            file.writer().write_all(line.as_bytes()).map_err(io)?;
+            samples.push([
+                r.t * 1e9,
+                r.m[0],
+                r.m[1],
+                r.m[2],
+                r.field[0],
+                r.field[1],
+                r.field[2],
+            ]);
+            if samples.len() % 100_000 == 0 {
+                file.writer().flush().map_err(io)?;
+            }
+            Ok(())
+        },
+    )?;
+    file.into_inner().finish()?;
     let wall = start.elapsed().as_secs_f64();
     if let Some(p) = &args.files.plot {
-        plot(&sc, &out, p)?;
+        plot(&sc, &samples, p)?;
     }
     summary(&sc, args, &out, wall);
     ending(out.failure, out.interrupted)
 }
 
-fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcome> {
+/// One deterministic macrospin trajectory of scenario `sc` in scalar `precision` (a pure
+/// function of scenario and `seed`): `header` gets the field terms' names first, then `sink`
+/// every `every`-th step's row (the initial and final states always). The run stops at the
+/// first error of either, or on an interrupt ([`crate::exec::interrupt::requested`]); a
+/// failure of the kernel run is returned in [`Trajectory::failure`] after the rows so far.
+pub fn trajectory(
+    sc: &Scenario,
+    precision: Precision,
+    seed: u64,
+    every: u64,
+    mut header: impl FnMut(&[String]) -> Result<()>,
+    mut sink: impl FnMut(&Row<'_>) -> Result<()>,
+) -> Result<Trajectory> {
+    if every == 0 {
+        return Err(crate::commands::checks::out_of_range(
+            "every",
+            0.0,
+            ">= 1 (write every N-th step)",
+        ));
+    }
+    let io = Io {
+        seed,
+        every,
+        header: &mut header,
+        sink: &mut sink,
+    };
+    match precision {
+        Precision::F64 => run_typed::<f64>(sc, io),
+        Precision::F32 => run_typed::<f32>(sc, io),
+    }
+}
+
+/// Where a trajectory's rows go.
+struct Io<'a> {
+    seed: u64,
+    every: u64,
+    header: &'a mut dyn FnMut(&[String]) -> Result<()>,
+    sink: &'a mut dyn FnMut(&Row<'_>) -> Result<()>,
+}
+
+fn run_typed<S: Real + Gaussian>(sc: &Scenario, io: Io<'_>) -> Result<Trajectory> {
     let model: Macrospin<S> = sc.compile(&sc.spec)?;
     let s = &sc.plan.solver;
     let u = model.units;
@@ -97,7 +200,7 @@ fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcom
     let t_end = u.time_to_reduced(s.duration);
     let task = Trace {
         sc,
-        args,
+        io,
         model: &model,
         dt,
         t_end,
@@ -110,26 +213,26 @@ fn run_typed<S: Real + Gaussian>(sc: &Scenario, args: &RunArgs) -> Result<Outcom
 }
 
 /// The trajectory, waiting for its stepper.
-struct Trace<'a, S> {
+struct Trace<'a, 'io, S> {
     sc: &'a Scenario,
-    args: &'a RunArgs,
+    io: Io<'io>,
     model: &'a Macrospin<S>,
     dt: f64,
     t_end: f64,
 }
 
 /// The inertial trajectory (state (m, dm/dt)), waiting for its stepper.
-struct InertialTrace<'a, S>(Trace<'a, S>);
+struct InertialTrace<'a, 'io, S>(Trace<'a, 'io, S>);
 
 /// What sees the trajectory: `(step, t, state)` after the start and every accepted step.
 type Observe<'o, S> = dyn FnMut(u64, f64, &[Vec3<S>]) -> Control + 'o;
 
-impl<S: Real + Gaussian> StepperTask<S> for Trace<'_, S> {
-    type Output = Result<Outcome>;
+impl<S: Real + Gaussian> StepperTask<S> for Trace<'_, '_, S> {
+    type Output = Result<Trajectory>;
 
     /// The macrospin's own LLG (stochastic with `[thermal]`).
-    fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<Outcome> {
-        let (model, seed) = (self.model, self.args.seed);
+    fn run<St: Stepper<S, 1>>(self, stepper: St) -> Result<Trajectory> {
+        let (model, seed) = (self.model, self.io.seed);
         let span = Span {
             t0: 0.0,
             t_end: self.t_end,
@@ -143,11 +246,11 @@ impl<S: Real + Gaussian> StepperTask<S> for Trace<'_, S> {
     }
 }
 
-impl<S: Real + Gaussian> StepperTask<S, 2> for InertialTrace<'_, S> {
-    type Output = Result<Outcome>;
+impl<S: Real + Gaussian> StepperTask<S, 2> for InertialTrace<'_, '_, S> {
+    type Output = Result<Trajectory>;
 
     /// Inertial LLG: the state is (m, dm/dt); the trace shows m.
-    fn run<St: Stepper<S, 2>>(self, stepper: St) -> Result<Outcome> {
+    fn run<St: Stepper<S, 2>>(self, stepper: St) -> Result<Trajectory> {
         let (model, dt, t_end) = (self.0.model, self.0.dt, self.0.t_end);
         go(self.0, |events, mut obs| {
             let Some(inertial) = model.inertial() else {
@@ -164,81 +267,71 @@ impl<S: Real + Gaussian> StepperTask<S, 2> for InertialTrace<'_, S> {
 }
 
 /// Integrates `task` through `integrate` (the kernel run of its dynamics and stepper, given the
-/// events and the observer), writing the trace as it goes.
+/// events and the observer), handing the rows to the sink as it goes.
 fn go<S: Real + Gaussian>(
-    task: Trace<'_, S>,
+    task: Trace<'_, '_, S>,
     integrate: impl FnOnce(
         &mut [Crossing],
         &mut Observe<'_, S>,
     ) -> std::result::Result<RunStats, larmor::Error>,
-) -> Result<Outcome> {
-    let Trace {
-        sc, args, model, ..
-    } = task;
+) -> Result<Trajectory> {
+    let Trace { sc, io, model, .. } = task;
     let u = model.units;
-    let mut file = AtomicFile::create(&args.files.out)?;
     let mut names = Vec::new();
     model
         .llg
         .terms
-        .visit_energies(S::ZERO, &[model.m0], &mut |n, _| names.push(n));
-    let header = trace::header(&names);
-    let io = |e: std::io::Error| {
-        HostError::runtime(format!("writing {}: {e}", args.files.out.display()))
-    };
-    file.writer().write_all(header.as_bytes()).map_err(io)?;
+        .visit_energies(S::ZERO, &[model.m0], &mut |n, _| names.push(n.to_string()));
+    (io.header)(&names)?;
+    let sink = io.sink;
 
     let mut events: Vec<Crossing> = sc.plan.events.iter().map(Event::crossing).collect();
 
     let mut rows = 0u64;
-    let mut samples = Vec::new();
-    let mut line = String::with_capacity(256);
     let mut last = (0u64, 0.0f64, model.m0);
     // the terms as the dynamics sees them at time t: waveforms re-expressed in a window
     // starting at t (the kernel never evaluates a drive at an absolute time)
     let mut probe = model.llg.terms.clone();
-    let mut write_row = |t: f64, mv: Vec3<S>, file: &mut AtomicFile| -> std::io::Result<()> {
+    let mut e_terms: Vec<f64> = Vec::with_capacity(names.len());
+    let mut write_row = |t: f64, mv: Vec3<S>| -> Result<()> {
         probe.rebase(t);
-        let mut e_terms: Vec<f64> = Vec::with_capacity(names.len());
+        e_terms.clear();
         probe.visit_energies(S::ZERO, &[mv], &mut |_, e| {
             e_terms.push(model.energy_joules(e))
         });
-        let total: f64 = e_terms.iter().sum();
-        let b = probe
+        let field = probe
             .0
             .field_at(S::ZERO)
             .to_f64()
             .map(|h| u.reduced_to_tesla(h));
-        let mm = mv.to_f64();
-        trace::row(&mut line, u.time_to_si(t), mm, total, &e_terms, b);
-        file.writer().write_all(line.as_bytes())?;
-        samples.push([u.time_to_si(t) * 1e9, mm[0], mm[1], mm[2], b[0], b[1], b[2]]);
         rows += 1;
-        if rows % 100_000 == 0 {
-            file.writer().flush()?;
-        }
-        Ok(())
+        sink(&Row {
+            t: u.time_to_si(t),
+            m: mv.to_f64(),
+            energy: e_terms.iter().sum(),
+            terms: &e_terms,
+            field,
+        })
     };
     let solver = &sc.plan.solver;
-    let mut traced = TracedRun::new(solver, task.t_end, args.every);
+    let mut traced = TracedRun::new(solver, task.t_end, io.every);
     let result = {
         let mut on_step = |k: u64, t: f64, state: &[Vec3<S>]| {
             let mm = state[0];
             last = (k, t, mm);
-            traced.step(k, t, || write_row(t, mm, &mut file).map_err(io))
+            traced.step(k, t, || write_row(t, mm))
         };
         integrate(&mut events, &mut on_step)
     };
     let to_si = |t: f64| u.time_to_si(t);
     // always end the trace with the last state reached
-    let (stats, failure) = traced.finish(solver, last.0, result, to_si, || {
-        write_row(last.1, last.2, &mut file).map_err(io)
-    })?;
-    file.finish()?;
+    let (stats, failure) =
+        traced.finish(solver, last.0, result, to_si, || write_row(last.1, last.2))?;
     let mut probe = model.llg.terms.clone();
     probe.rebase(last.1);
     let energy = model.energy_joules(probe.energy(S::ZERO, &[last.2]));
-    Ok(Outcome {
+    Ok(Trajectory {
+        terms: names,
         steps: last.0,
         rejected: stats.map(|s| s.rejected).unwrap_or(0),
         t_end_s: u.time_to_si(last.1),
@@ -254,13 +347,12 @@ fn go<S: Real + Gaussian>(
             .map(|e| e.name.clone())
             .zip(events.iter().map(|e| e.time.map(|t| u.time_to_si(t))))
             .collect(),
-        samples,
         failure,
     })
 }
 
-fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
-    let pts = |i: usize| column(&out.samples, i);
+fn plot(sc: &Scenario, samples: &[Sample], path: &std::path::Path) -> Result<()> {
+    let pts = |i: usize| column(samples, i);
     let colors = [RED, GREEN, BLUE];
     let mut panels = vec![Panel::new(
         format!("{}: m(t)", sc.file),
@@ -276,8 +368,7 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
     if let Some(drive) = sc.spec.spec().drives.first() {
         // hysteresis: m and B projected on the (first) drive axis (normalised by lowering)
         let a = drive.amplitude;
-        let loop_pts: Vec<(f64, f64)> = out
-            .samples
+        let loop_pts: Vec<(f64, f64)> = samples
             .iter()
             .map(|s| {
                 (
@@ -303,7 +394,7 @@ fn plot(sc: &Scenario, out: &Outcome, path: &std::path::Path) -> Result<()> {
     draw(path, &panels)
 }
 
-fn summary(sc: &Scenario, args: &RunArgs, out: &Outcome, wall: f64) {
+fn summary(sc: &Scenario, args: &RunArgs, out: &Trajectory, wall: f64) {
     let s = &sc.plan.solver;
     let method = s.method.name();
     eprintln!("larmor run: {} ({method}, {:?})", sc.file, args.precision);
