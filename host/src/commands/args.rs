@@ -75,20 +75,6 @@ fn lanes_value(s: &str) -> std::result::Result<u32, String> {
     }
 }
 
-impl CampaignArgs {
-    /// The campaign as `--lanes` asks: its trials side by side (8) or one by one (1).
-    pub fn lanes<S: larmor::Real + larmor::random::Gaussian>(
-        &self,
-        camp: crate::exec::campaign::Campaign<S>,
-    ) -> crate::exec::campaign::Campaign<S> {
-        if self.lanes == 1 {
-            camp.one_by_one()
-        } else {
-            camp
-        }
-    }
-}
-
 /// `--out FILE --plot FILE.png`: a command's table and its optional plot. Every command using
 /// it gives their help, its columns and panels, with [`helps`].
 #[derive(Debug, Args)]

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::commands::args::{helps, CampaignArgs, TrialFiles};
-use crate::commands::checks::load_scenario;
 use crate::commands::Precision;
 use crate::error::{HostError, Result};
 use crate::exec::campaign::{Campaign, TrialResult};
@@ -50,30 +49,67 @@ pub struct EnsembleArgs {
 }
 
 /// What the campaign's files and messages need of its scenario.
-struct Source {
+pub struct Source {
     /// File name.
-    file: String,
+    pub file: String,
     /// FNV-1a hash of its bytes.
-    hash: u64,
+    pub hash: u64,
     /// Read time (s): the end of the cumulative switching curve.
-    read_time: f64,
+    pub read_time: f64,
 }
 
-/// Runs `larmor ensemble`.
-pub fn run(args: &EnsembleArgs) -> Result<()> {
-    let meta = meta_path(&args.files.out);
-    let outputs = [
-        ("--out", Some(args.files.out.as_path())),
-        ("the fingerprint of --out", Some(meta.as_path())),
-        ("--summary", args.files.summary.as_deref()),
-        ("--plot", args.plot.as_deref()),
-    ];
-    if crate::scenario::locate::read_text(&args.scenario)
-        .is_ok_and(|t| crate::scenario::stack::is_stack(&t))
-    {
-        let plan = crate::scenario::stack::load(&args.scenario)?;
-        crate::output::check_files(&[("scenario", args.scenario.as_path())], &outputs)?;
-        if args.precision != Precision::F64 {
+/// A campaign of any scenario kind ([`prepare`]): a macrospin's (f64 or f32), a lattice's or a
+/// layer stack's.
+pub enum Prepared {
+    /// A macrospin in f64.
+    F64(Campaign<f64>),
+    /// A macrospin in f32.
+    F32(Campaign<f32>),
+    /// An atomistic lattice (f64).
+    Lattice(crate::exec::lattice::LatticeCampaign),
+    /// Coupled layers (f64).
+    Stack(crate::exec::stack::StackCampaign),
+}
+
+impl Trials for Prepared {
+    fn trial(&self, seed: u64, stream: u64, trial: u64) -> Result<TrialResult> {
+        match self {
+            Self::F64(c) => c.trial(seed, stream, trial),
+            Self::F32(c) => c.trial(seed, stream, trial),
+            Self::Lattice(c) => c.trial(seed, stream, trial),
+            Self::Stack(c) => c.trial(seed, stream, trial),
+        }
+    }
+    fn batch_len(&self) -> u64 {
+        match self {
+            Self::F64(c) => Trials::batch_len(c),
+            Self::F32(c) => Trials::batch_len(c),
+            Self::Lattice(c) => c.batch_len(),
+            Self::Stack(c) => c.batch_len(),
+        }
+    }
+    fn batch(&self, seed: u64, stream_base: u64, first: u64) -> Option<Vec<TrialResult>> {
+        match self {
+            Self::F64(c) => Trials::batch(c, seed, stream_base, first),
+            Self::F32(c) => Trials::batch(c, seed, stream_base, first),
+            Self::Lattice(c) => c.batch(seed, stream_base, first),
+            Self::Stack(c) => c.batch(seed, stream_base, first),
+        }
+    }
+}
+
+/// The ensemble campaign of the scenario text `text` (named `file` in messages), whatever its
+/// kind, in `precision` (lattices and stacks: f64 only), its trials one by one with
+/// `one_by_one` (`--lanes 1`; same results). What `larmor ensemble` runs.
+pub fn prepare(
+    file: &str,
+    text: &str,
+    precision: Precision,
+    one_by_one: bool,
+) -> Result<(Prepared, Source)> {
+    if crate::scenario::stack::is_stack(text) {
+        let plan = crate::scenario::stack::from_text(file, text)?;
+        if precision != Precision::F64 {
             return Err(HostError::input(format!(
                 "{}: --precision f32: stack runs are f64 only",
                 plan.file
@@ -85,20 +121,17 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
             hash: plan.hash,
             read_time: plan.switching.map_or(plan.solver.duration, |s| s.read_time),
         };
-        return ensemble_typed(&src, args, &camp, &args.campaign.threads.pool()?);
+        return Ok((Prepared::Stack(camp), src));
     }
-    if crate::scenario::locate::read_text(&args.scenario)
-        .is_ok_and(|t| crate::scenario::lattice::is_lattice(&t))
-    {
-        let plan = crate::scenario::lattice::load(&args.scenario)?;
-        crate::output::check_files(&[("scenario", args.scenario.as_path())], &outputs)?;
+    if crate::scenario::lattice::is_lattice(text) {
+        let plan = crate::scenario::lattice::from_text(file, text)?;
         let Some(read_time) = plan.read_time else {
             return Err(HostError::input(format!(
                 "{}: an ensemble needs a [switching] table (read_time = s; every trial starts at lattice.m0)",
                 plan.file
             )));
         };
-        if args.precision != Precision::F64 {
+        if precision != Precision::F64 {
             return Err(HostError::input(format!(
                 "{}: --precision f32: lattice runs are f64 only",
                 plan.file
@@ -110,34 +143,44 @@ pub fn run(args: &EnsembleArgs) -> Result<()> {
             hash: plan.hash,
             read_time,
         };
-        return ensemble_typed(&src, args, &camp, &args.campaign.threads.pool()?);
+        return Ok((Prepared::Lattice(camp), src));
     }
-    let sc = load_scenario(&args.scenario, &outputs)?;
-    let pool = args.campaign.threads.pool()?;
-    let src = source(&sc);
-    match args.precision {
-        Precision::F64 => {
-            let camp = args.campaign.lanes(Campaign::<f64>::new(&sc)?);
-            ensemble_typed(&src, args, &camp, &pool)
-        }
-        Precision::F32 => {
-            let camp = args.campaign.lanes(Campaign::<f32>::new(&sc)?);
-            ensemble_typed(&src, args, &camp, &pool)
-        }
-    }
-}
-
-fn source(sc: &Scenario) -> Source {
-    Source {
+    let sc = Scenario::from_text(file, text)?;
+    let camp = match precision {
+        Precision::F64 => Prepared::F64(Campaign::new(&sc)?.one_by_one_if(one_by_one)),
+        Precision::F32 => Prepared::F32(Campaign::new(&sc)?.one_by_one_if(one_by_one)),
+    };
+    let read_time = sc
+        .plan
+        .switching
+        .as_ref()
+        .map_or(sc.plan.solver.duration, |s| s.read_time);
+    let src = Source {
         file: sc.file.clone(),
         hash: sc.hash,
-        read_time: sc
-            .plan
-            .switching
-            .as_ref()
-            .map(|s| s.read_time)
-            .unwrap_or(sc.plan.solver.duration),
-    }
+        read_time,
+    };
+    Ok((camp, src))
+}
+
+/// Runs `larmor ensemble`.
+pub fn run(args: &EnsembleArgs) -> Result<()> {
+    let meta = meta_path(&args.files.out);
+    let outputs = [
+        ("--out", Some(args.files.out.as_path())),
+        ("the fingerprint of --out", Some(meta.as_path())),
+        ("--summary", args.files.summary.as_deref()),
+        ("--plot", args.plot.as_deref()),
+    ];
+    let text = crate::scenario::locate::read_text(&args.scenario)?;
+    crate::output::check_files(&[("scenario", args.scenario.as_path())], &outputs)?;
+    let (camp, src) = prepare(
+        &args.scenario.display().to_string(),
+        &text,
+        args.precision,
+        args.campaign.lanes == 1,
+    )?;
+    ensemble_typed(&src, args, &camp, &args.campaign.threads.pool()?)
 }
 
 fn ensemble_typed<C: Trials>(

@@ -17,6 +17,7 @@ use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
 use crate::output::plot::{draw, Panel, Series, BLUE, GREY, RED};
 use crate::output::trials::{sweep_row, SWEEP_HEADER};
+use crate::scenario::Scenario;
 
 /// What a sweep varies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,6 +79,31 @@ pub struct SweepArgs {
 /// Most points of a sweep grid (each point is a whole campaign of trials).
 const MAX_POINTS: usize = 1_000_000;
 
+/// The grid of `--from a --to b --points n [--log]`: `n` values (2 to 10^6) evenly spaced from
+/// `a` to `b` inclusive, geometrically with `log` (then both > 0).
+pub fn grid_values(a: f64, b: f64, n: usize, log: bool) -> Result<Vec<f64>> {
+    // bounded before anything is allocated
+    check_points(n, 2, MAX_POINTS)?;
+    if !(a.is_finite() && b.is_finite()) {
+        return Err(HostError::input(format!(
+            "--from {a} --to {b}: the grid's ends must be finite"
+        )));
+    }
+    if log && !(a > 0.0 && b > 0.0) {
+        return Err(HostError::input("--log needs --from and --to > 0"));
+    }
+    Ok((0..n)
+        .map(|i| {
+            let f = i as f64 / (n - 1) as f64;
+            if log {
+                (a.ln() + f * (b.ln() - a.ln())).exp()
+            } else {
+                a + f * (b - a)
+            }
+        })
+        .collect())
+}
+
 fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
     let v = if !args.values.is_empty() {
         args.values.clone()
@@ -90,21 +116,7 @@ fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
                 ))
             }
         };
-        // bounded before anything is allocated
-        check_points(n, 2, MAX_POINTS)?;
-        if args.log && !(a > 0.0 && b > 0.0) {
-            return Err(HostError::input("--log needs --from and --to > 0"));
-        }
-        (0..n)
-            .map(|i| {
-                let f = i as f64 / (n - 1) as f64;
-                if args.log {
-                    (a.ln() + f * (b.ln() - a.ln())).exp()
-                } else {
-                    a + f * (b - a)
-                }
-            })
-            .collect()
+        grid_values(a, b, n, args.log)?
     };
     if let Some(bad) = v.iter().find(|x| !x.is_finite()) {
         return Err(HostError::input(format!("sweep value {bad} is not finite")));
@@ -113,7 +125,7 @@ fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
 }
 
 /// Sets the varied parameter in a copy of the spec.
-fn apply(
+pub fn apply(
     spec: &MacrospinSpec,
     vary: Vary,
     value: f64,
@@ -171,34 +183,78 @@ fn apply(
     Ok(s)
 }
 
-/// Runs `larmor sweep`.
-pub fn run(args: &SweepArgs) -> Result<()> {
-    let sc = load_scenario(&args.scenario, &args.files.outputs())?;
+/// The campaigns of a sweep of `sc` over `values` of `vary`, each point validated before
+/// anything runs (an error names the value); `one_by_one` as `--lanes 1` (same results).
+pub fn campaigns(
+    sc: &Scenario,
+    vary: Vary,
+    values: &[f64],
+    one_by_one: bool,
+) -> Result<Vec<Campaign<f64>>> {
     if sc.plan.switching.is_none() {
         return Err(HostError::input(format!(
             "{}: a sweep needs a [switching] table",
             sc.file
         )));
     }
+    if values.len() > MAX_POINTS {
+        return Err(HostError::input(format!(
+            "{} sweep values: at most {MAX_POINTS} points",
+            values.len()
+        )));
+    }
+    if let Some(bad) = values.iter().find(|x| !x.is_finite()) {
+        return Err(HostError::input(format!("sweep value {bad} is not finite")));
+    }
+    let specs: Vec<Validated> = values
+        .iter()
+        .map(|&v| {
+            apply(sc.spec.spec(), vary, v)
+                .and_then(|s| s.validate().map_err(|e| e.to_string()))
+                .map_err(|e| HostError::input(format!("{}: {e} (value {v:e})", sc.file)))
+        })
+        .collect::<Result<_>>()?;
+    specs
+        .iter()
+        .map(|s| Ok(Campaign::with_spec(sc, s)?.one_by_one_if(one_by_one)))
+        .collect()
+}
+
+/// The ensemble of point `p` of a sweep (`trials` trials; trial k uses the stream
+/// `(seed, p * 2^32 + k)`), summarised; `None` when interrupted.
+pub fn point(
+    camp: &Campaign<f64>,
+    p: usize,
+    seed: u64,
+    trials: u64,
+    pool: &rayon::ThreadPool,
+    pb: &indicatif::ProgressBar,
+) -> Result<Option<Summary>> {
+    if trials == 0 || trials > 1 << 32 {
+        return Err(crate::commands::checks::out_of_range(
+            "trials",
+            trials as f64,
+            "1 <= trials <= 2^32 per point",
+        ));
+    }
+    let mut rows = Vec::with_capacity(trials.min(1 << 20) as usize);
+    let complete = run_trials(camp, seed, (p as u64) << 32, 0..trials, pool, pb, |r| {
+        rows.extend_from_slice(r);
+        Ok(())
+    })?;
+    Ok(complete.then(|| Summary::of(&rows)))
+}
+
+/// Runs `larmor sweep`.
+pub fn run(args: &SweepArgs) -> Result<()> {
+    let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     let values = grid(args)?;
     if values.len() > MAX_POINTS || args.campaign.trials > (1 << 32) {
         return Err(HostError::input(format!(
             "at most {MAX_POINTS} points and 2^32 trials per point"
         )));
     }
-    // validate every point before running anything
-    let specs: Vec<Validated> = values
-        .iter()
-        .map(|&v| {
-            apply(sc.spec.spec(), args.vary, v)
-                .and_then(|s| s.validate().map_err(|e| e.to_string()))
-                .map_err(|e| HostError::input(format!("{}: {e} (value {v:e})", sc.file)))
-        })
-        .collect::<Result<_>>()?;
-    let camps: Vec<Campaign<f64>> = specs
-        .iter()
-        .map(|s| Ok(args.campaign.lanes(Campaign::with_spec(&sc, s)?)))
-        .collect::<Result<_>>()?;
+    let camps = campaigns(&sc, args.vary, &values, args.campaign.lanes == 1)?;
     let pool = args.campaign.threads.pool()?;
     crate::exec::interrupt::install();
     let fingerprint = format!(
@@ -248,22 +304,17 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     let pb = progress(values.len() as u64 * args.campaign.trials, "trials");
     pb.set_position(lines.len() as u64 * args.campaign.trials);
     for p in lines.len()..values.len() {
-        let mut rows = Vec::with_capacity(args.campaign.trials as usize);
-        let complete = journal.or_discard(|| {
-            run_trials(
+        let summary = journal.or_discard(|| {
+            point(
                 &camps[p],
+                p,
                 args.campaign.seed,
-                (p as u64) << 32,
-                0..args.campaign.trials,
+                args.campaign.trials,
                 &pool,
                 &pb,
-                |r| {
-                    rows.extend_from_slice(r);
-                    Ok(())
-                },
             )
         })?;
-        if !complete {
+        let Some(summary) = summary else {
             pb.finish_and_clear();
             eprintln!(
                 "interrupted: {p} of {} points saved in {}; run again with --resume",
@@ -274,8 +325,8 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 message: "interrupted".into(),
                 code: 130,
             });
-        }
-        let l = sweep_row(values[p], &Summary::of(&rows));
+        };
+        let l = sweep_row(values[p], &summary);
         journal.append(&mut file, &l)?;
         lines.push(l);
     }

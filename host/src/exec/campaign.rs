@@ -104,8 +104,16 @@ impl<S: Real + Gaussian> Campaign<S> {
 
     /// The campaign with its trials run one by one (`--lanes 1`): the same results, slower.
     #[must_use]
-    pub fn one_by_one(mut self) -> Self {
-        self.lanes = None;
+    pub fn one_by_one(self) -> Self {
+        self.one_by_one_if(true)
+    }
+
+    /// [`Campaign::one_by_one`] when `yes`, else the campaign as it is.
+    #[must_use]
+    pub fn one_by_one_if(mut self, yes: bool) -> Self {
+        if yes {
+            self.lanes = None;
+        }
         self
     }
 

@@ -18,7 +18,19 @@ pub fn install() {
     });
 }
 
-/// `true` once the user pressed Ctrl-C (or the process got SIGTERM).
+/// Asks the running campaign or trajectory to stop cleanly, as a first Ctrl-C does: what an
+/// embedding without the handler (the Python package, which takes Python's own SIGINT) calls.
+pub fn request() {
+    REQUESTED.store(true, Ordering::SeqCst);
+}
+
+/// Clears a request, so the next run of an embedding process starts afresh (the command line
+/// never needs it: one run per process).
+pub fn reset() {
+    REQUESTED.store(false, Ordering::SeqCst);
+}
+
+/// `true` once the user pressed Ctrl-C (or the process got SIGTERM), or [`request`] was called.
 #[inline]
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)

@@ -10,6 +10,8 @@
 mod population;
 mod single;
 
+pub use single::loop_report;
+
 use clap::{Args, Subcommand, ValueEnum};
 use larmor::sw;
 
@@ -135,17 +137,45 @@ pub fn run(args: &SwArgs) -> Result<()> {
     }
 }
 
+/// The astroid at `points` field angles evenly spaced from 0 to 360 degrees inclusive (2 to
+/// 10^7): rows `[psi_deg, h_sw, h_par, h_perp]`, the table of `larmor sw astroid`.
+pub fn astroid_rows(points: usize) -> Result<Vec<[f64; 4]>> {
+    check_points(points, 2, 10_000_000)?;
+    (0..points)
+        .map(|k| {
+            let deg = 360.0 * k as f64 / (points - 1) as f64;
+            let p = sw::astroid_point(deg.to_radians()).map_err(|e| kernel_err(e, &[]))?;
+            Ok([deg, p.h_sw, p.h_par, p.h_perp])
+        })
+        .collect()
+}
+
+/// A quasi-static loop and its figures ([`loop_report`]).
+#[derive(Clone, Debug)]
+pub struct LoopReport {
+    /// Rows `[h, m_par, m_perp]`: the table of `larmor sw loop` (2 points - 1 rows).
+    pub rows: Vec<[f64; 3]>,
+    /// Remanence M_r/M_s on the descending branch.
+    pub remanence: f64,
+    /// Its standard error over particles (a population drawn at random or with spreads).
+    pub remanence_se: Option<f64>,
+    /// Coercivity H_c/H_K (`None`: not reached down to -hmax).
+    pub coercivity: Option<f64>,
+    /// Its standard error over particles (as `remanence_se`).
+    pub coercivity_se: Option<f64>,
+    /// One particle: the astroid's switching field h_sw(psi) (`None` for a field across the
+    /// axis, no hysteresis).
+    pub switching_field: Option<f64>,
+    /// One particle: the signed fields of the irreversible jumps in this loop.
+    pub jumps: Vec<f64>,
+    /// Warnings about the loop (a population whose largest H_K exceeds hmax).
+    pub notes: Vec<String>,
+}
+
 fn astroid(args: &AstroidArgs) -> Result<()> {
     args.files.check()?;
-    check_points(args.points, 2, 10_000_000)?;
     let n = args.points;
-    let rows: Vec<Vec<f64>> = (0..n)
-        .map(|k| {
-            let deg = 360.0 * k as f64 / (n - 1) as f64;
-            let p = sw::astroid_point(deg.to_radians()).map_err(|e| kernel_err(e, &[]))?;
-            Ok(vec![deg, p.h_sw, p.h_par, p.h_perp])
-        })
-        .collect::<Result<_>>()?;
+    let rows: Vec<Vec<f64>> = astroid_rows(n)?.iter().map(|r| r.to_vec()).collect();
     write_csv(&args.files.out, "psi_deg,h_sw,h_par,h_perp", &rows)?;
     if let Some(plot) = &args.files.plot {
         let pts = |x: usize, y: usize| {

@@ -7,12 +7,11 @@ use larmor::sw::coercivity::{self, branch_sums, BranchSums};
 use larmor::sw::{self, Axes, Population};
 use rayon::prelude::*;
 
-use super::single::plot_loop;
-use super::{LoopArgs, PopKind};
+use super::{LoopArgs, LoopReport, PopKind};
 use crate::commands::checks::{check_angle, kernel_err, out_of_range};
 use crate::error::{HostError, Result};
 use crate::exec::pool::progress;
-use crate::output::csv::{num, write_csv};
+use crate::output::csv::num;
 
 /// Particles per work unit: a function of the population size only, so sums are formed in the
 /// same order whatever the number of threads.
@@ -35,7 +34,11 @@ fn branch_mean(pop: &Population<'_>, h: f64, pool: &rayon::ThreadPool) -> Result
     Ok(coercivity::branch_mean(&sums))
 }
 
-pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) -> Result<()> {
+pub(super) fn population_loop(
+    args: &LoopArgs,
+    kind: PopKind,
+    fields: &[f64],
+) -> Result<LoopReport> {
     let Some(n) = args.particles else {
         return Err(HostError::input(
             "--population needs --particles N (1 <= N <= 1e9)",
@@ -89,7 +92,6 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
     ];
     pop.validate().map_err(|e| kernel_err(e, &names))?;
     let pool = args.threads.pool()?;
-    let t0 = std::time::Instant::now();
 
     // loop: one engine per particle, chunks computed in parallel and summed in chunk order
     let cs = chunk_size(n);
@@ -129,7 +131,6 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
     let rows: Vec<Vec<f64>> = (0..nf)
         .map(|k| vec![fields[k], mp[k] / total, mt[k] / total])
         .collect();
-    let t_loop = t0.elapsed().as_secs_f64();
 
     // remanence and coercivity on the descending branch, exact for these particles
     let (mr, mr_se) = branch_mean(&pop, 0.0, &pool)?;
@@ -139,53 +140,83 @@ pub(super) fn population_loop(args: &LoopArgs, kind: PopKind, fields: &[f64]) ->
         .map(|k| (fields[k], fields[k - 1]));
     let coercivity =
         coercivity::coercivity(mr, bracket, args.hmax, |h| branch_mean(&pop, h, &pool))?;
-    if let Some(plot) = &args.files.plot {
-        plot_loop(plot, &format!("{n} particles, {}", kind_name(kind)), &rows)?;
-    }
-    write_csv(&args.files.out, "h,m_par,m_perp", &rows)?;
     let hk_max = if args.hk_spread.unwrap_or(0.0) > 0.0 {
         pop.iter(0..n).map(|p| p.hk).fold(0.0, f64::max)
     } else {
         1.0
     };
+    let mut notes = Vec::new();
+    if hk_max * 1.0000001 > args.hmax {
+        notes.push(format!(
+            "the largest particle H_K is {hk_max:.4} H_K,ref > hmax: some particles may not \
+             switch (a minor loop for them)"
+        ));
+    }
+    let sampled = sampled(args, kind);
+    Ok(LoopReport {
+        rows: rows.iter().map(|r| [r[0], r[1], r[2]]).collect(),
+        remanence: mr,
+        remanence_se: sampled.then_some(mr_se),
+        coercivity: coercivity.map(|c| c.0),
+        coercivity_se: coercivity.filter(|_| sampled).map(|c| c.1),
+        switching_field: None,
+        jumps: Vec::new(),
+        notes,
+    })
+}
 
-    let sampled = matches!(kind, PopKind::Random3d | PopKind::Random2d)
+/// The population is drawn at random (axes or spreads), so its figures have standard errors.
+fn sampled(args: &LoopArgs, kind: PopKind) -> bool {
+    matches!(kind, PopKind::Random3d | PopKind::Random2d)
         || args.hk_spread.unwrap_or(0.0) > 0.0
-        || args.volume_spread.unwrap_or(0.0) > 0.0;
-    let pm = |se: f64| {
+        || args.volume_spread.unwrap_or(0.0) > 0.0
+}
+
+pub(super) fn print_population(
+    args: &LoopArgs,
+    kind: PopKind,
+    r: &LoopReport,
+    t_loop: f64,
+) -> Result<()> {
+    let n = args.particles.unwrap_or(0);
+    let threads = args.threads.pool()?.current_num_threads();
+    let sampled = sampled(args, kind);
+    let pm = |se: Option<f64>| {
         if sampled {
-            format!(" +- {se:.6} (standard error over particles)")
+            format!(
+                " +- {:.6} (standard error over particles)",
+                se.unwrap_or(0.0)
+            )
         } else {
             " (no sampling: deterministic set of particles)".to_string()
         }
     };
     eprintln!(
         "larmor sw loop: population {} ({n} particles, seed {}), hmax {}, {} fields per branch, \
-         {t_loop:.2} s on {} threads",
+         {t_loop:.2} s on {threads} threads",
         kind_name(kind),
-        pop.seed,
+        args.seed.unwrap_or(0),
         num(args.hmax),
         args.points,
-        pool.current_num_threads()
     );
-    eprintln!("  remanence   M_r/M_s = {mr:.6}{}", pm(mr_se));
-    match coercivity {
-        Some((hc, se)) => eprintln!("  coercivity  H_c/H_K = {hc:.6}{}", pm(se)),
+    eprintln!(
+        "  remanence   M_r/M_s = {:.6}{}",
+        r.remanence,
+        pm(r.remanence_se)
+    );
+    match r.coercivity {
+        Some(hc) => eprintln!("  coercivity  H_c/H_K = {hc:.6}{}", pm(r.coercivity_se)),
         None => eprintln!(
             "  coercivity  not reached: <m_par> stays positive down to -hmax (raise --hmax)"
         ),
     }
-    if hk_max * 1.0000001 > args.hmax {
-        eprintln!(
-            "  note        the largest particle H_K is {hk_max:.4} H_K,ref > hmax: some \
-             particles may not switch (a minor loop for them)"
-        );
+    for note in &r.notes {
+        eprintln!("  note        {note}");
     }
-    args.files.wrote();
     Ok(())
 }
 
-fn kind_name(k: PopKind) -> &'static str {
+pub(super) fn kind_name(k: PopKind) -> &'static str {
     match k {
         PopKind::Random3d => "random3d",
         PopKind::Random2d => "random2d",

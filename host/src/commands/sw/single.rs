@@ -5,7 +5,7 @@ use std::path::Path;
 
 use larmor::sw;
 
-use super::{population, LoopArgs};
+use super::{population, LoopArgs, LoopReport};
 use crate::commands::checks::{check_angle, check_points, kernel_err, out_of_range};
 use crate::error::{HostError, Result};
 use crate::output::csv::{num, write_csv};
@@ -22,8 +22,9 @@ fn loop_fields(hmax: f64, points: usize) -> Vec<f64> {
     all
 }
 
-pub(super) fn run_loop(args: &LoopArgs) -> Result<()> {
-    args.files.check()?;
+/// The loop of `args` (one particle with `--psi`, or a population) and its figures, without
+/// files: what `larmor sw loop` writes and prints (its `--out`/`--plot` are not used here).
+pub fn loop_report(args: &LoopArgs) -> Result<LoopReport> {
     if !(args.hmax > 0.0 && args.hmax <= 1e6) {
         return Err(out_of_range(
             "--hmax",
@@ -54,13 +55,42 @@ pub(super) fn run_loop(args: &LoopArgs) -> Result<()> {
                     "sw loop needs --psi DEG (one particle) or --population KIND",
                 ));
             };
-            single_loop(args, check_angle("--psi", psi)?, &fields)
+            single_loop(check_angle("--psi", psi)?, &fields)
         }
         Some(kind) => population::population_loop(args, kind, &fields),
     }
 }
 
-fn single_loop(args: &LoopArgs, psi: f64, fields: &[f64]) -> Result<()> {
+pub(super) fn run_loop(args: &LoopArgs) -> Result<()> {
+    args.files.check()?;
+    let t0 = std::time::Instant::now();
+    let r = loop_report(args)?;
+    let t_loop = t0.elapsed().as_secs_f64();
+    let rows: Vec<Vec<f64>> = r.rows.iter().map(|r| r.to_vec()).collect();
+    let title = match args.population {
+        None => format!(
+            "one particle, field at {} deg to the easy axis",
+            num(args.psi.unwrap_or(0.0))
+        ),
+        Some(kind) => format!(
+            "{} particles, {}",
+            args.particles.unwrap_or(0),
+            population::kind_name(kind)
+        ),
+    };
+    if let Some(plot) = &args.files.plot {
+        plot_loop(plot, &title, &rows)?;
+    }
+    write_csv(&args.files.out, "h,m_par,m_perp", &rows)?;
+    match args.population {
+        None => print_single(args, &r),
+        Some(kind) => population::print_population(args, kind, &r, t_loop)?,
+    }
+    args.files.wrote();
+    Ok(())
+}
+
+fn single_loop(psi: f64, fields: &[f64]) -> Result<LoopReport> {
     let names = [("sw.psi", "--psi"), ("sw.field", "--hmax")];
     // start in the hemisphere of the field direction: positive saturation
     let mut lp =
@@ -76,20 +106,22 @@ fn single_loop(args: &LoopArgs, psi: f64, fields: &[f64]) -> Result<()> {
             jumps.push(jf.x * psi.cos() + jf.y * psi.sin());
         }
         let (m_par, m_perp) = lp.components();
-        rows.push(vec![h, m_par, m_perp]);
+        rows.push([h, m_par, m_perp]);
     }
-    write_csv(&args.files.out, "h,m_par,m_perp", &rows)?;
     let hy = sw::hysteresis(psi).map_err(|e| kernel_err(e, &names))?;
-    if let Some(plot) = &args.files.plot {
-        plot_loop(
-            plot,
-            &format!(
-                "one particle, field at {} deg to the easy axis",
-                num(args.psi.unwrap_or(0.0))
-            ),
-            &rows,
-        )?;
-    }
+    Ok(LoopReport {
+        rows,
+        remanence: hy.remanence,
+        remanence_se: None,
+        coercivity: Some(hy.coercivity),
+        coercivity_se: None,
+        switching_field: hy.switching_field,
+        jumps,
+        notes: Vec::new(),
+    })
+}
+
+fn print_single(args: &LoopArgs, r: &LoopReport) {
     eprintln!(
         "larmor sw loop: one particle, field at psi = {} deg to the easy axis, hmax {}, {} \
          fields per branch",
@@ -97,15 +129,18 @@ fn single_loop(args: &LoopArgs, psi: f64, fields: &[f64]) -> Result<()> {
         num(args.hmax),
         args.points
     );
-    eprintln!("  remanence   M_r/M_s = {:.9}", hy.remanence);
-    eprintln!("  coercivity  H_c/H_K = {:.9}", hy.coercivity);
-    match hy.switching_field {
+    eprintln!("  remanence   M_r/M_s = {:.9}", r.remanence);
+    eprintln!(
+        "  coercivity  H_c/H_K = {:.9}",
+        r.coercivity.unwrap_or(f64::NAN)
+    );
+    match r.switching_field {
         Some(h_sw) => eprintln!(
             "  switching   h_sw = {h_sw:.9} (astroid); jumps in this loop: {}",
-            if jumps.is_empty() {
+            if r.jumps.is_empty() {
                 "none (hmax below h_sw: a minor loop)".to_string()
             } else {
-                jumps
+                r.jumps
                     .iter()
                     .map(|h| format!("{h:+.6}"))
                     .collect::<Vec<_>>()
@@ -114,8 +149,6 @@ fn single_loop(args: &LoopArgs, psi: f64, fields: &[f64]) -> Result<()> {
         ),
         None => eprintln!("  switching   none: field across the easy axis, no hysteresis"),
     }
-    args.files.wrote();
-    Ok(())
 }
 
 pub(super) fn plot_loop(plot: &Path, title: &str, rows: &[Vec<f64>]) -> Result<()> {
