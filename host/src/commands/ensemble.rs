@@ -59,16 +59,16 @@ pub struct Source {
 }
 
 /// A campaign of any scenario kind ([`prepare`]): a macrospin's (f64 or f32), a lattice's or a
-/// layer stack's.
+/// layer stack's (boxed: they differ in size by orders of magnitude).
 pub enum Prepared {
     /// A macrospin in f64.
-    F64(Campaign<f64>),
+    F64(Box<Campaign<f64>>),
     /// A macrospin in f32.
-    F32(Campaign<f32>),
+    F32(Box<Campaign<f32>>),
     /// An atomistic lattice (f64).
-    Lattice(crate::exec::lattice::LatticeCampaign),
+    Lattice(Box<crate::exec::lattice::LatticeCampaign>),
     /// Coupled layers (f64).
-    Stack(crate::exec::stack::StackCampaign),
+    Stack(Box<crate::exec::stack::StackCampaign>),
 }
 
 impl Trials for Prepared {
@@ -82,16 +82,16 @@ impl Trials for Prepared {
     }
     fn batch_len(&self) -> u64 {
         match self {
-            Self::F64(c) => Trials::batch_len(c),
-            Self::F32(c) => Trials::batch_len(c),
+            Self::F64(c) => Trials::batch_len(&**c),
+            Self::F32(c) => Trials::batch_len(&**c),
             Self::Lattice(c) => c.batch_len(),
             Self::Stack(c) => c.batch_len(),
         }
     }
     fn batch(&self, seed: u64, stream_base: u64, first: u64) -> Option<Vec<TrialResult>> {
         match self {
-            Self::F64(c) => Trials::batch(c, seed, stream_base, first),
-            Self::F32(c) => Trials::batch(c, seed, stream_base, first),
+            Self::F64(c) => Trials::batch(&**c, seed, stream_base, first),
+            Self::F32(c) => Trials::batch(&**c, seed, stream_base, first),
             Self::Lattice(c) => c.batch(seed, stream_base, first),
             Self::Stack(c) => c.batch(seed, stream_base, first),
         }
@@ -121,7 +121,7 @@ pub fn prepare(
             hash: plan.hash,
             read_time: plan.switching.map_or(plan.solver.duration, |s| s.read_time),
         };
-        return Ok((Prepared::Stack(camp), src));
+        return Ok((Prepared::Stack(Box::new(camp)), src));
     }
     if crate::scenario::lattice::is_lattice(text) {
         let plan = crate::scenario::lattice::from_text(file, text)?;
@@ -143,12 +143,12 @@ pub fn prepare(
             hash: plan.hash,
             read_time,
         };
-        return Ok((Prepared::Lattice(camp), src));
+        return Ok((Prepared::Lattice(Box::new(camp)), src));
     }
     let sc = Scenario::from_text(file, text)?;
     let camp = match precision {
-        Precision::F64 => Prepared::F64(Campaign::new(&sc)?.one_by_one_if(one_by_one)),
-        Precision::F32 => Prepared::F32(Campaign::new(&sc)?.one_by_one_if(one_by_one)),
+        Precision::F64 => Prepared::F64(Box::new(Campaign::new(&sc)?.one_by_one_if(one_by_one))),
+        Precision::F32 => Prepared::F32(Box::new(Campaign::new(&sc)?.one_by_one_if(one_by_one))),
     };
     let read_time = sc
         .plan
