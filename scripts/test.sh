@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this script). Installs what it needs first
-# (rustup targets and components, a local QEMU, defmt-print: scripts/setup-tools.sh, cached).
+# (rustup targets and components, a local QEMU, defmt-print: scripts/setup-tools.sh, cached;
+# a Python venv with maturin and pytest: scripts/python-test.sh).
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh --quick    # host checks only (no cross builds, no QEMU)
@@ -50,5 +51,8 @@ fi
 
 section "tests (kernel unit + doc tests, host CLI, physics validation, property tests, parity)"
 cargo test --workspace --locked
+
+section "python package (maturin wheel in a venv, pytest against the CLI)"
+bash scripts/python-test.sh
 
 section "done in $(( $(date +%s) - t0 )) s"
