@@ -118,14 +118,12 @@ fn grid(args: &SweepArgs) -> Result<Vec<f64>> {
         };
         grid_values(a, b, n, args.log)?
     };
-    if let Some(bad) = v.iter().find(|x| !x.is_finite()) {
-        return Err(HostError::input(format!("sweep value {bad} is not finite")));
-    }
+    // every value is checked (finite, at most MAX_POINTS) by `campaigns`
     Ok(v)
 }
 
 /// Sets the varied parameter in a copy of the spec.
-pub fn apply(
+fn apply(
     spec: &MacrospinSpec,
     vary: Vary,
     value: f64,
@@ -183,12 +181,14 @@ pub fn apply(
     Ok(s)
 }
 
-/// The campaigns of a sweep of `sc` over `values` of `vary`, each point validated before
-/// anything runs (an error names the value); `one_by_one` as `--lanes 1` (same results).
+/// The campaigns of a sweep of `sc` over `values` of `vary`, `trials` trials per point, each
+/// point validated before anything runs (an error names the value); `one_by_one` as
+/// `--lanes 1` (same results).
 pub fn campaigns(
     sc: &Scenario,
     vary: Vary,
     values: &[f64],
+    trials: u64,
     one_by_one: bool,
 ) -> Result<Vec<Campaign<f64>>> {
     if sc.plan.switching.is_none() {
@@ -202,6 +202,13 @@ pub fn campaigns(
             "{} sweep values: at most {MAX_POINTS} points",
             values.len()
         )));
+    }
+    if trials == 0 || trials > 1 << 32 {
+        return Err(crate::commands::checks::out_of_range(
+            "--trials",
+            trials as f64,
+            "1 <= N <= 2^32 per point",
+        ));
     }
     if let Some(bad) = values.iter().find(|x| !x.is_finite()) {
         return Err(HostError::input(format!("sweep value {bad} is not finite")));
@@ -220,8 +227,8 @@ pub fn campaigns(
         .collect()
 }
 
-/// The ensemble of point `p` of a sweep (`trials` trials; trial k uses the stream
-/// `(seed, p * 2^32 + k)`), summarised; `None` when interrupted.
+/// The ensemble of point `p` of a sweep (`trials` trials, as [`campaigns`] checked them;
+/// trial k uses the stream `(seed, p * 2^32 + k)`), summarised; `None` when interrupted.
 pub fn point(
     camp: &Campaign<f64>,
     p: usize,
@@ -230,13 +237,6 @@ pub fn point(
     pool: &rayon::ThreadPool,
     pb: &indicatif::ProgressBar,
 ) -> Result<Option<Summary>> {
-    if trials == 0 || trials > 1 << 32 {
-        return Err(crate::commands::checks::out_of_range(
-            "trials",
-            trials as f64,
-            "1 <= trials <= 2^32 per point",
-        ));
-    }
     let mut rows = Vec::with_capacity(trials.min(1 << 20) as usize);
     let complete = run_trials(camp, seed, (p as u64) << 32, 0..trials, pool, pb, |r| {
         rows.extend_from_slice(r);
@@ -249,12 +249,13 @@ pub fn point(
 pub fn run(args: &SweepArgs) -> Result<()> {
     let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     let values = grid(args)?;
-    if values.len() > MAX_POINTS || args.campaign.trials > (1 << 32) {
-        return Err(HostError::input(format!(
-            "at most {MAX_POINTS} points and 2^32 trials per point"
-        )));
-    }
-    let camps = campaigns(&sc, args.vary, &values, args.campaign.lanes == 1)?;
+    let camps = campaigns(
+        &sc,
+        args.vary,
+        &values,
+        args.campaign.trials,
+        args.campaign.lanes == 1,
+    )?;
     let pool = args.campaign.threads.pool()?;
     crate::exec::interrupt::install();
     let fingerprint = format!(

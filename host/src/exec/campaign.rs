@@ -102,13 +102,8 @@ impl<S: Real + Gaussian> Campaign<S> {
         with_stepper(&self.solver, self.dt, self.t_read, task)?
     }
 
-    /// The campaign with its trials run one by one (`--lanes 1`): the same results, slower.
-    #[must_use]
-    pub fn one_by_one(self) -> Self {
-        self.one_by_one_if(true)
-    }
-
-    /// [`Campaign::one_by_one`] when `yes`, else the campaign as it is.
+    /// The campaign with its trials run one by one when `yes` (`--lanes 1`: the same results,
+    /// slower), else as it is.
     #[must_use]
     pub fn one_by_one_if(mut self, yes: bool) -> Self {
         if yes {
@@ -118,7 +113,7 @@ impl<S: Real + Gaussian> Campaign<S> {
     }
 
     /// Trials run side by side by [`Campaign::batch`]: [`LANES`], or 1 when they run one by one
-    /// (adaptive steps, or [`Campaign::one_by_one`]).
+    /// (adaptive steps, or [`Campaign::one_by_one_if`]).
     pub fn batch_len(&self) -> u64 {
         if self.lanes.is_some() {
             LANES as u64

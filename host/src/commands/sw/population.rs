@@ -172,14 +172,13 @@ fn sampled(args: &LoopArgs, kind: PopKind) -> bool {
         || args.volume_spread.unwrap_or(0.0) > 0.0
 }
 
-pub(super) fn print_population(
-    args: &LoopArgs,
-    kind: PopKind,
-    r: &LoopReport,
-    t_loop: f64,
-) -> Result<()> {
+pub(super) fn print_population(args: &LoopArgs, kind: PopKind, r: &LoopReport, t_loop: f64) {
     let n = args.particles.unwrap_or(0);
-    let threads = args.threads.pool()?.current_num_threads();
+    // the size of the pool `population_loop` made (rayon's default when not given)
+    let threads = args
+        .threads
+        .threads
+        .unwrap_or_else(rayon::current_num_threads);
     let sampled = sampled(args, kind);
     let pm = |se: Option<f64>| {
         if sampled {
@@ -213,7 +212,6 @@ pub(super) fn print_population(
     for note in &r.notes {
         eprintln!("  note        {note}");
     }
-    Ok(())
 }
 
 pub(super) fn kind_name(k: PopKind) -> &'static str {

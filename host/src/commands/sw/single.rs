@@ -84,7 +84,7 @@ pub(super) fn run_loop(args: &LoopArgs) -> Result<()> {
     write_csv(&args.files.out, "h,m_par,m_perp", &rows)?;
     match args.population {
         None => print_single(args, &r),
-        Some(kind) => population::print_population(args, kind, &r, t_loop)?,
+        Some(kind) => population::print_population(args, kind, &r, t_loop),
     }
     args.files.wrote();
     Ok(())
