@@ -61,6 +61,27 @@ pub(crate) fn py_err(e: HostError) -> PyErr {
     }
 }
 
+/// [`py_err`] with the command line's option names in the message replaced by the Python
+/// arguments that set them (`names`: `(option, argument)` pairs, longer options first where one
+/// is a prefix of another).
+pub(crate) fn py_err_named(mut e: HostError, names: &[(&str, &str)]) -> PyErr {
+    for (opt, arg) in names {
+        e.message = e.message.replace(opt, arg);
+    }
+    py_err(e)
+}
+
+/// A stop of a long call by a pending signal: Ctrl-C as `Interrupted` with `message`, any
+/// other signal's exception as it is; either carries the results so far in `partial`.
+fn stopped(py: Python<'_>, signal: PyErr, message: String, partial: Bound<'_, PyDict>) -> PyErr {
+    let e = if signal.is_instance_of::<PyKeyboardInterrupt>(py) {
+        Interrupted::new_err(message)
+    } else {
+        signal
+    };
+    with_partial(py, e, partial)
+}
+
 /// A message about a scenario given as a dict: `<dict>:LINE: ...` names a line of the TOML
 /// text made from it, which the caller never saw; the key the message names is what counts.
 fn dict_message(m: String) -> String {
@@ -74,15 +95,13 @@ fn dict_message(m: String) -> String {
     }
 }
 
-/// `precision = "f64" | "f32"`.
+/// `precision = "f64" | "f32"` (the values of `--precision`).
 fn precision(s: &str) -> PyResult<Precision> {
-    match s {
-        "f64" => Ok(Precision::F64),
-        "f32" => Ok(Precision::F32),
-        _ => Err(PyValueError::new_err(format!(
+    <Precision as clap::ValueEnum>::from_str(s, false).map_err(|_| {
+        PyValueError::new_err(format!(
             "precision = {s:?} is not allowed: allowed \"f64\" or \"f32\""
-        ))),
-    }
+        ))
+    })
 }
 
 /// `lanes = 8 | 1`.
@@ -98,12 +117,7 @@ fn one_by_one(lanes: u32) -> PyResult<bool> {
 
 /// The worker pool of `threads` (None: all cores).
 fn pool(threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
-    if threads == Some(0) {
-        return Err(PyValueError::new_err(
-            "threads = 0 is out of range: allowed >= 1 (or None: all cores)",
-        ));
-    }
-    larmor_host::exec::pool::pool(threads).map_err(py_err)
+    larmor_host::exec::pool::pool(threads).map_err(|e| py_err_named(e, &[("--threads", "threads")]))
 }
 
 /// A progress bar on stderr when asked for (and stderr is a terminal), else none.
@@ -199,11 +213,7 @@ fn run<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let sc = Scenario::of(scenario)?;
     let p = self::precision(precision)?;
-    if every == 0 {
-        return Err(PyValueError::new_err(
-            "every = 0 is out of range: allowed >= 1 (write every N-th step)",
-        ));
-    }
+    // `every` is checked by `trajectory`
     match sc.kind() {
         Kind::Macrospin => {}
         k => {
@@ -264,12 +274,8 @@ fn run<'py>(
         return Err(with_partial(py, e, d));
     }
     if let Some(sig) = signal {
-        let e = if sig.is_instance_of::<PyKeyboardInterrupt>(py) {
-            Interrupted::new_err("interrupted (the trajectory so far is in .partial)")
-        } else {
-            sig
-        };
-        return Err(with_partial(py, e, d));
+        let m = "interrupted (the trajectory so far is in .partial)".to_string();
+        return Err(stopped(py, sig, m, d));
     }
     Ok(d)
 }
@@ -362,15 +368,11 @@ fn ensemble<'py>(
     d.set_item("summary", summary_dict(py, &cli_summary(&rows))?)?;
     d.set_item("interrupted", !complete)?;
     if let Some(sig) = signal {
-        let e = if sig.is_instance_of::<PyKeyboardInterrupt>(py) {
-            Interrupted::new_err(format!(
-                "interrupted: {} of {trials} trials done (in .partial)",
-                rows.len()
-            ))
-        } else {
-            sig
-        };
-        return Err(with_partial(py, e, d));
+        let m = format!(
+            "interrupted: {} of {trials} trials done (in .partial)",
+            rows.len()
+        );
+        return Err(stopped(py, sig, m, d));
     }
     Ok(d)
 }
@@ -403,11 +405,6 @@ fn sweep<'py>(
             "values is empty: give at least one value (larmor.grid makes the CLI's grids)",
         ));
     }
-    if trials == 0 || trials > 1 << 32 {
-        return Err(PyValueError::new_err(format!(
-            "trials = {trials} is out of range: allowed 1 <= trials <= 2^32 per point"
-        )));
-    }
     if sc.kind() != Kind::Macrospin {
         return Err(PyValueError::new_err(format!(
             "{}: a sweep takes a macrospin scenario, not a {} one",
@@ -416,7 +413,8 @@ fn sweep<'py>(
         )));
     }
     let plan = sc.macrospin().map_err(py_err)?;
-    let camps = host_sweep::campaigns(&plan, v, &values, one_by_one(lanes)?).map_err(py_err)?;
+    let camps = host_sweep::campaigns(&plan, v, &values, trials, one_by_one(lanes)?)
+        .map_err(|e| py_err_named(e, &[("--trials", "trials")]))?;
     let pool = pool(threads)?;
     let pb = self::progress(progress, values.len() as u64 * trials, "trials");
     let mut summaries: Vec<Summary> = Vec::new();
@@ -458,15 +456,11 @@ fn sweep<'py>(
     )?;
     d.set_item("interrupted", k < values.len())?;
     if let Some(sig) = signal {
-        let e = if sig.is_instance_of::<PyKeyboardInterrupt>(py) {
-            Interrupted::new_err(format!(
-                "interrupted: {k} of {} points done (in .partial)",
-                values.len()
-            ))
-        } else {
-            sig
-        };
-        return Err(with_partial(py, e, d));
+        let m = format!(
+            "interrupted: {k} of {} points done (in .partial)",
+            values.len()
+        );
+        return Err(stopped(py, sig, m, d));
     }
     Ok(d)
 }
@@ -481,7 +475,14 @@ fn grid<'py>(
     points: usize,
     log: bool,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let v = host_sweep::grid_values(start, stop, points, log).map_err(py_err)?;
+    let names = [
+        ("--points", "points"),
+        ("--from", "start"),
+        ("--to", "stop"),
+        ("--log", "log"),
+    ];
+    let v =
+        host_sweep::grid_values(start, stop, points, log).map_err(|e| py_err_named(e, &names))?;
     Ok(PyArray1::from_vec(py, v))
 }
 

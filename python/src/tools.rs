@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert;
-use crate::py_err;
+use crate::{py_err, py_err_named};
 
 /// The astroid (`larmor sw astroid`); see `larmor.sw_astroid`.
 #[pyfunction]
@@ -56,11 +56,6 @@ fn sw_loop<'py>(
             })?,
         ),
     };
-    if threads == Some(0) {
-        return Err(PyValueError::new_err(
-            "threads = 0 is out of range: allowed >= 1 (or None: all cores)",
-        ));
-    }
     let args = LoopArgs {
         psi,
         hmax,
@@ -82,23 +77,23 @@ fn sw_loop<'py>(
         return Err(sig);
     }
     // messages name the command line's options: give them the Python names
-    let r = r.map_err(|mut e| {
-        for (opt, kw) in [
-            ("--psi", "psi"),
-            ("--hmax", "hmax"),
-            ("--points", "points"),
-            ("--population", "population"),
-            ("--particles", "particles"),
-            ("--seed", "seed"),
-            ("--hk-spread", "hk_spread"),
-            ("--volume-spread", "volume_spread"),
-            ("--threads", "threads"),
-            ("DEG", "=deg"),
-            ("KIND", "=kind"),
-        ] {
-            e.message = e.message.replace(opt, kw);
-        }
-        py_err(e)
+    let r = r.map_err(|e| {
+        py_err_named(
+            e,
+            &[
+                ("--psi", "psi"),
+                ("--hmax", "hmax"),
+                ("--points", "points"),
+                ("--population", "population"),
+                ("--particles", "particles"),
+                ("--seed", "seed"),
+                ("--hk-spread", "hk_spread"),
+                ("--volume-spread", "volume_spread"),
+                ("--threads", "threads"),
+                ("DEG", "=deg"),
+                ("KIND", "=kind"),
+            ],
+        )
     })?;
     let d = PyDict::new(py);
     for (i, name) in ["h", "m_par", "m_perp"].iter().enumerate() {
@@ -141,12 +136,16 @@ fn neel_brown<'py>(
         gamma,
         json: true,
     };
-    let v = larmor_host::commands::neel_brown::json(&args).map_err(|mut e| {
-        for opt in ["sigma", "h", "alpha", "hk", "psi", "f0", "gamma"] {
-            e.message = e.message.replace(&format!("--{opt}"), opt);
-        }
-        py_err(e)
-    })?;
+    let names = [
+        ("--sigma", "sigma"),
+        ("--alpha", "alpha"),
+        ("--hk", "hk"),
+        ("--h", "h"),
+        ("--psi", "psi"),
+        ("--f0", "f0"),
+        ("--gamma", "gamma"),
+    ];
+    let v = larmor_host::commands::neel_brown::json(&args).map_err(|e| py_err_named(e, &names))?;
     convert::json_to_py(py, &v)
 }
 
