@@ -6,6 +6,7 @@
 //! Integrator::thermal(llg, stepper, m, dt, thermal, rng)   Brown's field drawn once per step
 //!   .with_events::<E>()        room for E threshold crossings (none by default: no cost)
 //!   .step()                    one step
+//!   .advance_steps(n)          n steps (what n calls of step() do, without their loop's tests)
 //!   .advance_to(t)             steps until t (the last step shortened to land on it), or an event
 //!   .run_to(t, observer)       the same, reporting every accepted step
 //!   .checkpoint() / restore()  state, clock, step count and RNG position: a run continues
@@ -21,6 +22,11 @@
 //! `k dt` (one rounding, no accumulation); an autonomous model never reads it, and the
 //! compiler drops the bookkeeping.
 //!
+//! **Tiny components.** After every [`FLUSH_EVERY`]-th accepted step (counted from the start,
+//! checkpointed with the clock) the state's components below [`Real::TINY`] are set to zero
+//! ([`crate::state::flush`]), before the events and the observer see it: a settled state never
+//! decays into subnormal numbers, and a resumed run flushes where the uninterrupted one did.
+//!
 //! **Events** are threshold crossings of one spin component, located on the cubic Hermite
 //! interpolant of the step (values and derivatives at both ends, O(dt^4)); a crossing either
 //! records its time or also stops the run ([`EventAction`]).
@@ -30,7 +36,7 @@ use crate::field::FieldTerm;
 use crate::llg::{Dynamics, LlgSystem};
 use crate::random::NormalSource;
 use crate::real::Real;
-use crate::state::Storage;
+use crate::state::{flush, flush_due, Storage, FLUSH_EVERY};
 use crate::stepper::{fits, Step, Stepper};
 use crate::thermal::{Noisy, Thermal};
 use crate::vec3::Vec3;
@@ -656,9 +662,10 @@ where
     }
 
     /// One step (`None`: the nominal grid step; `Some((h, t1))`: a step of size `h` that ends
-    /// at absolute time `t1`, or an adaptive try), then the events.
+    /// at absolute time `t1`, or an adaptive try), the flush when it is due ([`flush_due`];
+    /// with `FLUSH = false` the caller flushes, [`Integrator::advance_steps`]), then the events.
     #[inline(always)]
-    fn one_step(&mut self, h: Option<(S, f64)>) -> Result<Step<S>, Error> {
+    fn one_step<const FLUSH: bool>(&mut self, h: Option<(S, f64)>) -> Result<Step<S>, Error> {
         let local = if Self::AUTONOMOUS || !self.timed {
             S::ZERO
         } else {
@@ -691,6 +698,9 @@ where
             dt,
         )?;
         self.clock.steps += 1;
+        if FLUSH && flush_due(self.clock.steps) {
+            flush(self.state.as_mut_slice());
+        }
         self.clock.rejected += u64::from(s.rejected);
         if St::ADAPTIVE {
             self.clock.t += s.taken.to_f64();
@@ -720,7 +730,48 @@ where
     /// The stepper's ([`Error::NonFiniteState`], [`Error::StepSizeUnderflow`]); the state is
     /// left at the last good step.
     pub fn step(&mut self) -> Result<Step<S>, Error> {
-        self.one_step(None)
+        self.one_step::<true>(None)
+    }
+
+    /// `n` steps of [`Integrator::step`], with the same bits and events. The steps run in
+    /// blocks that end where the state is flushed ([`FLUSH_EVERY`]), so the step loop itself
+    /// tests nothing but its count: what a firmware's fixed-length run calls.
+    ///
+    /// ```
+    /// use larmor::{field::Zeeman, integrate::Integrator, llg::Llg, stepper::Rk4, Vec3};
+    /// let sys = Llg::new(0.5f64, Zeeman::constant(Vec3::Z));
+    /// let mut a = Integrator::new(sys.clone(), Rk4::new(), [Vec3::X], 0.01).unwrap();
+    /// let mut b = Integrator::new(sys, Rk4::new(), [Vec3::X], 0.01).unwrap();
+    /// a.advance_steps(1000).unwrap();
+    /// for _ in 0..1000 {
+    ///     b.step().unwrap();
+    /// }
+    /// assert_eq!((a.steps(), a.state()), (1000, b.state()));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Integrator::step`]; the state is left at the last good step, the steps taken are
+    /// counted.
+    pub fn advance_steps(&mut self, n: u64) -> Result<(), Error> {
+        if E > 0 && !self.events.is_empty() {
+            // events are located on the flushed state: step by step
+            for _ in 0..n {
+                self.one_step::<true>(None)?;
+            }
+            return Ok(());
+        }
+        let mut left = n;
+        while left > 0 {
+            let block = left.min(FLUSH_EVERY - self.clock.steps % FLUSH_EVERY);
+            for _ in 0..block {
+                self.one_step::<false>(None)?;
+            }
+            left -= block;
+            if flush_due(self.clock.steps) {
+                flush(self.state.as_mut_slice());
+            }
+        }
+        Ok(())
     }
 
     /// Steps until absolute reduced time `t_end` (the last step is shortened to land on it),
@@ -787,7 +838,7 @@ where
                     return Ok(stop);
                 }
             } else {
-                self.one_step(None)?;
+                self.one_step::<true>(None)?;
                 if obs.observe(self.clock.steps, self.t_abs(), self.state.as_slice())
                     == Control::Stop
                 {
@@ -820,7 +871,7 @@ where
         obs: &mut O,
     ) -> Result<Option<Stop>, Error> {
         let before = self.fired();
-        self.one_step(h)?;
+        self.one_step::<true>(h)?;
         let t = match h {
             Some((_, t1)) if !St::ADAPTIVE => t1,
             _ => self.t_abs(),
@@ -1065,6 +1116,58 @@ mod tests {
         assert_eq!(cp.steps(), 300);
         b.advance_to(9.0).unwrap();
         assert_eq!(bits(b.state()), end);
+    }
+
+    /// A settling f32 state's components fall below `TINY` and are set to zero after the next
+    /// `FLUSH_EVERY`-th step, not before; stepping one by one, in blocks (`advance_steps`, in
+    /// pieces that straddle flushes), by time (`advance_to`) and through a checkpoint taken
+    /// between two flushes give the same bits.
+    #[test]
+    fn tiny_components_are_flushed_on_the_step_count_and_resume_exactly() {
+        // alpha = 1 in a field along z: m_x, m_y decay by 2.5 % per step to below 2^-36 after
+        // about 1000 steps and, unflushed, would be subnormal after 3500
+        let sys = crate::llg::Llg::new(1.0f32, Zeeman::constant(Vec3::Z));
+        let fresh = || Integrator::new(sys.clone(), Rk4::new(), [Vec3::X], 0.05).unwrap();
+        let f32_bits = |m: &[Vec3<f32>]| [m[0].x.to_bits(), m[0].y.to_bits(), m[0].z.to_bits()];
+        let tiny = |x: f32| x != 0.0 && x.abs() < f32::TINY;
+        let mut one = fresh();
+        let (mut unflushed, mut first_zero) = (0, 0);
+        for _ in 0..4000 {
+            one.step().unwrap();
+            let m = one.state()[0];
+            if flush_due(one.steps()) {
+                assert!(!tiny(m.x) && !tiny(m.y), "flushed at step {}", one.steps());
+            } else if tiny(m.x) || tiny(m.y) {
+                unflushed += 1;
+            }
+            if first_zero == 0 && m.x == 0.0 && m.y == 0.0 {
+                first_zero = one.steps();
+            }
+        }
+        assert!(unflushed > 0, "tiny components live until the next flush");
+        assert!(
+            first_zero > 0 && flush_due(first_zero),
+            "zeroed by a flush: {first_zero}"
+        );
+        assert!((one.state()[0].z - 1.0).abs() < 1e-6);
+        let end = f32_bits(one.state());
+
+        let mut blocks = fresh();
+        for n in [1, 63, 64, 65, 1000, 2807] {
+            blocks.advance_steps(n).unwrap();
+        }
+        let mut timed = fresh();
+        timed.advance_to(4000.0 * 0.05).unwrap();
+        let mut resumed = fresh();
+        resumed.advance_steps(1000).unwrap();
+        let cp = resumed.checkpoint();
+        resumed.advance_steps(10).unwrap();
+        resumed.restore(&cp);
+        resumed.advance_steps(3000).unwrap();
+        for run in [&blocks, &timed, &resumed] {
+            assert_eq!(run.steps(), 4000);
+            assert_eq!(f32_bits(run.state()), end);
+        }
     }
 
     #[test]

@@ -95,8 +95,9 @@ pub trait Real:
             other
         }
     }
-    /// Zero when `|self|` is below [`Real::TINY`], else `self`: what a state's geometry does to
-    /// every component after a step, so that a state settling towards an equilibrium never
+    /// Zero when `|self|` is below [`Real::TINY`], else `self`: what the integrator does to
+    /// every component of the state every [`crate::state::FLUSH_EVERY`] steps
+    /// ([`crate::state::flush`]), so that a state settling towards an equilibrium never
     /// decays into subnormal numbers (each of which costs x86 about a hundred cycles per
     /// operation, and makes a settled run several times slower than a fresh one). Identity for
     /// fixed point, which has no subnormals.

@@ -10,11 +10,15 @@
 //! | [`FreeVector`] | `n` vectors of free length (LLB, any ODE in R^3n) | nothing |
 //! | [`TangentBundle`] | `(m_0..m_{n-1}, v_0..v_{n-1})`, `2n` vectors (inertial LLG, `v = dm/dt`) | renormalise `m_i`, project `v_i` onto the tangent plane of `m_i` |
 //!
-//! Every geometry then flushes the components below [`Real::TINY`] to zero
-//! ([`Real::flush_tiny`]): a settling state's deviations from equilibrium decay geometrically,
-//! and without the flush they end as subnormal numbers, which x86 processes about a hundred
-//! times slower (a settled 1 us run was 2.4x slower in f64 and 8x in f32 than a fresh one). The
-//! flush is plain comparisons, identical on every target, so host and firmware stay bit-exact.
+//! Every [`FLUSH_EVERY`] steps the integrator ([`crate::integrate::Integrator`]) then flushes
+//! the state's components below [`Real::TINY`] to zero ([`flush`], [`Real::flush_tiny`]): a
+//! settling state's deviations from equilibrium decay geometrically, and without the flush they
+//! end as subnormal numbers, which x86 processes about a hundred times slower (a settled 1 us
+//! run was 2.4x slower in f64 and 8x in f32 than a fresh one). The flush is plain comparisons
+//! at a cadence fixed by the step count, identical on every target, so host and firmware stay
+//! bit-exact; a loop that calls a stepper directly flushes the same way ([`flush_due`]).
+//! Flushing every step instead cost 15 to 20 instructions per step on a Cortex-M4F (a tenth of
+//! an RK4 step); every 64 steps it costs a fraction of one.
 //!
 //! Each commit checks finiteness first and leaves the old state untouched on failure, so a
 //! stepper error never destroys the last good state.
@@ -97,7 +101,7 @@ impl Geometry for UnitSphere {
             if !n2.is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
-            *v = v.renormalized_from(n2).flush_tiny();
+            *v = v.renormalized_from(n2);
         }
         Ok(())
     }
@@ -108,14 +112,13 @@ impl Geometry for FreeVector {
     const ROTATION: bool = false;
 
     /// One test per vector (`|v|^2` is finite exactly when every component is; an overflow to
-    /// infinity counts as a failure too), then the components below [`Real::TINY`] are flushed.
+    /// infinity counts as a failure too); the vectors are left as they are.
     #[inline(always)]
     fn restore<S: Real>(new: &mut [Vec3<S>], t: S) -> Result<(), Error> {
-        for v in new.iter_mut() {
+        for v in new.iter() {
             if !v.norm2().is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
-            *v = v.flush_tiny();
         }
         Ok(())
     }
@@ -139,8 +142,8 @@ impl Geometry for TangentBundle {
             if !n2.is_finite() || !v.norm2().is_finite() {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
-            *m = m.renormalized_from(n2).flush_tiny();
-            *v = (*v - m.scale(m.dot(*v))).flush_tiny();
+            *m = m.renormalized_from(n2);
+            *v = *v - m.scale(m.dot(*v));
         }
         Ok(())
     }
@@ -151,6 +154,52 @@ impl Geometry for TangentBundle {
     #[inline(always)]
     fn controlled(len: usize) -> usize {
         len / 2
+    }
+}
+
+/// Steps between two flushes of a state's tiny components ([`flush`], [`flush_due`]): 64.
+///
+/// Why 64: a component that has just fallen below [`Real::TINY`] is flushed within 64 steps,
+/// and in 64 steps it stays a normal number unless it shrinks by more than 2^(90/64) = 2.65x
+/// in every one of them (f32: from 2^-36 to the smallest normal 2^-126, 90 binades; f64: from
+/// 2^-240 to 2^-1022, 782 binades, 4700x per step). A deviation that decays that fast (a rate
+/// of more than 0.97 per unit of `dt`) is not resolved by the step at all, and a settling
+/// magnet's modes decay by far less per step (the standard free layer's precession: 9e-5 per
+/// step). Should a component go subnormal anyway (an unresolved mode, a cancellation), it costs
+/// at most 64 slow steps before it is flushed. A power of two, so the test is a mask; the
+/// flush then costs 1/64 of its 15 to 20 Cortex-M4F instructions per step.
+pub const FLUSH_EVERY: u64 = 64;
+
+/// Whether a run flushes its state ([`flush`]) after its `steps`-th step: every
+/// [`FLUSH_EVERY`] steps, counted from the start of the run (`steps` > 0), so a run that is
+/// resumed from a checkpoint with its step count flushes exactly where the uninterrupted run
+/// did.
+///
+/// ```
+/// use larmor::state::{flush_due, FLUSH_EVERY};
+/// assert!(!flush_due(1) && flush_due(FLUSH_EVERY) && flush_due(3 * FLUSH_EVERY));
+/// ```
+#[inline(always)]
+pub const fn flush_due(steps: u64) -> bool {
+    steps % FLUSH_EVERY == 0
+}
+
+/// Sets every component of `state` below [`Real::TINY`] to zero ([`Real::flush_tiny`]), so a
+/// settling state never decays into subnormal numbers. Far below rounding (see
+/// [`Real::TINY`]): a unit vector stays a unit vector to rounding and a tangent-bundle velocity
+/// tangent to it; nothing at all for fixed point. What [`crate::integrate::Integrator`] does
+/// after every [`FLUSH_EVERY`]-th step ([`flush_due`]).
+///
+/// ```
+/// use larmor::{state::flush, Vec3};
+/// let mut m = [Vec3::new(1e-20f32, 0.5, -1e-12)];
+/// flush(&mut m);
+/// assert_eq!(m[0], Vec3::new(0.0, 0.5, 0.0));
+/// ```
+#[inline(always)]
+pub fn flush<S: Real>(state: &mut [Vec3<S>]) {
+    for v in state.iter_mut() {
+        *v = v.flush_tiny();
     }
 }
 

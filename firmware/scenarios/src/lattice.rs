@@ -36,6 +36,7 @@ use larmor::lattice::{Boundary, Exchange, Lattice, LatticeSpec};
 use larmor::llg::Llg;
 use larmor::math;
 use larmor::random::{uniform_f64, Philox};
+use larmor::state::{flush, FLUSH_EVERY};
 use larmor::stepper::{Midpoint, Stepper};
 use larmor::{Error, Vec3};
 
@@ -243,7 +244,10 @@ impl<'a, const N: usize, const NB: usize> Parts<'a, N, NB> {
         model(self.lattice)
     }
 
-    /// `steps` midpoint steps of LLG from the current state (autonomous: time stays 0).
+    /// `steps` midpoint steps of LLG from the current state (autonomous: time stays 0), with
+    /// the state's tiny components flushed after every [`FLUSH_EVERY`]-th step of the call, as
+    /// the kernel's integrator does (the steps run in blocks, so the step loop tests nothing
+    /// else).
     ///
     /// # Errors
     /// A stepper error (non-finite state).
@@ -258,8 +262,16 @@ impl<'a, const N: usize, const NB: usize> Parts<'a, N, NB> {
         } = self;
         let model = model(*lattice);
         let m = &mut state[..n];
-        for _ in 0..steps {
-            stepper.step(&model, 0.0, m, DT)?;
+        let mut left = steps;
+        while left > 0 {
+            let block = left.min(FLUSH_EVERY as u32);
+            for _ in 0..block {
+                stepper.step(&model, 0.0, m, DT)?;
+            }
+            left -= block;
+            if block == FLUSH_EVERY as u32 {
+                flush(m);
+            }
         }
         Ok(())
     }

@@ -7,7 +7,8 @@
 //! [`MacrospinSpec::compile`] for the scalar at hand. 10^5 RK4 steps = 10 ns is the
 //! **standard trajectory**. The volume (a 40 nm x 1.5 nm disc) only matters for thermal noise.
 //!
-//! The time loop is [`run`]: [`Integrator::step`] repeated. The standard system is autonomous,
+//! The time loop is [`run`]: [`Integrator::advance_steps`] (what [`Integrator::step`] repeated
+//! does, in blocks between the state's flushes of tiny components). The standard system is autonomous,
 //! so the integrator keeps no local-time window and no f64 time bookkeeping costs
 //! instructions on the target.
 //!
@@ -256,9 +257,7 @@ pub fn run_system<S: Real, D: Dynamics<S>, St: Stepper<S, 1>>(
 ) -> Result<Vec3<S>, Error> {
     // borrowed, not copied: a model can be large next to a Cortex-M0's 16 KiB of RAM
     let mut run = Integrator::new(sys, stepper, [m0], dt.to_f64())?;
-    for _ in 0..steps {
-        run.step()?;
-    }
+    run.advance_steps(u64::from(steps))?;
     Ok(run.state()[0])
 }
 
@@ -281,9 +280,7 @@ pub fn run_inertial<S: Real>(model: &Macrospin<S>, dt: S, steps: u32) -> Result<
     let mut sys = InertialLlg::new(model.llg.alpha(), lean.terms, tau)?;
     let y0 = [model.m0, sys.llg_velocity(model.m0)];
     let mut run = Integrator::new(&mut sys, Rk4::new(), y0, dt.to_f64())?;
-    for _ in 0..steps {
-        run.step()?;
-    }
+    run.advance_steps(u64::from(steps))?;
     Ok(run.state()[0])
 }
 
@@ -312,9 +309,7 @@ pub fn run_thermal<S: Real + Gaussian>(
     let m0 = model.m0;
     let mut run =
         Integrator::thermal(&mut model.llg, Heun::new(), [m0], dt.to_f64(), thermal, rng)?;
-    for _ in 0..steps {
-        run.step()?;
-    }
+    run.advance_steps(u64::from(steps))?;
     Ok(run.state()[0])
 }
 

@@ -38,10 +38,9 @@ fixed_stepper! {
                 return Err(Error::NonFiniteState { t: t.to_f64() });
             }
         }
-        // a rotation needs no renormalisation, only the unit sphere's flush (crate::state)
-        for (mi, p) in m.iter_mut().zip(pred.iter()) {
-            *mi = p.flush_tiny();
-        }
+        // a rotation needs no renormalisation (the integrator flushes tiny components:
+        // crate::state::flush)
+        m.copy_from_slice(pred);
         Ok(())
     }
 }
