@@ -762,11 +762,12 @@ where
         }
         let mut left = n;
         while left > 0 {
-            let block = left.min(FLUSH_EVERY - self.clock.steps % FLUSH_EVERY);
+            // at most FLUSH_EVERY steps: a u32 count, one register on a 32-bit core
+            let block = left.min(FLUSH_EVERY - self.clock.steps % FLUSH_EVERY) as u32;
             for _ in 0..block {
                 self.one_step::<false>(None)?;
             }
-            left -= block;
+            left -= u64::from(block);
             if flush_due(self.clock.steps) {
                 flush(self.state.as_mut_slice());
             }
