@@ -139,6 +139,7 @@ impl<T: Real, const L: usize> Real for Lanes<T, L> {
     const HALF: Self = Self::splat(T::HALF);
     const TWO: Self = Self::splat(T::TWO);
     const TINY: Self = Self::splat(T::TINY);
+    const SUBNORMALS: bool = T::SUBNORMALS;
     const NAME: &'static str = lane_name(T::NAME, L);
     const LANES: usize = L;
 

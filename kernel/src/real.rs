@@ -142,6 +142,10 @@ pub trait Real:
     /// three such components with O(10^-3) coefficients stay normal numbers. f32: 2^-36
     /// (1.5e-11); f64: 2^-240 (5.7e-73); fixed point: zero (no flushing).
     const TINY: Self;
+    /// Whether the type has subnormal numbers, so that a settling state is flushed
+    /// ([`crate::state::flush`]): true for the floats, false for fixed point, whose
+    /// integrator runs then carry no flush schedule at all.
+    const SUBNORMALS: bool = true;
 }
 
 macro_rules! float_real {

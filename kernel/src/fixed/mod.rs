@@ -275,6 +275,7 @@ const fn near<const F: u32>(e: i32) -> bool {
 
 impl<const F: u32> Real for Fx<F> {
     const TINY: Self = Self(0);
+    const SUBNORMALS: bool = false;
     const ZERO: Self = Self(0);
     const ONE: Self = Self(Self::ONE_BITS);
     const HALF: Self = Self(Self::ONE_BITS >> 1);
