@@ -256,3 +256,127 @@ fn refusals_name_the_flag_or_key() {
         &["field.applied", "axially symmetric"],
     );
 }
+
+/// The numbers of a WER sweep's row as `larmor wer --json` gives them: printed with 7
+/// significant digits.
+fn same(row: f64, wer: &serde_json::Value, key: &str) {
+    let v = num(wer, key);
+    assert_eq!(
+        row,
+        format!("{v:.6e}").parse::<f64>().unwrap(),
+        "{key}: {row} vs {wer}"
+    );
+}
+
+#[test]
+fn sweep_by_fp_and_ams_gives_what_wer_gives_at_every_point() {
+    let d = tmpdir("wer", "sweep");
+    let sc = d.join("fast.toml");
+    std::fs::write(&sc, FAST.replace("AMPLITUDE", "1.0e12")).unwrap();
+    let values = ["1.0e12", "1.4e12"];
+    for (method, flags) in [
+        ("fp", "--method fp --dt 1e-13"),
+        (
+            "ams",
+            "--method ams --replicas 20 --runs 2 --seed 3 --threads 1",
+        ),
+    ] {
+        let out = d.join(format!("{method}.csv"));
+        let (code, _, err) = larmor_with(
+            &["sweep", arg(&sc), "--out", arg(&out)],
+            &format!("--vary current --values {} {flags}", values.join(",")),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("WER"), "{err}");
+        // fp leaves std_error empty: read as NaN
+        let text = std::fs::read_to_string(&out).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let rows: Vec<Vec<f64>> = lines
+            .map(|l| {
+                l.split(',')
+                    .map(|x| {
+                        if x.is_empty() {
+                            f64::NAN
+                        } else {
+                            x.parse().unwrap()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            header,
+            [
+                "value",
+                "wer",
+                "wer_low",
+                "wer_high",
+                "p_switch",
+                "std_error"
+            ]
+        );
+        assert_eq!(rows.len(), values.len());
+        for (row, v) in rows.iter().zip(values) {
+            let pt = d.join(format!("{method}_{v}.toml"));
+            std::fs::write(&pt, FAST.replace("AMPLITUDE", v)).unwrap();
+            let w = json(&["wer", arg(&pt)], flags);
+            assert_eq!(row[0], v.parse::<f64>().unwrap());
+            same(row[1], &w, "wer");
+            same(row[2], &w, "low");
+            same(row[3], &w, "high");
+            // p_switch = 1 - wer, to the 7 printed digits of wer (and 12 decimals)
+            assert!(
+                (row[4] - (1.0 - row[1])).abs() <= 5e-7 * row[1] + 1e-12,
+                "{row:?}"
+            );
+            if method == "ams" {
+                same(row[5], &w, "std_error");
+            } else {
+                assert!(row[5].is_nan(), "fp has no standard error: {row:?}");
+            }
+        }
+        // a higher current writes better
+        assert!(rows[1][1] < rows[0][1], "{rows:?}");
+    }
+    let refused = |flags: &str, needles: &[&str]| {
+        let out = d.join("refused.csv");
+        let (code, _, err) = larmor_with(
+            &["sweep", arg(&sc), "--out", arg(&out)],
+            &format!("--vary current --values 1e12,2e12 {flags}"),
+        );
+        assert_refused(flags, code, &err, needles);
+        assert!(!out.exists(), "{flags}: no output for refused input");
+    };
+    refused("--method fp --trials 10", &["--trials", "--method mc only"]);
+    refused(
+        "--method fp --seed 1",
+        &["--seed", "--method mc or ams only"],
+    );
+    refused("--method fp --lanes 1", &["--lanes", "--method mc only"]);
+    refused("--method fp --runs 3", &["--runs", "--method ams only"]);
+    refused("--method fp --grid 6", &["--grid = 6", "multiple of 4"]);
+    refused("--method ams", &["--method ams needs --seed"]);
+    refused(
+        "--method ams --seed 1 --settled 2",
+        &["--settled = 2", "0 < U <= 1"],
+    );
+    refused(
+        "--method ams --seed 1 --trials 5",
+        &["--trials", "--method mc only"],
+    );
+    refused(
+        "--method ams --seed 1 --dt 1e-13",
+        &["--dt", "--method fp only"],
+    );
+    refused("--seed 1", &["sweep --method mc needs --trials"]);
+    refused("--trials 10", &["sweep --method mc needs --seed"]);
+    refused(
+        "--trials 10 --seed 1 --grid 100",
+        &["--grid", "--method fp only"],
+    );
+    refused(
+        "--trials 10 --seed 1 --replicas 10",
+        &["--replicas", "--method ams only"],
+    );
+}

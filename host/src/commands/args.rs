@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, Args};
 
-use crate::error::Result;
+use crate::error::{HostError, Result};
 use crate::exec::pool::pool;
 use crate::output::check_files;
 
@@ -48,12 +48,12 @@ impl Threads {
 /// `--seed` (which stream each trial draws) with [`helps`].
 #[derive(Debug, Args)]
 pub struct CampaignArgs {
-    // number of trials (>= 1)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
-    // seed of the trials' random streams
-    #[arg(long)]
-    pub seed: u64,
+    // number of trials (>= 1); required (`sweep --method fp|ams` lifts it: `sweep.rs`)
+    #[arg(long, required = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    // seed of the trials' random streams; required (`sweep --method fp` lifts it)
+    #[arg(long, required = true)]
+    pub seed: Option<u64>,
     /// Worker threads.
     #[command(flatten)]
     pub threads: Threads,
@@ -64,6 +64,20 @@ pub struct CampaignArgs {
     /// one; results do not depend on it.
     #[arg(long, default_value = "8", value_parser = lanes_value)]
     pub lanes: u32,
+}
+
+impl CampaignArgs {
+    /// `--trials` (`what`: the command and method that need it, for the message).
+    pub fn trials(&self, what: &str) -> Result<u64> {
+        self.trials
+            .ok_or_else(|| HostError::input(format!("{what} needs --trials N")))
+    }
+
+    /// `--seed` (`what`: the command and method that need it, for the message).
+    pub fn seed(&self, what: &str) -> Result<u64> {
+        self.seed
+            .ok_or_else(|| HostError::input(format!("{what} needs --seed S")))
+    }
 }
 
 /// `--lanes`: 1 or 8.

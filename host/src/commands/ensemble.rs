@@ -191,11 +191,15 @@ fn ensemble_typed<C: Trials>(
 ) -> Result<()> {
     crate::exec::interrupt::install();
     let shard = args.shard.unwrap_or(Shard::ALL);
-    let range = shard.range(args.campaign.trials);
+    let (trials, seed) = (
+        args.campaign.trials("ensemble")?,
+        args.campaign.seed("ensemble")?,
+    );
+    let range = shard.range(trials);
     let fp = Fingerprint {
         scenario: sc.hash,
-        seed: args.campaign.seed,
-        trials: args.campaign.trials,
+        seed,
+        trials,
         shard,
         precision: format!("{:?}", args.precision),
     };
@@ -247,23 +251,15 @@ fn ensemble_typed<C: Trials>(
     pb.set_position(done);
     let t0 = std::time::Instant::now();
     let complete = journal.or_discard(|| {
-        run_trials(
-            camp,
-            args.campaign.seed,
-            0,
-            start..range.end,
-            pool,
-            &pb,
-            |rows| {
-                let mut buf = String::with_capacity(rows.len() * 64);
-                for r in rows {
-                    buf.push_str(&r.csv_row());
-                }
-                journal.append(&mut file, &buf)?;
-                done += rows.len() as u64;
-                Ok(())
-            },
-        )
+        run_trials(camp, seed, 0, start..range.end, pool, &pb, |rows| {
+            let mut buf = String::with_capacity(rows.len() * 64);
+            for r in rows {
+                buf.push_str(&r.csv_row());
+            }
+            journal.append(&mut file, &buf)?;
+            done += rows.len() as u64;
+            Ok(())
+        })
     })?;
     pb.finish_and_clear();
     let wall = t0.elapsed().as_secs_f64();

@@ -1,5 +1,8 @@
 //! Command `larmor sweep`: switching probability and write-error rate against current amplitude,
-//! pulse width, voltage or temperature; one ensemble per point, one summary row per point.
+//! pulse width, voltage or temperature; one summary row per point, from an ensemble of trials
+//! (`--method mc`, the default), the exact Fokker-Planck solver (`--method fp`) or adaptive
+//! multilevel splitting of the trials (`--method ams`), each point what `larmor wer` gives
+//! for the scenario with that value.
 
 use std::path::PathBuf;
 
@@ -9,14 +12,18 @@ use larmor::params::{CurrentSpec, MacrospinSpec, Validated};
 
 use crate::commands::args::{helps, CampaignArgs, OutPlot};
 use crate::commands::checks::{check_points, load_scenario};
+use crate::commands::wer::{
+    fp_point, read_time, refuse, AmsOptions, FpOptions, FpSettings, WerMethod,
+};
 use crate::error::{HostError, Result};
+use crate::exec::ams::{ams_wer, AmsSettings};
 use crate::exec::campaign::Campaign;
 use crate::exec::pool::progress;
 use crate::exec::resume::{read_lines, Journal};
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
 use crate::output::plot::{draw, Panel, Series, BLUE, GREY, RED};
-use crate::output::trials::{sweep_row, SWEEP_HEADER};
+use crate::output::trials::{sweep_row, wer_sweep_row, SWEEP_HEADER, WER_SWEEP_HEADER};
 use crate::scenario::Scenario;
 
 /// What a sweep varies.
@@ -34,19 +41,30 @@ pub enum Vary {
 
 /// Arguments of `larmor sweep`.
 #[derive(Debug, Args)]
-#[command(mut_args(helps(&[
-    ("trials", "Trials per point"),
-    ("seed", "Seed: trial k of point p uses the stream (seed, p * 2^32 + k)"),
-    (
-        "out",
-        "One row per point: value, trials, switched, p_switch, p_low, p_high, wer, \
-         mean_t_switch, median_t_switch",
-    ),
-    (
-        "plot",
-        "PNG: P_sw and write-error rate (log scale) against the varied parameter",
-    ),
-])))]
+#[command(
+    mut_args(helps(&[
+        ("trials", "mc: trials per point"),
+        (
+            "seed",
+            "mc: seed, trial k of point p uses the stream (seed, p * 2^32 + k); ams: the seed \
+             of every point (as `larmor wer --method ams --seed S`: the points share their \
+             streams)",
+        ),
+        (
+            "out",
+            "One row per point; mc: value, trials, switched, p_switch, p_low, p_high, wer, \
+             mean_t_switch, median_t_switch; fp, ams: value, wer, wer_low, wer_high, p_switch, \
+             std_error (the interval: fp's discretisation error, ams' Student t 95 %; \
+             std_error: ams only)",
+        ),
+        (
+            "plot",
+            "PNG: P_sw and write-error rate (log scale) against the varied parameter",
+        ),
+    ])),
+    mut_arg("trials", |a| a.required(false)),
+    mut_arg("seed", |a| a.required(false))
+)]
 pub struct SweepArgs {
     /// Scenario file with `[switching]`, `[stt]` or `[sot]` (and usually `[thermal]`).
     pub scenario: PathBuf,
@@ -68,9 +86,21 @@ pub struct SweepArgs {
     /// Logarithmic grid.
     #[arg(long)]
     pub log: bool,
+    /// How each point's write-error rate is computed: mc, the trials of `larmor ensemble`
+    /// (needs --trials and --seed); fp, the exact Fokker-Planck solver (axially symmetric
+    /// scenarios); ams, adaptive multilevel splitting of the trials (needs --seed): as
+    /// `larmor wer --method`.
+    #[arg(long, value_enum, default_value = "mc")]
+    pub method: WerMethod,
     /// Trials per point, seed, threads, resumption.
     #[command(flatten)]
     pub campaign: CampaignArgs,
+    /// fp: grid, step and initial density.
+    #[command(flatten)]
+    pub fp: FpOptions,
+    /// ams: replicas, runs, early stop.
+    #[command(flatten)]
+    pub ams: AmsOptions,
     /// The summary table and its plot.
     #[command(flatten)]
     pub files: OutPlot,
@@ -181,6 +211,39 @@ fn apply(
     Ok(s)
 }
 
+/// The scenario's spec at every value of a sweep of `vary`, each validated before anything
+/// runs (an error names the value); at most [`MAX_POINTS`] finite values.
+fn point_specs(sc: &Scenario, vary: Vary, values: &[f64]) -> Result<Vec<Validated>> {
+    if values.len() > MAX_POINTS {
+        return Err(HostError::input(format!(
+            "{} sweep values: at most {MAX_POINTS} points",
+            values.len()
+        )));
+    }
+    if let Some(bad) = values.iter().find(|x| !x.is_finite()) {
+        return Err(HostError::input(format!("sweep value {bad} is not finite")));
+    }
+    values
+        .iter()
+        .map(|&v| {
+            apply(sc.spec.spec(), vary, v)
+                .and_then(|s| s.validate().map_err(|e| e.to_string()))
+                .map_err(|e| HostError::input(format!("{}: {e} (value {v:e})", sc.file)))
+        })
+        .collect()
+}
+
+/// The error of a sweep of trials without `[switching]`.
+fn needs_switching(sc: &Scenario) -> Result<()> {
+    if sc.plan.switching.is_none() {
+        return Err(HostError::input(format!(
+            "{}: a sweep of trials (--method mc or ams) needs a [switching] table",
+            sc.file
+        )));
+    }
+    Ok(())
+}
+
 /// The campaigns of a sweep of `sc` over `values` of `vary`, `trials` trials per point, each
 /// point validated before anything runs (an error names the value); `one_by_one` as
 /// `--lanes 1` (same results).
@@ -191,18 +254,7 @@ pub fn campaigns(
     trials: u64,
     one_by_one: bool,
 ) -> Result<Vec<Campaign<f64>>> {
-    if sc.plan.switching.is_none() {
-        return Err(HostError::input(format!(
-            "{}: a sweep needs a [switching] table",
-            sc.file
-        )));
-    }
-    if values.len() > MAX_POINTS {
-        return Err(HostError::input(format!(
-            "{} sweep values: at most {MAX_POINTS} points",
-            values.len()
-        )));
-    }
+    needs_switching(sc)?;
     if trials == 0 || trials > 1 << 32 {
         return Err(crate::commands::checks::out_of_range(
             "--trials",
@@ -210,18 +262,7 @@ pub fn campaigns(
             "1 <= N <= 2^32 per point",
         ));
     }
-    if let Some(bad) = values.iter().find(|x| !x.is_finite()) {
-        return Err(HostError::input(format!("sweep value {bad} is not finite")));
-    }
-    let specs: Vec<Validated> = values
-        .iter()
-        .map(|&v| {
-            apply(sc.spec.spec(), vary, v)
-                .and_then(|s| s.validate().map_err(|e| e.to_string()))
-                .map_err(|e| HostError::input(format!("{}: {e} (value {v:e})", sc.file)))
-        })
-        .collect::<Result<_>>()?;
-    specs
+    point_specs(sc, vary, values)?
         .iter()
         .map(|s| Ok(Campaign::with_spec(sc, s)?.one_by_one_if(one_by_one)))
         .collect()
@@ -245,23 +286,171 @@ pub fn point(
     Ok(complete.then(|| Summary::of(&rows)))
 }
 
+/// What a sweep computes at every point, checked before anything runs.
+enum Work {
+    /// `--method mc`: an ensemble per point.
+    Mc {
+        camps: Vec<Campaign<f64>>,
+        trials: u64,
+        seed: u64,
+    },
+    /// `--method fp`: the Fokker-Planck solve of every point's spec.
+    Fp {
+        specs: Vec<Validated>,
+        read: f64,
+        fp: FpSettings,
+    },
+    /// `--method ams`: splitting of every point's trials.
+    Ams {
+        camps: Vec<Campaign<f64>>,
+        specs: Vec<Validated>,
+        settings: AmsSettings,
+    },
+}
+
+impl Work {
+    /// The method's work for `args`, every option and point checked; options of another
+    /// method are refused.
+    fn of(args: &SweepArgs, sc: &Scenario, values: &[f64]) -> Result<Self> {
+        let c = &args.campaign;
+        let mc_only = [("--trials", c.trials.is_some()), ("--lanes", c.lanes != 8)];
+        let seed = [("--seed", c.seed.is_some())];
+        Ok(match args.method {
+            WerMethod::Mc => {
+                refuse(&args.fp.given(), "fp")?;
+                refuse(&args.ams.given(), "ams")?;
+                let trials = c.trials("sweep --method mc")?;
+                let seed = c.seed("sweep --method mc")?;
+                let camps = campaigns(sc, args.vary, values, trials, c.lanes == 1)?;
+                Work::Mc {
+                    camps,
+                    trials,
+                    seed,
+                }
+            }
+            WerMethod::Fp => {
+                refuse(&mc_only, "mc")?;
+                refuse(&seed, "mc or ams")?;
+                refuse(&args.ams.given(), "ams")?;
+                let read = read_time(sc)?;
+                let fp = args.fp.settings(read)?;
+                Work::Fp {
+                    specs: point_specs(sc, args.vary, values)?,
+                    read,
+                    fp,
+                }
+            }
+            WerMethod::Ams => {
+                refuse(&mc_only, "mc")?;
+                refuse(&args.fp.given(), "fp")?;
+                let settings = args.ams.settings(c.seed)?;
+                needs_switching(sc)?;
+                let specs = point_specs(sc, args.vary, values)?;
+                let camps = specs
+                    .iter()
+                    .map(|s| Campaign::with_spec(sc, s))
+                    .collect::<Result<_>>()?;
+                Work::Ams {
+                    camps,
+                    specs,
+                    settings,
+                }
+            }
+        })
+    }
+
+    /// The CSV header of the rows.
+    fn header(&self) -> &'static str {
+        match self {
+            Work::Mc { .. } => SWEEP_HEADER,
+            _ => WER_SWEEP_HEADER,
+        }
+    }
+
+    /// What identifies the sweep's results (beyond scenario, parameter and values): a
+    /// resumed sweep must have the same.
+    fn fingerprint(&self) -> String {
+        match self {
+            Work::Mc { trials, seed, .. } => format!("trials={trials} seed={seed}"),
+            Work::Fp { fp, .. } => format!(
+                "method=fp grid={} dt={:e} initial={:?}",
+                fp.grid, fp.dt, fp.start
+            ),
+            Work::Ams { settings: a, .. } => format!(
+                "method=ams replicas={} runs={} settled={:e} seed={}",
+                a.replicas, a.runs, a.settled, a.seed
+            ),
+        }
+    }
+
+    /// Progress units per point, and their name.
+    fn units(&self) -> (u64, &'static str) {
+        match self {
+            Work::Mc { trials, .. } => (*trials, "trials"),
+            Work::Fp { .. } => (1, "points"),
+            Work::Ams { settings, .. } => (settings.runs as u64, "AMS runs"),
+        }
+    }
+
+    /// The row of point `p` (value `value`); `None` when interrupted.
+    fn row(
+        &self,
+        sc: &Scenario,
+        p: usize,
+        value: f64,
+        pool: &rayon::ThreadPool,
+        pb: &indicatif::ProgressBar,
+    ) -> Result<Option<String>> {
+        let stopped = crate::exec::interrupt::requested;
+        Ok(match self {
+            Work::Mc {
+                camps,
+                trials,
+                seed,
+            } => point(&camps[p], p, *seed, *trials, pool, pb)?.map(|s| sweep_row(value, &s)),
+            Work::Fp { specs, read, fp } => {
+                if stopped() {
+                    return Ok(None);
+                }
+                let e = fp_point(sc, &specs[p], *read, *fp)?;
+                pb.inc(1);
+                Some(wer_sweep_row(value, e.wer, e.low, e.high, None))
+            }
+            Work::Ams {
+                camps,
+                specs,
+                settings,
+            } => match ams_wer(&camps[p], &specs[p], *settings, pool, pb) {
+                Ok(e) => Some(wer_sweep_row(
+                    value,
+                    e.wer,
+                    e.low,
+                    e.high,
+                    Some(e.std_error),
+                )),
+                Err(_) if stopped() => None,
+                Err(e) => return Err(e),
+            },
+        })
+    }
+}
+
 /// Runs `larmor sweep`.
 pub fn run(args: &SweepArgs) -> Result<()> {
     let sc = load_scenario(&args.scenario, &args.files.outputs())?;
     let values = grid(args)?;
-    let camps = campaigns(
-        &sc,
-        args.vary,
-        &values,
-        args.campaign.trials,
-        args.campaign.lanes == 1,
-    )?;
+    let work = Work::of(args, &sc, &values)?;
     let pool = args.campaign.threads.pool()?;
     crate::exec::interrupt::install();
     let fingerprint = format!(
-        "# larmor sweep: scenario={:016x} vary={:?} values={:?} trials={} seed={}",
-        sc.hash, args.vary, values, args.campaign.trials, args.campaign.seed
+        "# larmor sweep: scenario={:016x} vary={:?} values={:?} {}",
+        sc.hash,
+        args.vary,
+        values,
+        work.fingerprint()
     );
+    let header = work.header();
+    let (per_point, unit) = work.units();
     let journal = Journal::of(&args.files.out);
     let part = &journal.part;
     let mut lines: Vec<String> = Vec::new();
@@ -272,7 +461,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 part.display()
             )));
         }
-        let done = match read_lines(part, SWEEP_HEADER)? {
+        let done = match read_lines(part, header)? {
             Some(done) if journal.fingerprint() == fingerprint => done,
             _ => {
                 return Err(HostError::input(format!(
@@ -300,22 +489,13 @@ pub fn run(args: &SweepArgs) -> Result<()> {
             std::fs::create_dir_all(d)
                 .map_err(|e| HostError::input(format!("cannot create {}: {e}", d.display())))?;
         }
-        journal.start(&fingerprint, SWEEP_HEADER)?
+        journal.start(&fingerprint, header)?
     };
-    let pb = progress(values.len() as u64 * args.campaign.trials, "trials");
-    pb.set_position(lines.len() as u64 * args.campaign.trials);
+    let pb = progress(values.len() as u64 * per_point, unit);
+    pb.set_position(lines.len() as u64 * per_point);
     for p in lines.len()..values.len() {
-        let summary = journal.or_discard(|| {
-            point(
-                &camps[p],
-                p,
-                args.campaign.seed,
-                args.campaign.trials,
-                &pool,
-                &pb,
-            )
-        })?;
-        let Some(summary) = summary else {
+        let row = journal.or_discard(|| work.row(&sc, p, values[p], &pool, &pb))?;
+        let Some(l) = row else {
             pb.finish_and_clear();
             eprintln!(
                 "interrupted: {p} of {} points saved in {}; run again with --resume",
@@ -327,7 +507,6 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 code: 130,
             });
         };
-        let l = sweep_row(values[p], &summary);
         journal.append(&mut file, &l)?;
         lines.push(l);
     }
@@ -358,14 +537,10 @@ pub fn run(args: &SweepArgs) -> Result<()> {
             }
         };
         let col = |c: usize| parsed.iter().map(|r| (xs(r), r[c])).collect::<Vec<_>>();
-        draw(
-            plot,
-            &[
+        let panels = if let Work::Mc { trials, .. } = &work {
+            [
                 Panel::new(
-                    format!(
-                        "{}: switching probability ({} trials/point)",
-                        sc.file, args.campaign.trials
-                    ),
+                    format!("{}: switching probability ({trials} trials/point)", sc.file),
                     unit,
                     "P_sw",
                     vec![
@@ -389,26 +564,77 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                     ],
                 )
                 .log_y()
-                .y_range(0.5 / args.campaign.trials as f64, 1.5),
-            ],
-        )?;
+                .y_range(0.5 / *trials as f64, 1.5),
+            ]
+        } else {
+            let how = if matches!(work, Work::Fp { .. }) {
+                (
+                    "Fokker-Planck",
+                    "low (discretisation error)",
+                    "high (discretisation error)",
+                )
+            } else {
+                (
+                    "adaptive multilevel splitting",
+                    "low (Student t 95%)",
+                    "high (Student t 95%)",
+                )
+            };
+            [
+                Panel::new(
+                    format!("{}: switching probability ({})", sc.file, how.0),
+                    unit,
+                    "P_sw",
+                    vec![Series::new("P_sw = 1 - WER", col(4), BLUE)],
+                )
+                .y_range(0.0, 1.02),
+                Panel::new(
+                    format!("write error rate ({})", how.0),
+                    unit,
+                    "WER (log)",
+                    vec![
+                        Series::new(how.1, col(2), GREY),
+                        Series::new(how.2, col(3), GREY),
+                        Series::new("WER", col(1), RED),
+                    ],
+                )
+                .log_y(),
+            ]
+        };
+        draw(plot, &panels)?;
     }
-    eprintln!(
-        "larmor sweep: {} ({:?}, {} points x {} trials)",
-        sc.file,
-        args.vary,
-        values.len(),
-        args.campaign.trials
-    );
-    eprintln!(
-        "  {:>12} {:>9} {:>21} {:>10}",
-        "value", "P_sw", "Wilson 95%", "WER"
-    );
-    for r in &parsed {
+    if let Work::Mc { trials, .. } = &work {
         eprintln!(
-            "  {:>12.4e} {:>9.4} [{:>8.4}, {:>8.4}] {:>10.3e}",
-            r[0], r[3], r[4], r[5], r[6]
+            "larmor sweep: {} ({:?}, {} points x {trials} trials)",
+            sc.file,
+            args.vary,
+            values.len(),
         );
+        eprintln!(
+            "  {:>12} {:>9} {:>21} {:>10}",
+            "value", "P_sw", "Wilson 95%", "WER"
+        );
+        for r in &parsed {
+            eprintln!(
+                "  {:>12.4e} {:>9.4} [{:>8.4}, {:>8.4}] {:>10.3e}",
+                r[0], r[3], r[4], r[5], r[6]
+            );
+        }
+    } else {
+        eprintln!(
+            "larmor sweep: {} ({:?}, {} points, {})",
+            sc.file,
+            args.vary,
+            values.len(),
+            work.fingerprint().trim_start_matches("method=")
+        );
+        eprintln!("  {:>12} {:>11} {:>25}", "value", "WER", "interval");
+        for r in &parsed {
+            eprintln!(
+                "  {:>12.4e} {:>11.4e} [{:>11.4e}, {:>11.4e}]",
+                r[0], r[1], r[2], r[3]
+            );
+        }
     }
     eprintln!(
         "  wrote     {}{}",

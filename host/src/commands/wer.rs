@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use larmor::fokker_planck::{Initial, MAX_CELLS};
+use larmor::params::Validated;
 
 use crate::commands::args::Threads;
 use crate::commands::checks::{kernel_err, load_scenario, out_of_range};
@@ -58,31 +59,15 @@ pub struct WerArgs {
     /// dynamics, (t - (1 - u) / 2D) / T, above 1 exactly for a write error.
     #[arg(long, value_enum)]
     pub method: WerMethod,
-    /// fp: cells in theta (a multiple of 4, 8 to 2^24; the error estimate also solves on
-    /// half of them) [default: 1000].
-    #[arg(long)]
-    pub grid: Option<usize>,
-    /// fp: largest time step in s (the estimate also solves with twice it) [default: 1e-12].
-    #[arg(long)]
-    pub dt: Option<f64>,
-    /// fp: initial density [default: pole].
-    #[arg(long, value_enum)]
-    pub initial: Option<Start>,
+    /// fp: grid, step and initial density.
+    #[command(flatten)]
+    pub fp: FpOptions,
     /// mc: number of trials (>= 1).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// ams: replicas per run (2 to 10^6) [default: 100].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
-    pub replicas: Option<u64>,
-    /// ams: independent runs, whose mean and Student-t 95 % interval are reported (2 to
-    /// 10^5) [default: 10].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=100_000))]
-    pub runs: Option<u64>,
-    /// ams: a path whose u = sign(m0_c) m_c falls to -U (deep in the target well) is counted
-    /// switched there instead of being integrated to the read time (0 < U <= 1; 1
-    /// integrates every path to the end) [default: 0.9].
-    #[arg(long)]
-    pub settled: Option<f64>,
+    /// ams: replicas, runs, early stop.
+    #[command(flatten)]
+    pub ams: AmsOptions,
     /// mc: seed; trial k uses the random stream (seed, k), as `larmor ensemble`. ams: run r
     /// uses the streams (seed, r 2^40 + c), c counting its paths (run 0 starts with the
     /// trials 0..N of mc).
@@ -101,6 +86,120 @@ pub struct WerArgs {
     /// run's estimate).
     #[arg(long)]
     pub json: bool,
+}
+
+/// The options of `--method fp` (`larmor wer`, `larmor sweep`).
+#[derive(Debug, Args)]
+pub struct FpOptions {
+    /// fp: cells in theta (a multiple of 4, 8 to 2^24; the error estimate also solves on
+    /// half of them) [default: 1000].
+    #[arg(long)]
+    pub grid: Option<usize>,
+    /// fp: largest time step in s (the estimate also solves with twice it) [default: 1e-12].
+    #[arg(long)]
+    pub dt: Option<f64>,
+    /// fp: initial density [default: pole].
+    #[arg(long, value_enum)]
+    pub initial: Option<Start>,
+}
+
+impl FpOptions {
+    /// The options given, by name (to refuse them with another method).
+    pub fn given(&self) -> [(&'static str, bool); 3] {
+        [
+            ("--grid", self.grid.is_some()),
+            ("--dt", self.dt.is_some()),
+            ("--initial", self.initial.is_some()),
+        ]
+    }
+
+    /// The checked settings for a read at `read` s.
+    pub fn settings(&self, read: f64) -> Result<FpSettings> {
+        let start = self.initial.unwrap_or(Start::Pole);
+        Ok(FpSettings {
+            grid: check_grid(self.grid.unwrap_or(DEFAULT_GRID))?,
+            dt: check_dt(self.dt.unwrap_or(DEFAULT_DT), read)?,
+            start,
+            initial: match start {
+                Start::Pole => Initial::Pole,
+                Start::Boltzmann => Initial::Boltzmann,
+            },
+        })
+    }
+}
+
+/// The checked settings of `--method fp`.
+#[derive(Clone, Copy, Debug)]
+pub struct FpSettings {
+    /// Cells in theta.
+    pub grid: usize,
+    /// Largest step (s).
+    pub dt: f64,
+    /// The option's value.
+    pub start: Start,
+    /// The kernel's initial density.
+    pub initial: Initial,
+}
+
+/// The options of `--method ams` (`larmor wer`, `larmor sweep`).
+#[derive(Debug, Args)]
+pub struct AmsOptions {
+    /// ams: replicas per run (2 to 10^6) [default: 100].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub replicas: Option<u64>,
+    /// ams: independent runs, whose mean and Student-t 95 % interval are reported (2 to
+    /// 10^5) [default: 10].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub runs: Option<u64>,
+    /// ams: a path whose u = sign(m0_c) m_c falls to -U (deep in the target well) is counted
+    /// switched there instead of being integrated to the read time (0 < U <= 1; 1
+    /// integrates every path to the end) [default: 0.9].
+    #[arg(long)]
+    pub settled: Option<f64>,
+}
+
+impl AmsOptions {
+    /// The options given, by name (to refuse them with another method).
+    pub fn given(&self) -> [(&'static str, bool); 3] {
+        [
+            ("--replicas", self.replicas.is_some()),
+            ("--runs", self.runs.is_some()),
+            ("--settled", self.settled.is_some()),
+        ]
+    }
+
+    /// The checked settings with the seed `seed` (`None`: the error that asks for it).
+    pub fn settings(&self, seed: Option<u64>) -> Result<AmsSettings> {
+        let Some(seed) = seed else {
+            return Err(HostError::input(
+                "--method ams needs --seed S (and takes --replicas N, --runs R)",
+            ));
+        };
+        let settled = self.settled.unwrap_or(DEFAULT_SETTLED);
+        if !(settled > 0.0 && settled <= 1.0) {
+            return Err(out_of_range(
+                "--settled",
+                settled,
+                "0 < U <= 1 (1: integrate every path to the read time)",
+            ));
+        }
+        Ok(AmsSettings {
+            replicas: self.replicas.unwrap_or(DEFAULT_REPLICAS) as usize,
+            runs: self.runs.unwrap_or(DEFAULT_RUNS) as usize,
+            seed,
+            settled,
+        })
+    }
+}
+
+/// Refuses the first option of `opts` that is given: it belongs to `method` only.
+pub fn refuse(opts: &[(&str, bool)], method: &str) -> Result<()> {
+    match opts.iter().find(|o| o.1) {
+        Some((opt, _)) => Err(HostError::input(format!(
+            "{opt} applies to --method {method} only"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Default `--replicas`.
@@ -190,22 +289,7 @@ pub fn run(args: &WerArgs) -> Result<()> {
         ("--trials", args.trials.is_some()),
         ("--seed", args.seed.is_some()),
     ];
-    let ams_only = [
-        ("--replicas", args.replicas.is_some()),
-        ("--runs", args.runs.is_some()),
-        ("--settled", args.settled.is_some()),
-    ];
-    let fp_only = [
-        ("--grid", args.grid.is_some()),
-        ("--dt", args.dt.is_some()),
-        ("--initial", args.initial.is_some()),
-    ];
-    let refuse = |opts: &[(&str, bool)], method: &str| match opts.iter().find(|o| o.1) {
-        Some((opt, _)) => Err(HostError::input(format!(
-            "{opt} applies to --method {method} only"
-        ))),
-        None => Ok(()),
-    };
+    let (fp_only, ams_only) = (args.fp.given(), args.ams.given());
     match args.method {
         WerMethod::Ams => {
             refuse(&fp_only, "fp")?;
@@ -225,24 +309,9 @@ pub fn run(args: &WerArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     match args.method {
         WerMethod::Fp => {
-            let grid = check_grid(args.grid.unwrap_or(DEFAULT_GRID))?;
-            let dt = check_dt(args.dt.unwrap_or(DEFAULT_DT), read)?;
-            let start = args.initial.unwrap_or(Start::Pole);
-            let initial = match start {
-                Start::Pole => Initial::Pole,
-                Start::Boltzmann => Initial::Boltzmann,
-            };
-            let e = fp_wer(&sc.spec, read, grid, dt, initial).map_err(|e| fp_error(&sc, e))?;
-            report_fp(
-                &sc,
-                args,
-                &e,
-                read,
-                grid,
-                dt,
-                start,
-                t0.elapsed().as_secs_f64(),
-            );
+            let fp = args.fp.settings(read)?;
+            let e = fp_point(&sc, &sc.spec, read, fp)?;
+            report_fp(&sc, args, &e, read, fp, t0.elapsed().as_secs_f64());
         }
         WerMethod::Mc => {
             let (Some(trials), Some(seed)) = (args.trials, args.seed) else {
@@ -311,11 +380,7 @@ pub fn run(args: &WerArgs) -> Result<()> {
 
 /// `--method ams`.
 fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> Result<()> {
-    let Some(seed) = args.seed else {
-        return Err(HostError::input(
-            "--method ams needs --seed S (and takes --replicas N, --runs R)",
-        ));
-    };
+    let settings = args.ams.settings(args.seed)?;
     if sc.plan.switching.is_none() {
         return Err(HostError::input(format!(
             "{}: --method ams needs a [switching] table (read_time = s; every trial starts at \
@@ -323,20 +388,6 @@ fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> 
             sc.file
         )));
     }
-    let settled = args.settled.unwrap_or(DEFAULT_SETTLED);
-    if !(settled > 0.0 && settled <= 1.0) {
-        return Err(out_of_range(
-            "--settled",
-            settled,
-            "0 < U <= 1 (1: integrate every path to the read time)",
-        ));
-    }
-    let settings = AmsSettings {
-        replicas: args.replicas.unwrap_or(DEFAULT_REPLICAS) as usize,
-        runs: args.runs.unwrap_or(DEFAULT_RUNS) as usize,
-        seed,
-        settled,
-    };
     let camp = Campaign::<f64>::new(sc)?;
     let pool = args.threads.pool()?;
     crate::exec::interrupt::install();
@@ -352,7 +403,12 @@ fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> 
     } else {
         f64::INFINITY
     };
-    let (n, r) = (settings.replicas, settings.runs);
+    let (n, r, seed, settled) = (
+        settings.replicas,
+        settings.runs,
+        settings.seed,
+        settings.settled,
+    );
     if args.json {
         let v = serde_json::json!({
             "method": "ams",
@@ -397,17 +453,16 @@ fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> 
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn report_fp(
-    sc: &Scenario,
-    args: &WerArgs,
-    e: &FpEstimate,
-    read: f64,
-    grid: usize,
-    dt: f64,
-    start: Start,
-    wall: f64,
-) {
+/// The Fokker-Planck write-error rate of `spec` (the scenario `sc`, or a point of a sweep of
+/// it), its errors named by the options and keys.
+pub fn fp_point(sc: &Scenario, spec: &Validated, read: f64, fp: FpSettings) -> Result<FpEstimate> {
+    fp_wer(spec, read, fp.grid, fp.dt, fp.initial).map_err(|e| fp_error(sc, e))
+}
+
+fn report_fp(sc: &Scenario, args: &WerArgs, e: &FpEstimate, read: f64, fp: FpSettings, wall: f64) {
+    let FpSettings {
+        grid, dt, start, ..
+    } = fp;
     let initial = match start {
         Start::Pole => "pole",
         Start::Boltzmann => "boltzmann",

@@ -137,6 +137,20 @@ pub fn read_rows_strict(path: &Path) -> Result<Vec<TrialResult>> {
 pub const SWEEP_HEADER: &str =
     "value,trials,switched,p_switch,p_low,p_high,wer,mean_t_switch,median_t_switch";
 
+/// Columns of a sweep's CSV by `--method fp` or `ams`.
+pub const WER_SWEEP_HEADER: &str = "value,wer,wer_low,wer_high,p_switch,std_error";
+
+/// One row of a sweep's CSV by `--method fp` or `ams`: the varied value, the write-error rate
+/// and its interval, `1 - wer`, and the standard error (ams; empty for fp, whose interval is
+/// the discretisation-error estimate).
+pub fn wer_sweep_row(value: f64, wer: f64, low: f64, high: f64, se: Option<f64>) -> String {
+    let se = se.map(|x| format!("{x:.6e}")).unwrap_or_default();
+    format!(
+        "{value:.6e},{wer:.6e},{low:.6e},{high:.6e},{:.12},{se}\n",
+        1.0 - wer
+    )
+}
+
 /// One row of a sweep's CSV: the varied value and the summary of its ensemble.
 pub fn sweep_row(value: f64, s: &Summary) -> String {
     let opt = |x: Option<f64>| x.map(|t| format!("{t:.6e}")).unwrap_or_default();
