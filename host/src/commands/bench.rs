@@ -35,6 +35,16 @@
 //!   lattice with J = 1 (reduced), from +z, at half the model's Tc (Ising Tc = 4.5115 J/kB,
 //!   Heisenberg 1.4430 J/kB); Heisenberg proposals `normalise(m + g)` with `g` Gaussian of
 //!   width 1 (the `larmor mc` default), through the terms `larmor mc` uses.
+//!
+//! Write-error rates (the README's MRAM example, `examples/mram_switching.toml`, with its pulse
+//! amplitude changed; all threads):
+//! - `h_wer_fp_1e13`: `larmor wer --method fp` at 1.9e11 A/m^2 (WER 1.4e-13; the default grid
+//!   of 1000 cells and dt 1e-12 s, with the two coarser solves of the error estimate), wall time
+//!   per estimate (median); `steps` counts the fine level's time steps;
+//! - `h_wer_ams_1e9`: `larmor wer --method ams --replicas 100 --runs 20 --seed 3` at
+//!   1.5e11 A/m^2 (WER 1.25e-9, a standard error near 10 %), timed once whatever `--runs` (it
+//!   takes most of a minute), with the Fokker-Planck reference (`--grid 2000 --dt 1e-13`) and
+//!   whether it lies in the interval; `steps` counts the steps integrated.
 
 use std::time::Instant;
 
@@ -52,12 +62,15 @@ use larmor::stepper::Stepper;
 use larmor::{Real, Vec3};
 use rayon::prelude::*;
 
+use crate::commands::wer::{fp_point, read_time, FpSettings, Start};
 use crate::error::{HostError, Result};
+use crate::exec::ams::{ams_wer, AmsSettings};
+use crate::exec::campaign::Campaign;
 use crate::exec::lattice::{bench as lattice_bench, BenchOutcome};
 use crate::exec::mc::AnyLattice;
 use crate::exec::pool::pool;
 use crate::exec::solver::{with_stepper, StepperTask};
-use crate::scenario::{Method, Solver};
+use crate::scenario::{Method, Scenario, Solver};
 
 /// Arguments of `larmor bench`.
 #[derive(Debug, Args)]
@@ -71,7 +84,7 @@ pub struct BenchArgs {
     /// Timed repetitions (the median is reported).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
-    /// Worker threads for the ensemble case (default: all cores).
+    /// Worker threads for the ensemble and write-error-rate cases (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
 }
@@ -539,7 +552,7 @@ fn mc_case(spin: Spin, runs: u32) -> Result<(u64, f64, f64, f64)> {
 
 /// Runs `larmor bench`.
 pub fn run(args: &BenchArgs) -> Result<()> {
-    const CASES: [&str; 11] = [
+    const CASES: [&str; 13] = [
         "a_rk4",
         "a_time_to_solution",
         "b_heun_300k",
@@ -551,6 +564,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         "f_lattice_heun_300k",
         "g_mc_ising",
         "g_mc_heisenberg",
+        "h_wer_fp_1e13",
+        "h_wer_ams_1e9",
     ];
     let want = |name: &str| args.case.as_deref().is_none_or(|c| name.contains(c));
     // every option checked before anything runs
@@ -561,11 +576,13 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             CASES.join(", ")
         )));
     }
-    let pool = if want("d_ensemble_heun_300k") || want("d_ensemble_one_by_one") {
-        Some(pool(args.threads)?)
-    } else {
-        None
-    };
+    // checked before anything runs
+    let pool =
+        if want("d_ensemble_heun_300k") || want("d_ensemble_one_by_one") || want("h_wer_ams_1e9") {
+            Some(pool(args.threads)?)
+        } else {
+            None
+        };
     let mut samples = Vec::with_capacity(1100);
     let report = |case: &str, steps: u64, wall: f64, extra: &[Extra]| {
         let rate = steps as f64 / wall;
@@ -615,7 +632,10 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         let best = fastest(&found);
         report("a_time_to_solution", best.steps, best.wall, &extra);
     }
-    if let Some(pool) = pool {
+    if let (true, Some(pool)) = (
+        want("d_ensemble_heun_300k") || want("d_ensemble_one_by_one"),
+        &pool,
+    ) {
         let model = compile::<f64>(&case_b())?;
         let lane_model: Macrospin<Lanes<f64, 8>> = case_b()
             .compile()
@@ -728,5 +748,97 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             ],
         );
     }
+    if want("h_wer_fp_1e13") {
+        let sc = wer_cell(1.9e11)?;
+        let read = read_time(&sc)?;
+        let fp = FpSettings::defaults(read)?;
+        let mut e = fp_point(&sc, &sc.spec, read, fp)?; // warm-up
+        let mut walls = Vec::new();
+        for _ in 0..args.runs {
+            let t = Instant::now();
+            e = fp_point(&sc, &sc.spec, read, fp)?;
+            walls.push(t.elapsed().as_secs_f64());
+        }
+        let steps = (read / fp.dt).ceil() as u64;
+        report(
+            "h_wer_fp_1e13",
+            steps,
+            median(walls),
+            &[
+                ("wer", e.wer.to_string(), format!("WER {:.4e}", e.wer)),
+                ("low", e.low.to_string(), format!("[{:.4e}", e.low)),
+                ("high", e.high.to_string(), format!("{:.4e}]", e.high)),
+            ],
+        );
+    }
+    if let (true, Some(workers)) = (want("h_wer_ams_1e9"), &pool) {
+        let sc = wer_cell(1.5e11)?;
+        let read = read_time(&sc)?;
+        let camp = Campaign::<f64>::new(&sc)?;
+        let settings = AmsSettings {
+            replicas: 100,
+            runs: 20,
+            seed: 3,
+            settled: crate::commands::wer::DEFAULT_SETTLED,
+        };
+        let t = Instant::now();
+        let e = ams_wer(
+            &camp,
+            &sc.spec,
+            settings,
+            workers,
+            &indicatif::ProgressBar::hidden(),
+        )?;
+        let wall = t.elapsed().as_secs_f64();
+        let trials: f64 = e.runs.iter().map(|r| r.trials).sum();
+        let steps = (trials * (camp.t_read() / camp.dt()).ceil()).round() as u64;
+        let fp = FpSettings::new(2000, 1e-13, Start::Pole, read)?;
+        let reference = fp_point(&sc, &sc.spec, read, fp)?.wer;
+        let rel = e.std_error / e.wer;
+        let inside = e.low <= reference && reference <= e.high;
+        report(
+            "h_wer_ams_1e9",
+            steps,
+            wall,
+            &[
+                ("wer", e.wer.to_string(), format!("WER {:.4e}", e.wer)),
+                ("low", e.low.to_string(), format!("[{:.4e}", e.low)),
+                ("high", e.high.to_string(), format!("{:.4e}]", e.high)),
+                (
+                    "rel_std_error",
+                    rel.to_string(),
+                    format!("se {:.1} %", 100.0 * rel),
+                ),
+                (
+                    "trials",
+                    trials.to_string(),
+                    format!("{trials:.0} trials' worth"),
+                ),
+                (
+                    "fp",
+                    reference.to_string(),
+                    format!(
+                        "FP {reference:.4e} {}",
+                        if inside { "inside" } else { "OUTSIDE" }
+                    ),
+                ),
+            ],
+        );
+    }
     Ok(())
+}
+
+/// The README's MRAM example with its pulse amplitude set to `amplitude` A/m^2.
+fn wer_cell(amplitude: f64) -> Result<Scenario> {
+    const TEXT: &str = include_str!("../../../examples/mram_switching.toml");
+    const KEY: &str = "amplitude = 1.0e11";
+    if !TEXT.contains(KEY) {
+        return Err(HostError::runtime(format!(
+            "bench: examples/mram_switching.toml no longer has {KEY:?}"
+        )));
+    }
+    Scenario::from_text(
+        "examples/mram_switching.toml (bench)",
+        &TEXT.replace(KEY, &format!("amplitude = {amplitude:e}")),
+    )
 }

@@ -115,16 +115,12 @@ impl FpOptions {
 
     /// The checked settings for a read at `read` s.
     pub fn settings(&self, read: f64) -> Result<FpSettings> {
-        let start = self.initial.unwrap_or(Start::Pole);
-        Ok(FpSettings {
-            grid: check_grid(self.grid.unwrap_or(DEFAULT_GRID))?,
-            dt: check_dt(self.dt.unwrap_or(DEFAULT_DT), read)?,
-            start,
-            initial: match start {
-                Start::Pole => Initial::Pole,
-                Start::Boltzmann => Initial::Boltzmann,
-            },
-        })
+        FpSettings::new(
+            self.grid.unwrap_or(DEFAULT_GRID),
+            self.dt.unwrap_or(DEFAULT_DT),
+            self.initial.unwrap_or(Start::Pole),
+            read,
+        )
     }
 }
 
@@ -139,6 +135,27 @@ pub struct FpSettings {
     pub start: Start,
     /// The kernel's initial density.
     pub initial: Initial,
+}
+
+impl FpSettings {
+    /// `grid` cells, steps of at most `dt` s to the read at `read` s, from `start`; checked
+    /// as `--grid`, `--dt`.
+    pub fn new(grid: usize, dt: f64, start: Start, read: f64) -> Result<Self> {
+        Ok(Self {
+            grid: check_grid(grid)?,
+            dt: check_dt(dt, read)?,
+            start,
+            initial: match start {
+                Start::Pole => Initial::Pole,
+                Start::Boltzmann => Initial::Boltzmann,
+            },
+        })
+    }
+
+    /// The defaults (`--grid 1000 --dt 1e-12 --initial pole`).
+    pub fn defaults(read: f64) -> Result<Self> {
+        Self::new(DEFAULT_GRID, DEFAULT_DT, Start::Pole, read)
+    }
 }
 
 /// The options of `--method ams` (`larmor wer`, `larmor sweep`).
