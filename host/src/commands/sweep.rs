@@ -17,7 +17,7 @@ use crate::commands::wer::{
 };
 use crate::error::{HostError, Result};
 use crate::exec::ams::{ams_wer, AmsSettings};
-use crate::exec::campaign::Campaign;
+use crate::exec::campaign::{switching, Campaign};
 use crate::exec::pool::progress;
 use crate::exec::resume::{read_lines, Journal};
 use crate::exec::stats::Summary;
@@ -233,17 +233,6 @@ fn point_specs(sc: &Scenario, vary: Vary, values: &[f64]) -> Result<Vec<Validate
         .collect()
 }
 
-/// The error of a sweep of trials without `[switching]`.
-fn needs_switching(sc: &Scenario) -> Result<()> {
-    if sc.plan.switching.is_none() {
-        return Err(HostError::input(format!(
-            "{}: a sweep of trials (--method mc or ams) needs a [switching] table",
-            sc.file
-        )));
-    }
-    Ok(())
-}
-
 /// The campaigns of a sweep of `sc` over `values` of `vary`, `trials` trials per point, each
 /// point validated before anything runs (an error names the value); `one_by_one` as
 /// `--lanes 1` (same results).
@@ -254,7 +243,7 @@ pub fn campaigns(
     trials: u64,
     one_by_one: bool,
 ) -> Result<Vec<Campaign<f64>>> {
-    needs_switching(sc)?;
+    switching(sc, "a sweep of trials (--method mc or ams)")?;
     if trials == 0 || trials > 1 << 32 {
         return Err(crate::commands::checks::out_of_range(
             "--trials",
@@ -344,7 +333,7 @@ impl Work {
                 refuse(&mc_only, "mc")?;
                 refuse(&args.fp.given(), "fp")?;
                 let settings = args.ams.settings(c.seed)?;
-                needs_switching(sc)?;
+                switching(sc, "a sweep of trials (--method mc or ams)")?;
                 let specs = point_specs(sc, args.vary, values)?;
                 let camps = specs
                     .iter()

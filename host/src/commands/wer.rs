@@ -16,7 +16,7 @@ use crate::commands::args::Threads;
 use crate::commands::checks::{kernel_err, load_scenario, out_of_range};
 use crate::error::{HostError, Result};
 use crate::exec::ams::{ams_wer, AmsSettings};
-use crate::exec::campaign::Campaign;
+use crate::exec::campaign::{switching, Campaign};
 use crate::exec::fp::{fp_wer, FpEstimate};
 use crate::exec::pool::progress;
 use crate::exec::stats::wilson;
@@ -336,13 +336,7 @@ pub fn run(args: &WerArgs) -> Result<()> {
                     "--method mc needs --trials N and --seed S",
                 ));
             };
-            if sc.plan.switching.is_none() {
-                return Err(HostError::input(format!(
-                    "{}: --method mc needs a [switching] table (read_time = s; every trial \
-                     starts at [magnet] m0)",
-                    sc.file
-                )));
-            }
+            switching(&sc, "--method mc")?;
             let camp = Campaign::<f64>::new(&sc)?;
             let pool = args.threads.pool()?;
             crate::exec::interrupt::install();
@@ -398,13 +392,7 @@ pub fn run(args: &WerArgs) -> Result<()> {
 /// `--method ams`.
 fn run_ams(sc: &Scenario, args: &WerArgs, read: f64, t0: std::time::Instant) -> Result<()> {
     let settings = args.ams.settings(args.seed)?;
-    if sc.plan.switching.is_none() {
-        return Err(HostError::input(format!(
-            "{}: --method ams needs a [switching] table (read_time = s; every trial starts at \
-             [magnet] m0)",
-            sc.file
-        )));
-    }
+    switching(sc, "--method ams")?;
     let camp = Campaign::<f64>::new(sc)?;
     let pool = args.threads.pool()?;
     crate::exec::interrupt::install();

@@ -20,6 +20,7 @@ use larmor::{Real, Vec3};
 
 use crate::error::{HostError, Result};
 use crate::exec::solver::{run_error, with_stepper, StepGuard, StepperTask};
+use crate::scenario::plan::Switching;
 use crate::scenario::{Method, Scenario, Solver};
 
 /// Trials in one lane batch ([`Campaign::batch`]): `f64x8` is one AVX-512 register or two AVX2
@@ -52,6 +53,17 @@ pub struct Campaign<S> {
     solver: Solver,
 }
 
+/// The scenario's `[switching]` table, which trials need (`what`: who needs it, for the
+/// message).
+pub fn switching<'a>(sc: &'a Scenario, what: &str) -> Result<&'a Switching> {
+    sc.plan.switching.as_ref().ok_or_else(|| {
+        HostError::input(format!(
+            "{}: {what} needs a [switching] table (read_time = s; every trial starts at [magnet] m0)",
+            sc.file
+        ))
+    })
+}
+
 impl<S: Real + Gaussian> Campaign<S> {
     /// Builds the campaign of a scenario (needs `[switching]`).
     pub fn new(sc: &Scenario) -> Result<Self> {
@@ -60,12 +72,7 @@ impl<S: Real + Gaussian> Campaign<S> {
 
     /// The campaign of a scenario with modified kernel parameters (sweeps).
     pub fn with_spec(sc: &Scenario, spec: &Validated) -> Result<Self> {
-        let sw = sc.plan.switching.as_ref().ok_or_else(|| {
-            HostError::input(format!(
-                "{}: an ensemble needs a [switching] table (read_time = s; every trial starts at [magnet] m0)",
-                sc.file
-            ))
-        })?;
+        let sw = switching(sc, "an ensemble")?;
         if spec.spec().inertia.is_some() {
             return Err(sc.at_key(
                 "inertia",
