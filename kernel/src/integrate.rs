@@ -393,7 +393,7 @@ where
         if !St::STOCHASTIC {
             return Err(Error::Inconsistent {
                 what:
-                    "thermal runs need a stochastic stepper (heun or midpoint), not rk4 or dopri45",
+                    "thermal runs need a stochastic stepper (heun or midpoint), not rk4, dopri45 or dop853",
             });
         }
         Self::with_kick(llg, stepper, m, dt, ThermalKick { thermal, rng })

@@ -3,7 +3,7 @@
 
 use larmor::field::{Demag, Uniaxial, Zeeman};
 use larmor::llg::Llg;
-use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
+use larmor::stepper::{Dop853, DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::{Real, Vec3};
 use larmor_tests::*;
 
@@ -110,6 +110,36 @@ fn dopri45_meets_its_tolerance() {
         assert!(err < 10.0 * tol, "tol {tol}: err {err}");
         assert!(err < last);
         last = err;
+    }
+}
+
+#[test]
+fn dop853_meets_its_tolerance() {
+    // as dopri45: the global error within a small multiple of the tolerance, falling with it
+    let mut last = f64::INFINITY;
+    for tol in [1e-5, 1e-7, 1e-9, 1e-11] {
+        let t = Tolerance::new(tol, tol, 1e-14, 1.0).unwrap();
+        let err = error_at::<f64, _>(Dop853::new(t), 0.01);
+        println!("dop853 tol {tol:.0e}: global error {err:.2e}");
+        assert!(err < 10.0 * tol, "tol {tol}: err {err}");
+        assert!(err < last);
+        last = err;
+    }
+}
+
+#[test]
+fn dop853_is_eighth_order() {
+    // fixed steps (every attempt accepted under a loose tolerance, the step held at dt_max):
+    // halving the step divides the error by 2^8
+    let fixed = |dt: f64| {
+        let t = Tolerance::new(1.0, 1.0, dt * 1e-3, dt).unwrap();
+        error_at::<f64, _>(Dop853::new(t), dt)
+    };
+    let e = [fixed(1.0), fixed(0.5), fixed(0.25)];
+    let p = [(e[0] / e[1]).log2(), (e[1] / e[2]).log2()];
+    println!("dop853 errors {e:?}, orders {p:?}");
+    for q in p {
+        assert!((q - 8.0).abs() < 0.6, "order {q} (errors {e:?})");
     }
 }
 

@@ -5,6 +5,7 @@
 //! | [`Rk4`] | 4 | renormalised after each step | deterministic default |
 //! | [`Heun`] | 2 (strong order 1 with noise, Stratonovich) | renormalised | thermal runs |
 //! | [`DormandPrince`] | 5(4), adaptive | renormalised | accuracy-controlled runs |
+//! | [`Dop853`] | 8(5,3), adaptive | renormalised | smooth runs at tight tolerances |
 //! | [`Midpoint`] | 2 | exactly preserved (Cayley rotation) | long runs, no projection |
 //!
 //! "Renormalised" means: the combined stage result is handed to the dynamics' own
@@ -12,11 +13,13 @@
 //! free vector, or `(m, dm/dt)` tangent bundle). The midpoint rule needs a pure rotation and
 //! refuses any other geometry.
 
+mod dop853;
 mod dopri;
 mod heun;
 mod midpoint;
 mod rk4;
 
+pub use dop853::Dop853;
 pub use dopri::{DormandPrince, Tolerance};
 pub use heun::Heun;
 pub use midpoint::Midpoint;
@@ -42,7 +45,7 @@ pub struct Step<S> {
 /// A one-step integrator of `dm/dtau = f(tau, m)` for a state of any length up to the
 /// stepper's capacity `N` (that of its scratch buffers).
 pub trait Stepper<S: Real, const N: usize> {
-    /// Short name (`"rk4"`, `"heun"`, `"dopri45"`, `"midpoint"`).
+    /// Short name (`"rk4"`, `"heun"`, `"dopri45"`, `"dop853"`, `"midpoint"`).
     const NAME: &'static str;
     /// `true` if the method adapts its step size (then `dt` is only the first try).
     const ADAPTIVE: bool = false;
