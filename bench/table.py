@@ -30,8 +30,9 @@ def reference(path):
 
 def how(o):
     """How a time to solution was reached, from its JSON object."""
-    if o.get("method") == "dopri45":
-        how_ = f"dopri45 tol {o['dopri45']['param']:.2g}"
+    method = o.get("method")
+    if method in ("dopri45", "dop853"):
+        how_ = f"{method} tol {o[method]['param']:.2g}"
     else:
         how_ = f"rk4 dt {10e-9 / o['steps'] * 1e12:.3g} ps"  # 10 ns in `steps` steps
     steps = f", {o['steps']} steps" if o["steps"] >= 0 else ""  # cmtj's dopri45: unknown

@@ -157,6 +157,7 @@ const INSERTS: &[&str] = &[
     "[[events]]\ncomponent = \"z\"\nthreshold = 2",
     "[sot]\nsigma = [0, 1, 0]\nspin_hall_angle = 0.3\ncurrent_density = 1e12",
     "method = \"dopri45\"",
+    "method = \"dop853\"",
     "max_steps = 1",
     "atol = 1e-300",
     "m0 = [0, 0, 1]",

@@ -49,8 +49,16 @@ struct Reports {
 }
 
 fn reports(d: &Path, name: &str, tol: &str) -> Reports {
+    reports_with(d, name, "dopri45", tol)
+}
+
+/// As [`reports`] with `solver.method = method`.
+fn reports_with(d: &Path, name: &str, method: &str, tol: &str) -> Reports {
     let sc = d.join(format!("{name}.toml"));
-    std::fs::write(&sc, SCENARIO.replace("TOL", tol)).unwrap();
+    let text = SCENARIO
+        .replace("method = \"dopri45\"", &format!("method = \"{method}\""))
+        .replace("TOL", tol);
+    std::fs::write(&sc, text).unwrap();
     let sc = sc.to_str().unwrap();
     let out = |f: &str| d.join(format!("{name}_{f}")).to_str().unwrap().to_string();
 
@@ -180,4 +188,17 @@ fn dopri45_step_collapse_stops_with_the_tolerances_named() {
             assert_eq!(out.exists(), kept, "{name} {cmd}: output file");
         }
     }
+}
+
+/// `method = "dop853"` through the same dispatch: `run`, `ensemble` and `sweep` agree, and at
+/// tight tolerances its switching time and final state are dopri45's to the printed digits.
+#[test]
+fn dop853_runs_everywhere_dopri45_does_and_agrees_with_it() {
+    let d = common::tmpdir("solver", "dop853");
+    let tol = "atol = 1e-10\nrtol = 1e-10";
+    let dp = reports(&d, "dp45", tol);
+    let r = reports_with(&d, "d853", "dop853", tol);
+    assert_eq!(r.ensemble, r.run, "ensemble and run disagree");
+    assert_eq!(r.sweep_t, r.run.0, "sweep and run disagree");
+    assert_eq!(r.run, dp.run, "dop853 and dopri45 disagree at 1e-10");
 }

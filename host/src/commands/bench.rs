@@ -19,8 +19,8 @@
 //!   state's decaying deviations must not slow the loop down (subnormal numbers would, by 2.4x
 //!   in f64 and 8x in f32);
 //! - `a_time_to_solution`: the wall time to reach case a's state at 10 ns to
-//!   |m - m_ref| <= 1e-7, by Larmor's fastest way: RK4 with the largest step, or dopri45 with the
-//!   loosest tolerance (atol = rtol), that meets it, each found by bisection; m_ref is RK4 at
+//!   |m - m_ref| <= 1e-7, by Larmor's fastest way: RK4 with the largest step, or dopri45 or dop853
+//!   with the loosest tolerance (atol = rtol), that meets it, each found by bisection; m_ref is RK4 at
 //!   1 fs, checked against dopri45 at atol = rtol = 1e-14 (`reference_check`).
 //!
 //! Lattice cases (one thread; `steps` counts single-spin updates, so `steps_per_s` is
@@ -301,10 +301,10 @@ const TTS_TARGET: f64 = 1e-7;
 /// Simulated time of `a_time_to_solution` (s).
 const TTS_DURATION: f64 = 10e-9;
 
-/// Case a to `TTS_DURATION` with `method`: RK4 with step `param` (s), or dopri45 with
-/// atol = rtol = `param` (first step 0.1 ps).
+/// Case a to `TTS_DURATION` with `method`: RK4 with step `param` (s), or an adaptive
+/// method (dopri45, dop853) with atol = rtol = `param` (first step 0.1 ps).
 fn tts_solver(method: Method, param: f64) -> Solver {
-    let dopri = method == Method::Dopri45;
+    let dopri = method.adaptive();
     Solver {
         method,
         dt: if dopri { DT } else { param },
@@ -388,7 +388,7 @@ fn tts_search(
 
 /// Case `a_time_to_solution`: the reference, its check against dopri45 at 1e-14, and the
 /// timed RK4 and dopri45 solutions.
-fn time_to_solution(runs: u32) -> Result<(Vec3<f64>, f64, [Solution; 2])> {
+fn time_to_solution(runs: u32) -> Result<(Vec3<f64>, f64, [Solution; 3])> {
     let model = compile::<f64>(&case_a())?;
     let mut samples = Vec::with_capacity(1 << 20);
     let (_, reference) = solve(&model, &tts_solver(Method::Rk4, 1e-15), 0, &mut samples)?;
@@ -399,6 +399,8 @@ fn time_to_solution(runs: u32) -> Result<(Vec3<f64>, f64, [Solution; 2])> {
         tts_search(&model, Method::Rk4, reference, 1e-10, 2.0, 8)?,
         // dopri45 from 1e-3 down by decades, then 8 bisections (1 %)
         tts_search(&model, Method::Dopri45, reference, 1e-3, 10.0, 8)?,
+        // dop853 the same way
+        tts_search(&model, Method::Dop853, reference, 1e-3, 10.0, 8)?,
     ];
     for sol in &mut found {
         let solver = tts_solver(sol.method, sol.param);
@@ -416,19 +418,21 @@ fn time_to_solution(runs: u32) -> Result<(Vec3<f64>, f64, [Solution; 2])> {
 }
 
 /// The faster of the two solutions.
-fn fastest(found: &[Solution; 2]) -> Solution {
-    if found[1].wall < found[0].wall {
-        found[1]
-    } else {
-        found[0]
+fn fastest(found: &[Solution]) -> Solution {
+    let mut best = found[0];
+    for s in &found[1..] {
+        if s.wall < best.wall {
+            best = *s;
+        }
     }
+    best
 }
 
 /// The report's keys of `a_time_to_solution`: the chosen (fastest) way, then both.
-fn tts_extra(reference: Vec3<f64>, check: f64, found: &[Solution; 2]) -> Vec<Extra> {
+fn tts_extra(reference: Vec3<f64>, check: f64, found: &[Solution; 3]) -> Vec<Extra> {
     let best = fastest(found);
     let describe = |s: &Solution| match s.method {
-        Method::Dopri45 => format!("dopri45 tol {:.3e}", s.param),
+        Method::Dopri45 | Method::Dop853 => format!("{} tol {:.3e}", s.method.name(), s.param),
         _ => format!("{} dt {:.4e} s", s.method.name(), s.param),
     };
     let mut extra = vec![
@@ -459,7 +463,7 @@ fn tts_extra(reference: Vec3<f64>, check: f64, found: &[Solution; 2]) -> Vec<Ext
             format!("reference vs dopri45 1e-14: {check:.1e}"),
         ),
     ];
-    for (s, key) in found.iter().zip(["rk4", "dopri45"]) {
+    for (s, key) in found.iter().zip(["rk4", "dopri45", "dop853"]) {
         let text = format!(
             "{}: {} steps {:.3} ms error {:.2e}",
             describe(s),

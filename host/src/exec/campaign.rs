@@ -80,9 +80,9 @@ impl<S: Real + Gaussian> Campaign<S> {
             ));
         }
         let model: Macrospin<S> = sc.compile(spec)?;
-        // an adaptive step is chosen per trial: dopri45 trials run one by one
+        // an adaptive step is chosen per trial: dopri45 and dop853 trials run one by one
         let lanes = match sc.plan.solver.method {
-            Method::Dopri45 => None,
+            Method::Dopri45 | Method::Dop853 => None,
             Method::Heun | Method::Rk4 | Method::Midpoint => Some(sc.compile(spec)?),
         };
         let u = model.units;
@@ -146,7 +146,7 @@ impl<S: Real + Gaussian> Campaign<S> {
             Method::Heun => task.run(Heun::new()),
             Method::Rk4 => task.run(Rk4::new()),
             Method::Midpoint => task.run(Midpoint::new()),
-            Method::Dopri45 => None,
+            Method::Dopri45 | Method::Dop853 => None,
         }
     }
 

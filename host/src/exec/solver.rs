@@ -1,10 +1,10 @@
 //! Execution stage: the one solver dispatch. `run`, `ensemble`, `sweep` and `bench` all build
 //! their stepper here from the plan's [`Solver`], so every command honours the same method,
-//! step and dopri45 tolerances (`solver.atol`, `solver.rtol`), and the same step-count guard
+//! step and adaptive (dopri45, dop853) tolerances (`solver.atol`, `solver.rtol`), and the same step-count guard
 //! (`solver.max_steps`, [`StepGuard`]) and messages for an adaptive step that collapses.
 
 use larmor::integrate::{Control, RunStats};
-use larmor::stepper::{DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
+use larmor::stepper::{Dop853, DormandPrince, Heun, Midpoint, Rk4, Stepper, Tolerance};
 use larmor::Real;
 
 use crate::output::csv::num;
@@ -23,7 +23,7 @@ pub trait StepperTask<S: Real, const N: usize = 1> {
 }
 
 /// Builds the stepper of `solver` and runs `task` with it. `dt` and `t_end` are reduced times:
-/// the first step, and the end of the run (the largest step dopri45 may take; its smallest is
+/// the first step, and the end of the run (the largest step an adaptive method may take; its smallest is
 /// `dt * 1e-9`).
 pub fn with_stepper<S: Real, T: StepperTask<S, N>, const N: usize>(
     solver: &Solver,
@@ -35,10 +35,14 @@ pub fn with_stepper<S: Real, T: StepperTask<S, N>, const N: usize>(
         Method::Rk4 => task.run(Rk4::new()),
         Method::Heun => task.run(Heun::new()),
         Method::Midpoint => task.run(Midpoint::new()),
-        Method::Dopri45 => {
+        Method::Dopri45 | Method::Dop853 => {
             let tol = Tolerance::new(solver.atol, solver.rtol, dt * 1e-9, t_end.max(dt))
                 .map_err(|e| HostError::input(e.to_string()))?;
-            task.run(DormandPrince::new(tol))
+            if solver.method == Method::Dop853 {
+                task.run(Dop853::new(tol))
+            } else {
+                task.run(DormandPrince::new(tol))
+            }
         }
     })
 }

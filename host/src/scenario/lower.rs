@@ -137,9 +137,10 @@ impl ScenarioFile {
                 duration: s.duration,
                 atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
                 rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
-                max_steps: match self.method() {
-                    Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
-                    _ => u64::MAX,
+                max_steps: if self.method().adaptive() {
+                    s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS)
+                } else {
+                    u64::MAX
                 },
             },
             events: self
@@ -237,12 +238,12 @@ impl ScenarioFile {
             if method == Method::Midpoint {
                 return Err(src.at_key(
                     "solver.method",
-                    "solver.method = \"midpoint\" rotates unit vectors and cannot integrate the inertial state (m, dm/dt): allowed \"rk4\", \"heun\" or \"dopri45\" with [inertia]",
+                    "solver.method = \"midpoint\" rotates unit vectors and cannot integrate the inertial state (m, dm/dt): allowed \"rk4\", \"heun\", \"dopri45\" or \"dop853\" with [inertia]",
                 ));
             }
             // the nutation turns at about 1/(alpha tau): resolve it with at least 4 steps per radian
             let limit = self.magnet.alpha * i.tau / 4.0;
-            if method != Method::Dopri45 && s.dt > limit {
+            if !method.adaptive() && s.dt > limit {
                 return Err(src.at_key(
                     "solver.dt",
                     format!(
@@ -261,10 +262,11 @@ impl ScenarioFile {
                         src.at_key(key, format!("{key} = {v:e} is out of range: allowed > 0"))
                     );
                 }
-                if method != Method::Dopri45 {
-                    return Err(
-                        src.at_key(key, format!("{key} applies only to method = \"dopri45\""))
-                    );
+                if !method.adaptive() {
+                    return Err(src.at_key(
+                        key,
+                        format!("{key} applies only to method = \"dopri45\" or \"dop853\""),
+                    ));
                 }
             }
         }
@@ -275,10 +277,10 @@ impl ScenarioFile {
                     format!("solver.max_steps = {n} is out of range: allowed 1 to 1e12"),
                 ));
             }
-            if method != Method::Dopri45 {
+            if !method.adaptive() {
                 return Err(src.at_key(
                     "solver.max_steps",
-                    "solver.max_steps applies only to method = \"dopri45\" (fixed steps take solver.duration / solver.dt)",
+                    "solver.max_steps applies only to method = \"dopri45\" or \"dop853\" (fixed steps take solver.duration / solver.dt)",
                 ));
             }
         }
@@ -335,7 +337,7 @@ pub(crate) fn check_method_and_dt(
     thermal: ThermalRun<'_>,
     quote: Quote,
 ) -> Result<()> {
-    if thermal.on && matches!(method, Method::Rk4 | Method::Dopri45) {
+    if thermal.on && matches!(method, Method::Rk4 | Method::Dopri45 | Method::Dop853) {
         return Err(src.at_key(
             "solver.method",
             format!(
@@ -377,7 +379,7 @@ pub(crate) fn check_duration(
         ));
     }
     let steps = duration / dt;
-    if method != Method::Dopri45 && steps > 1e10 {
+    if !method.adaptive() && steps > 1e10 {
         return Err(src.at_key(
             "solver.duration",
             format!("solver.duration / solver.dt = {steps:e} steps: allowed <= 1e10"),
@@ -387,7 +389,7 @@ pub(crate) fn check_duration(
 }
 
 /// The `[solver]` of a lattice or stack run: the method (default heun when thermal, else rk4),
-/// step and duration checked as for a macrospin, the dopri45 settings each in one message.
+/// step and duration checked as for a macrospin, the adaptive settings each in one message.
 pub(crate) fn lower_solver(
     src: &Source<'_>,
     s: &SolverToml,
@@ -403,11 +405,11 @@ pub(crate) fn lower_solver(
     check_duration(src, method, s.dt, s.duration, quote)?;
     for (key, v) in [("solver.atol", s.atol), ("solver.rtol", s.rtol)] {
         if let Some(v) = v {
-            if !(v.is_finite() && v > 0.0) || method != Method::Dopri45 {
+            if !(v.is_finite() && v > 0.0 && method.adaptive()) {
                 return Err(src.at_key(
                     key,
                     format!(
-                        "{key} = {}: allowed > 0, and only with method = \"dopri45\"",
+                        "{key} = {}: allowed > 0, and only with method = \"dopri45\" or \"dop853\"",
                         (quote.rest)(v)
                     ),
                 ));
@@ -415,11 +417,11 @@ pub(crate) fn lower_solver(
         }
     }
     if let Some(n) = s.max_steps {
-        if !(1..=Solver::MAX_MAX_STEPS).contains(&n) || method != Method::Dopri45 {
+        if !(1..=Solver::MAX_MAX_STEPS).contains(&n) || !method.adaptive() {
             return Err(src.at_key(
                 "solver.max_steps",
                 format!(
-                    "solver.max_steps = {n}: allowed 1 to 1e12, and only with method = \"dopri45\""
+                    "solver.max_steps = {n}: allowed 1 to 1e12, and only with method = \"dopri45\" or \"dop853\""
                 ),
             ));
         }
@@ -430,9 +432,10 @@ pub(crate) fn lower_solver(
         duration: s.duration,
         atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
         rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
-        max_steps: match method {
-            Method::Dopri45 => s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS),
-            _ => u64::MAX,
+        max_steps: if method.adaptive() {
+            s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS)
+        } else {
+            u64::MAX
         },
     })
 }

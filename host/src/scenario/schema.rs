@@ -263,7 +263,7 @@ pub struct FieldDriveToml {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolverToml {
-    /// `rk4 | heun | dopri45 | midpoint`; default `heun` with `[thermal]`, else `rk4`.
+    /// `rk4 | heun | dopri45 | dop853 | midpoint`; default `heun` with `[thermal]`, else `rk4`.
     pub method: Option<Method>,
     /// Time step (s); the first try for dopri45.
     pub dt: f64,
@@ -287,6 +287,8 @@ pub enum Method {
     Heun,
     /// Adaptive Dormand-Prince 5(4).
     Dopri45,
+    /// Adaptive Dormand-Prince 8(5,3) (Hairer's DOP853).
+    Dop853,
     /// Mentink semi-implicit midpoint.
     Midpoint,
 }
@@ -298,8 +300,14 @@ impl Method {
             Method::Rk4 => "rk4",
             Method::Heun => "heun",
             Method::Dopri45 => "dopri45",
+            Method::Dop853 => "dop853",
             Method::Midpoint => "midpoint",
         }
+    }
+    /// `true` for the adaptive methods (dopri45, dop853): `dt` is the first try, and the
+    /// tolerances and `max_steps` apply.
+    pub fn adaptive(self) -> bool {
+        matches!(self, Method::Dopri45 | Method::Dop853)
     }
 }
 
