@@ -1,4 +1,4 @@
-use super::dopri::{stage_sum, Tolerance, MAX_REJECTIONS};
+use super::dopri::{Tolerance, MAX_REJECTIONS};
 use super::{fits, Step, Stepper};
 use crate::error::Error;
 use crate::llg::Dynamics;
@@ -229,6 +229,27 @@ const E3: [f64; 12] = [
 ];
 /// Stages per attempt.
 const STAGES: usize = 12;
+
+/// `y_i = m_i + sum_j dt a[j] k[j]_i` over the stages `k` (the nonzero `a[j]` only, in stage
+/// order): the input of the next stage, or the solution for the weights of the last row.
+#[inline(always)]
+fn stage_sum<S: Real, const N: usize>(
+    k: &[[Vec3<S>; N]],
+    a: &[f64],
+    m: &[Vec3<S>],
+    dt: S,
+    y: &mut [Vec3<S>],
+) {
+    for (i, (&mi, yi)) in m.iter().zip(y.iter_mut()).enumerate() {
+        let mut acc = mi;
+        for (kj, &aj) in k.iter().zip(a) {
+            if aj != 0.0 {
+                acc += kj[i].scale(dt * S::from_f64(aj));
+            }
+        }
+        *yi = acc;
+    }
+}
 
 /// Adaptive Dormand-Prince 8(5,3) (`"dop853"`, Hairer's DOP853): eighth order, twelve field
 /// evaluations per attempt, for smooth deterministic runs at tight tolerances, where its steps

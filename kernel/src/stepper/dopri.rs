@@ -117,26 +117,17 @@ impl<S: Real, const N: usize> DormandPrince<S, N> {
             y: [Vec3::ZERO; N],
         }
     }
-}
 
-/// `y_i = m_i + sum_j dt a[j] k[j]_i` over the stages `k` (the nonzero `a[j]` only, in stage
-/// order): the input of the next stage, or the solution for the weights of the last row.
-#[inline(always)]
-pub(super) fn stage_sum<S: Real, const N: usize>(
-    k: &[[Vec3<S>; N]],
-    a: &[f64],
-    m: &[Vec3<S>],
-    dt: S,
-    y: &mut [Vec3<S>],
-) {
-    for (i, (&mi, yi)) in m.iter().zip(y.iter_mut()).enumerate() {
-        let mut acc = mi;
-        for (kj, &aj) in k.iter().zip(a) {
-            if aj != 0.0 {
-                acc += kj[i].scale(dt * S::from_f64(aj));
+    fn stage_input(&mut self, m: &[Vec3<S>], s: usize, dt: S) {
+        for (i, &mi) in m.iter().enumerate() {
+            let mut acc = mi;
+            for (j, kj) in self.k.iter().enumerate().take(s) {
+                if A[s][j] != 0.0 {
+                    acc += kj[i].scale(dt * S::from_f64(A[s][j]));
+                }
             }
+            self.y[i] = acc;
         }
-        *yi = acc;
     }
 }
 
@@ -160,7 +151,7 @@ impl<S: Real, const N: usize> Stepper<S, N> for DormandPrince<S, N> {
         loop {
             let hs = S::from_f64(h);
             for s in 1..7 {
-                stage_sum(&self.k[..s], &A[s][..s], m, hs, &mut self.y[..n]);
+                self.stage_input(m, s, hs);
                 let (_, rest) = self.k.split_at_mut(s);
                 sys.rhs(t + hs * S::from_f64(C[s]), &self.y[..n], &mut rest[0][..n]);
             }
