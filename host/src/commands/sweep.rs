@@ -22,7 +22,7 @@ use crate::exec::pool::progress;
 use crate::exec::resume::{read_lines, Journal};
 use crate::exec::stats::Summary;
 use crate::exec::trials::run_trials;
-use crate::output::plot::{draw, Panel, Series, BLUE, GREY, RED};
+use crate::output::sweep::{plot_sweep, print_summary, Axis, SweepKind};
 use crate::output::trials::{sweep_row, wer_sweep_row, SWEEP_HEADER, WER_SWEEP_HEADER};
 use crate::scenario::Scenario;
 
@@ -511,120 +511,22 @@ pub fn run(args: &SweepArgs) -> Result<()> {
                 .collect()
         })
         .collect();
+    let kind = match &work {
+        Work::Mc { trials, .. } => SweepKind::Mc { trials: *trials },
+        Work::Fp { .. } => SweepKind::Fp,
+        Work::Ams { .. } => SweepKind::Ams,
+    };
+    let axis = match args.vary {
+        Vary::Current => Axis::plain("current density (A/m^2)"),
+        Vary::Voltage => Axis::plain("voltage (V)"),
+        Vary::Width => Axis::nanoseconds("pulse width (ns)"),
+        Vary::Temperature => Axis::plain("temperature (K)"),
+    };
     if let Some(plot) = &args.files.plot {
-        let unit = match args.vary {
-            Vary::Current => "current density (A/m^2)",
-            Vary::Voltage => "voltage (V)",
-            Vary::Width => "pulse width (ns)",
-            Vary::Temperature => "temperature (K)",
-        };
-        let xs = |r: &Vec<f64>| {
-            if args.vary == Vary::Width {
-                r[0] * 1e9
-            } else {
-                r[0]
-            }
-        };
-        let col = |c: usize| parsed.iter().map(|r| (xs(r), r[c])).collect::<Vec<_>>();
-        let panels = if let Work::Mc { trials, .. } = &work {
-            [
-                Panel::new(
-                    format!("{}: switching probability ({trials} trials/point)", sc.file),
-                    unit,
-                    "P_sw",
-                    vec![
-                        Series::new("P_sw", col(3), BLUE),
-                        Series::new("Wilson 95% low", col(4), GREY),
-                        Series::new("Wilson 95% high", col(5), GREY),
-                    ],
-                )
-                .y_range(0.0, 1.02),
-                Panel::new(
-                    "write error rate",
-                    unit,
-                    "WER = 1 - P_sw (log)",
-                    vec![
-                        Series::new("WER", col(6), RED),
-                        Series::new(
-                            "WER upper 95% (1 - p_low)",
-                            parsed.iter().map(|r| (xs(r), 1.0 - r[4])).collect(),
-                            GREY,
-                        ),
-                    ],
-                )
-                .log_y()
-                .y_range(0.5 / *trials as f64, 1.5),
-            ]
-        } else {
-            let how = if matches!(work, Work::Fp { .. }) {
-                (
-                    "Fokker-Planck",
-                    "low (discretisation error)",
-                    "high (discretisation error)",
-                )
-            } else {
-                (
-                    "adaptive multilevel splitting",
-                    "low (Student t 95%)",
-                    "high (Student t 95%)",
-                )
-            };
-            [
-                Panel::new(
-                    format!("{}: switching probability ({})", sc.file, how.0),
-                    unit,
-                    "P_sw",
-                    vec![Series::new("P_sw = 1 - WER", col(4), BLUE)],
-                )
-                .y_range(0.0, 1.02),
-                Panel::new(
-                    format!("write error rate ({})", how.0),
-                    unit,
-                    "WER (log)",
-                    vec![
-                        Series::new(how.1, col(2), GREY),
-                        Series::new(how.2, col(3), GREY),
-                        Series::new("WER", col(1), RED),
-                    ],
-                )
-                .log_y(),
-            ]
-        };
-        draw(plot, &panels)?;
+        plot_sweep(plot, &sc.file, axis, kind, &parsed)?;
     }
-    if let Work::Mc { trials, .. } = &work {
-        eprintln!(
-            "larmor sweep: {} ({:?}, {} points x {trials} trials)",
-            sc.file,
-            args.vary,
-            values.len(),
-        );
-        eprintln!(
-            "  {:>12} {:>9} {:>21} {:>10}",
-            "value", "P_sw", "Wilson 95%", "WER"
-        );
-        for r in &parsed {
-            eprintln!(
-                "  {:>12.4e} {:>9.4} [{:>8.4}, {:>8.4}] {:>10.3e}",
-                r[0], r[3], r[4], r[5], r[6]
-            );
-        }
-    } else {
-        eprintln!(
-            "larmor sweep: {} ({:?}, {} points, {})",
-            sc.file,
-            args.vary,
-            values.len(),
-            work.fingerprint().trim_start_matches("method=")
-        );
-        eprintln!("  {:>12} {:>11} {:>25}", "value", "WER", "interval");
-        for r in &parsed {
-            eprintln!(
-                "  {:>12.4e} {:>11.4e} [{:>11.4e}, {:>11.4e}]",
-                r[0], r[1], r[2], r[3]
-            );
-        }
-    }
+    let what = format!("{:?}", args.vary);
+    print_summary(&sc.file, &what, kind, &work.fingerprint(), &parsed);
     eprintln!(
         "  wrote     {}{}",
         args.files.out.display(),

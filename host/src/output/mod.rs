@@ -1,12 +1,13 @@
 //! Stage 4, output: everything that leaves the process as a file. One CSV writer and one number
 //! format for the tabular commands ([`csv`]), the fixed-format trial and sweep rows that shards,
 //! merges and resumption read back ([`trials`]), summary JSON ([`json`]), the trace of a run
-//! ([`trace`]), PNG plots ([`plot`]), and atomic files (`NAME.part`, then rename: [`atomic`]).
+//! ([`trace`]), PNG plots ([`plot`]) and a sweep's plot and summary ([`sweep`]), and atomic files (`NAME.part`, then rename: [`atomic`]).
 
 pub mod atomic;
 pub mod csv;
 pub mod json;
 pub mod plot;
+pub mod sweep;
 pub mod trace;
 pub mod trials;
 
