@@ -230,7 +230,11 @@ where
         if !<L::Terms as FieldTerm<S>>::UNIFORM_NOISE {
             let terms = &llg.llg().terms;
             for (i, h) in self.thermal.h.iter_mut().take(n).enumerate() {
-                *h = h.scale(terms.noise_scale(i));
+                // a factor of 1 leaves the draw as it is (x * 1 = x in every scalar)
+                let f = terms.noise_scale(i);
+                if f != S::ONE {
+                    *h = h.scale(f);
+                }
             }
         }
         let noisy = Noisy {

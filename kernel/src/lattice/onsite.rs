@@ -207,11 +207,15 @@ impl<S: Real, T: FieldTerm<S>, const N: usize> FieldTerm<S> for Atomistic<S, T, 
     const UNIFORM_NOISE: bool = false;
     #[inline]
     fn noise_scale(&self, site: usize) -> S {
-        self.sites
-            .sites
-            .get(site)
-            .map_or(S::ONE, |s| s.inv_mu.sqrt())
-            * self.terms.noise_scale(site)
+        // sqrt(1) is 1 exactly in every scalar: the common unit moment skips the root
+        let own = |s: &Compiled<S>| {
+            if s.inv_mu == S::ONE {
+                S::ONE
+            } else {
+                s.inv_mu.sqrt()
+            }
+        };
+        self.sites.sites.get(site).map_or(S::ONE, own) * self.terms.noise_scale(site)
     }
     fn rebase(&mut self, epoch: f64) -> f64 {
         self.terms.rebase(epoch)
