@@ -31,6 +31,9 @@ pub struct Thermal<S, const N: usize> {
     pub temperature: Drive<S>,
     /// The thermal field (reduced) of the current step.
     pub h: [Vec3<S>; N],
+    /// `(d_per_kelvin, temperature, dt)` of the last draw and its `sigma`: a constant
+    /// temperature at a fixed step (nearly every run) reuses the root and the division.
+    last: Option<(S, S, S, S)>,
 }
 
 impl<S: Real, const N: usize> Thermal<S, N> {
@@ -48,6 +51,7 @@ impl<S: Real, const N: usize> Thermal<S, N> {
             d_per_kelvin,
             temperature,
             h: [Vec3::ZERO; N],
+            last: None,
         }
     }
 }
@@ -74,7 +78,16 @@ impl<S: Real, const N: usize> Thermal<S, N> {
     #[inline(always)]
     pub fn draw_from<G: NormalSource<S> + ?Sized>(&mut self, n: usize, t: S, dt: S, src: &mut G) {
         let temp = self.temperature.value(t).max(S::ZERO);
-        let sigma = (S::TWO * self.d_per_kelvin * temp / dt).sqrt();
+        let d = self.d_per_kelvin;
+        // the same inputs give the same sigma to the bit: computed once while they hold
+        let sigma = match self.last {
+            Some((ld, lt, ldt, sigma)) if ld == d && lt == temp && ldt == dt => sigma,
+            _ => {
+                let sigma = (S::TWO * d * temp / dt).sqrt();
+                self.last = Some((d, temp, dt, sigma));
+                sigma
+            }
+        };
         for h in self.h.iter_mut().take(n) {
             let x = src.normal();
             let y = src.normal();
