@@ -98,15 +98,14 @@ fn convergence_orders() {
     assert!((p_mid - 2.0).abs() < 0.1, "midpoint order {p_mid}");
 }
 
-#[test]
-fn dopri45_meets_its_tolerance() {
-    // global error stays within a small multiple of the requested local tolerance, and
-    // tightening the tolerance by 100 tightens the error accordingly
+/// The global error of an adaptive stepper within a small multiple of the requested local
+/// tolerance, and tightening the tolerance by 100 tightens the error accordingly.
+fn meets_its_tolerance<St: Stepper<f64, 1>>(name: &str, make: impl Fn(Tolerance) -> St) {
     let mut last = f64::INFINITY;
     for tol in [1e-5, 1e-7, 1e-9, 1e-11] {
         let t = Tolerance::new(tol, tol, 1e-14, 1.0).unwrap();
-        let err = error_at::<f64, _>(DormandPrince::new(t), 0.01);
-        println!("dopri45 tol {tol:.0e}: global error {err:.2e}");
+        let err = error_at::<f64, _>(make(t), 0.01);
+        println!("{name} tol {tol:.0e}: global error {err:.2e}");
         assert!(err < 10.0 * tol, "tol {tol}: err {err}");
         assert!(err < last);
         last = err;
@@ -114,17 +113,13 @@ fn dopri45_meets_its_tolerance() {
 }
 
 #[test]
+fn dopri45_meets_its_tolerance() {
+    meets_its_tolerance("dopri45", DormandPrince::new);
+}
+
+#[test]
 fn dop853_meets_its_tolerance() {
-    // as dopri45: the global error within a small multiple of the tolerance, falling with it
-    let mut last = f64::INFINITY;
-    for tol in [1e-5, 1e-7, 1e-9, 1e-11] {
-        let t = Tolerance::new(tol, tol, 1e-14, 1.0).unwrap();
-        let err = error_at::<f64, _>(Dop853::new(t), 0.01);
-        println!("dop853 tol {tol:.0e}: global error {err:.2e}");
-        assert!(err < 10.0 * tol, "tol {tol}: err {err}");
-        assert!(err < last);
-        last = err;
-    }
+    meets_its_tolerance("dop853", Dop853::new);
 }
 
 #[test]

@@ -304,13 +304,13 @@ const TTS_DURATION: f64 = 10e-9;
 /// Case a to `TTS_DURATION` with `method`: RK4 with step `param` (s), or an adaptive
 /// method (dopri45, dop853) with atol = rtol = `param` (first step 0.1 ps).
 fn tts_solver(method: Method, param: f64) -> Solver {
-    let dopri = method.adaptive();
+    let adaptive = method.adaptive();
     Solver {
         method,
-        dt: if dopri { DT } else { param },
+        dt: if adaptive { DT } else { param },
         duration: TTS_DURATION,
-        atol: if dopri { param } else { Solver::DEFAULT_TOL },
-        rtol: if dopri { param } else { Solver::DEFAULT_TOL },
+        atol: if adaptive { param } else { Solver::DEFAULT_TOL },
+        rtol: if adaptive { param } else { Solver::DEFAULT_TOL },
         max_steps: u64::MAX,
     }
 }

@@ -137,11 +137,7 @@ impl ScenarioFile {
                 duration: s.duration,
                 atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
                 rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
-                max_steps: if self.method().adaptive() {
-                    s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS)
-                } else {
-                    u64::MAX
-                },
+                max_steps: Solver::max_steps_for(self.method(), s.max_steps),
             },
             events: self
                 .events
@@ -432,11 +428,7 @@ pub(crate) fn lower_solver(
         duration: s.duration,
         atol: s.atol.unwrap_or(Solver::DEFAULT_TOL),
         rtol: s.rtol.unwrap_or(Solver::DEFAULT_TOL),
-        max_steps: if method.adaptive() {
-            s.max_steps.unwrap_or(Solver::DEFAULT_MAX_STEPS)
-        } else {
-            u64::MAX
-        },
+        max_steps: Solver::max_steps_for(method, s.max_steps),
     })
 }
 

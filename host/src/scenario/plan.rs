@@ -36,12 +36,22 @@ pub struct Solver {
 }
 
 impl Solver {
-    /// Default tolerance of dopri45 when `solver.atol` / `solver.rtol` are not given.
+    /// Default tolerance of dopri45 and dop853 when `solver.atol` / `solver.rtol` are not given.
     pub const DEFAULT_TOL: f64 = 1e-8;
-    /// Default of `solver.max_steps` (dopri45).
+    /// Default of `solver.max_steps` (dopri45, dop853).
     pub const DEFAULT_MAX_STEPS: u64 = 10_000_000;
     /// Largest `solver.max_steps` allowed.
     pub const MAX_MAX_STEPS: u64 = 1_000_000_000_000;
+
+    /// The step budget of `method` from the file's `solver.max_steps`: the given value or the
+    /// default for an adaptive method, unbounded for a fixed step (its count is duration / dt).
+    pub fn max_steps_for(method: Method, given: Option<u64>) -> u64 {
+        if method.adaptive() {
+            given.unwrap_or(Self::DEFAULT_MAX_STEPS)
+        } else {
+            u64::MAX
+        }
+    }
 }
 
 /// A first crossing of a component of m through a threshold, with its name.
